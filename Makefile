@@ -1,0 +1,40 @@
+# sphinx-newsletter: `make html` builds the archive, `make test` runs the tests.
+# Both create .venv on first use, so a fresh machine needs only Python 3.11+.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SPHINXOPTS ?=
+BUILDDIR ?= docs/_build
+
+.PHONY: html dirhtml test serve bench check clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+html: $(STAMP)
+	$(PY) -m sphinx -b html docs $(BUILDDIR)/html $(SPHINXOPTS)
+
+dirhtml: $(STAMP)
+	$(PY) -m sphinx -b dirhtml docs $(BUILDDIR)/dirhtml $(SPHINXOPTS)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(BUILDDIR) docs/arquivo
+
+# `make bench`: issue 7's benchmark of ours vs the floor vs ABlog (not a test,
+# never part of `make test`). `make bench N=10000`, or any flags of
+# `python -m bench --help` in BENCH_ARGS, e.g. BENCH_ARGS="-n 100,10000 --repeat 1".
+N ?= 1000
+BENCH_ARGS ?=
+
+bench: $(STAMP)
+	$(PY) -m bench -n $(N) --project-python $(PY) $(BENCH_ARGS)

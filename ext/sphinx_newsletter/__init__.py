@@ -1,0 +1,58 @@
+"""sphinx-newsletter: a newsletter's posts as a searchable, cross-referenced Sphinx archive.
+
+``setup()`` only wires things together; see the modules for the parts:
+:mod:`.frontmatter` and :mod:`.model` (pure: posts, editions, authors),
+:mod:`.render` (pure: generated pages), :mod:`.generate` (writing them),
+:mod:`.directives` and :mod:`.nodes` (cards, author box, listings),
+:mod:`.domain` (cross-references and ``objects.inv``), :mod:`.parser` (post
+bodies under untrusted-input limits) and :mod:`.navigation` (bounded sidebar).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.util.typing import ExtensionMetadata
+
+HERE = Path(__file__).parent
+
+
+def _add_static(app: Sphinx, config: Config) -> None:
+    config.html_static_path.append(str(HERE / "static"))
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    from . import config, directives, domain, generate, navigation, nodes, parser
+
+    app.setup_extension("myst_parser")
+    app.setup_extension("sphinx_design")
+    config.add_config_values(app)
+    app.add_domain(domain.NewsletterDomain)
+    for name, cls in directives.DIRECTIVES.items():
+        app.add_directive_to_domain("nl", name, cls)
+    for kind in domain.OBJECT_TYPES:
+        app.add_role_to_domain("nl", kind, domain.NewsletterXRefRole(kind))
+        app.add_role(kind, domain.NewsletterXRefRole(kind))
+    app.add_source_parser(parser.NewsletterMystParser, override=True)
+    app.add_node(nodes.external_link, html=(nodes.visit_external_link, nodes.depart_external_link))
+    app.add_message_catalog("sphinx_newsletter", str(HERE / "locale"))
+    app.add_css_file("newsletter.css")
+    app.connect("config-inited", config.config_inited)
+    app.connect("config-inited", _add_static)
+    app.connect("builder-inited", generate.builder_inited)
+    app.connect("env-get-outdated", generate.env_get_outdated)
+    # Before Furo (500): it calls toctree() to draw its sidebar.
+    app.connect("html-page-context", navigation.html_page_context, priority=400)
+    app.connect("build-finished", generate.build_finished)
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,98 @@
+"""The ``newsletter_*`` config values, validated once into a frozen :class:`NewsletterConfig`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.errors import ConfigError
+
+from .settings import DEFAULT_EDITION_PATTERN, DEFAULT_FIELDS, Settings
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+#: name -> (default, rebuild, types, description)
+CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
+    "newsletter_posts_dir": ("../posts", "env", (str,), "Folder of post files, relative to conf.py."),
+    "newsletter_images_dir": ("../posts/images", "env", (str,), "Folder of post images, relative to conf.py."),
+    "newsletter_output_dir": ("arquivo", "env", (str,), "Folder (inside the source folder) that receives the generated pages."),
+    "newsletter_image_url_prefix": ("/images/", "env", (str,), "URL prefix under which posts name their images."),
+    "newsletter_edition_pattern": (DEFAULT_EDITION_PATTERN, "env", (str,), "Regex with groups 'number' and (optional) 'date' that reads an edition tag."),
+    "newsletter_edition_date_dayfirst": (True, "env", (bool,), "Whether the edition tag's date is day-first (07.11.2022)."),
+    "newsletter_fields": ({}, "env", (dict,), "Front-matter key for each logical field, overriding the defaults."),
+    "newsletter_show_drafts": (False, "env", (bool,), "Publish posts marked 'published: false'."),
+    "newsletter_timezone": ("UTC", "env", (str,), "Timezone of dates written without an offset."),
+    "newsletter_trust_bodies": (False, "env", (bool,), "Let raw HTML and every directive through in post bodies."),
+    "newsletter_max_post_bytes": (1_000_000, "env", (int,), "Largest post file that is read."),
+    "newsletter_edition_max_days": (7, "env", (int,), "Warn when a post is dated further than this from its edition."),
+    "newsletter_profile_host": ("linkedin.com", "env", (str,), "Expected host of profile links ('' for any)."),
+    "newsletter_bounded_navigation": (True, "html", (bool,), "Draw a bounded sidebar: years, this year's editions, this edition's posts."),
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewsletterConfig:
+    posts_dir: Path
+    images_dir: Path
+    output_dir: str
+    trust_bodies: bool
+    bounded_navigation: bool
+    settings: Settings
+
+
+def add_config_values(app: Sphinx) -> None:
+    for name, (default, rebuild, types, description) in CONFIG_VALUES.items():
+        app.add_config_value(name, default, rebuild, types=types, description=description)
+
+
+def read_config(confdir: Path, config: Config) -> NewsletterConfig:
+    """Validate the raw config values; a bad value is a :class:`ConfigError`."""
+    output_dir = str(config.newsletter_output_dir).strip("/")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*(?:/[A-Za-z0-9][A-Za-z0-9_-]*)*", output_dir):
+        raise ConfigError(f"newsletter_output_dir must be a plain relative folder name, not {output_dir!r}")
+    return NewsletterConfig(
+        posts_dir=(confdir / config.newsletter_posts_dir).resolve(),
+        images_dir=(confdir / config.newsletter_images_dir).resolve(),
+        output_dir=output_dir,
+        trust_bodies=config.newsletter_trust_bodies,
+        bounded_navigation=config.newsletter_bounded_navigation,
+        settings=Settings(
+            fields={**DEFAULT_FIELDS, **_fields(config.newsletter_fields)},
+            edition_pattern=_pattern(config.newsletter_edition_pattern),
+            edition_date_dayfirst=config.newsletter_edition_date_dayfirst,
+            timezone=config.newsletter_timezone,
+            show_drafts=config.newsletter_show_drafts,
+            image_url_prefix=config.newsletter_image_url_prefix,
+            max_post_bytes=config.newsletter_max_post_bytes,
+            edition_max_days=config.newsletter_edition_max_days,
+            profile_host=config.newsletter_profile_host,
+        ),
+    )
+
+
+def _fields(value: dict[str, Any]) -> dict[str, str]:
+    unknown = set(value) - set(DEFAULT_FIELDS)
+    if unknown:
+        raise ConfigError(f"newsletter_fields: unknown fields {sorted(unknown)}; known: {sorted(DEFAULT_FIELDS)}")
+    if not all(isinstance(v, str) and v for v in value.values()):
+        raise ConfigError("newsletter_fields: every value must be a front-matter key")
+    return dict(value)
+
+
+def _pattern(text: str) -> re.Pattern[str]:
+    try:
+        pattern = re.compile(text, re.IGNORECASE)
+    except re.error as exc:
+        raise ConfigError(f"newsletter_edition_pattern is not a valid regex: {exc}") from None
+    if "number" not in pattern.groupindex:
+        raise ConfigError("newsletter_edition_pattern needs a named group 'number'")
+    return pattern
+
+
+def config_inited(app: Sphinx, config: Config) -> None:
+    """Validate once, early, so a bad value stops the build before any reading."""
+    app.newsletter_config = read_config(Path(app.confdir), config)  # type: ignore[attr-defined]

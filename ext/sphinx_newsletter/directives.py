@@ -1,0 +1,239 @@
+"""The ``nl:*`` directives: each takes a key, fetches values from the model, builds nodes.
+
+Each directive also tells the domain which part of the archive its page
+shows (:meth:`NewsletterDomain.note_dependency`), so the page is re-read when
+that part changes, and registers the post, edition or author it stands for.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from sphinx.locale import get_translation
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from . import nodes as nl
+from .domain import NewsletterDomain, get_domain
+
+if TYPE_CHECKING:
+    from .model import Archive
+
+_ = get_translation("sphinx_newsletter")
+logger = logging.getLogger(__name__)
+
+
+class NewsletterDirective(SphinxDirective):
+    """A directive that shows part *kind* of the archive."""
+
+    kind: ClassVar[str] = ""
+    required_arguments = 0
+    optional_arguments = 1
+    has_content = False
+
+    @property
+    def domain(self) -> NewsletterDomain:
+        return get_domain(self.env)
+
+    @property
+    def archive(self) -> Archive:
+        archive = self.domain.archive
+        assert archive is not None, "the archive is loaded at builder-inited"
+        return archive
+
+    @property
+    def output_dir(self) -> str:
+        config = self.domain.nl_config
+        return config.output_dir if config else "arquivo"
+
+    @property
+    def language(self) -> str | None:
+        return self.config.language
+
+    @property
+    def argument(self) -> str:
+        return self.arguments[0].strip() if self.arguments else ""
+
+    def run(self) -> list[nodes.Node]:
+        self.domain.note_dependency(self.env.docname, self.kind, self.argument)
+        return self.build()
+
+    def build(self) -> list[nodes.Node]:
+        raise NotImplementedError
+
+    def missing(self, what: str) -> list[nodes.Node]:
+        logger.warning(
+            _("%s %r is not in the archive"), what, self.argument,
+            location=self.get_location(), type="newsletter", subtype="unknown-key",
+        )
+        return []
+
+
+class HighlightCardDirective(NewsletterDirective):
+    """``{nl:highlight-card} key``: the card of any post, anywhere."""
+
+    kind = "post"
+    required_arguments = 1
+    optional_arguments = 0
+
+    def build(self) -> list[nodes.Node]:
+        post = self.archive.posts.get(self.argument)
+        return [nl.highlight_card(post, self.output_dir)] if post else self.missing("post")
+
+
+class AuthorBoxDirective(NewsletterDirective):
+    """``{nl:author-box} key``: the author box of any post, anywhere."""
+
+    kind = "post"
+    required_arguments = 1
+    optional_arguments = 0
+
+    def build(self) -> list[nodes.Node]:
+        post = self.archive.posts.get(self.argument)
+        if post is None:
+            return self.missing("post")
+        return [nl.author_box(post, self.archive.author_of(post), self.env.docname)]
+
+
+class EditionDirective(NewsletterDirective):
+    """``{nl:edition} 35``: an edition's cards and links to its neighbours."""
+
+    kind = "edition"
+    required_arguments = 1
+    optional_arguments = 0
+
+    def build(self) -> list[nodes.Node]:
+        number = int(self.argument) if self.argument.isdigit() else -1
+        edition = self.archive.editions.get(number)
+        if edition is None:
+            return self.missing("edition")
+        title = nl.edition_title(edition, self.language)
+        self.domain.note_object("edition", edition.key, title, self.env.docname)
+        posts = [self.archive.posts[k] for k in edition.posts]
+        cards = [nl.post_card(p, self.archive, self.output_dir, self.env.docname) for p in posts]
+        return [nl.card_grid(cards), nl.edition_nav(self.archive, edition, self.language, self.env.docname)]
+
+
+class LatestDirective(NewsletterDirective):
+    """``{nl:latest}``: the latest edition as cards, for the home page."""
+
+    kind = "latest"
+
+    def build(self) -> list[nodes.Node]:
+        edition = self.archive.latest_edition()
+        if edition is None:
+            return [nl.paragraph(_("No editions yet."))]
+        heading = nl.paragraph(
+            nl.xref("edition", edition.key, nl.edition_title(edition, self.language), self.env.docname),
+            classes=["nl-latest-title"],
+        )
+        posts = [self.archive.posts[k] for k in edition.posts]
+        cards = [nl.post_card(p, self.archive, self.output_dir, self.env.docname, excerpt=True) for p in posts]
+        return [heading, nl.card_grid(cards)]
+
+
+class AuthorDirective(NewsletterDirective):
+    """``{nl:author} key``: an author's profile link and posts, newest first."""
+
+    kind = "author"
+    required_arguments = 1
+    optional_arguments = 0
+
+    def build(self) -> list[nodes.Node]:
+        author = self.archive.authors.get(self.argument)
+        if author is None:
+            return self.missing("author")
+        self.domain.note_object("author", author.key, author.name, self.env.docname)
+        result: list[nodes.Node] = []
+        count = _("%d posts") % len(author.posts) if len(author.posts) != 1 else _("1 post")
+        intro = nl.paragraph(count, classes=["nl-author-count"])
+        if author.url:
+            intro += nodes.Text(" · ")
+            intro += nl.ext_link(author.url, _("Profile"), classes=["nl-profile"])
+        result.append(intro)
+        posts = [self.archive.posts[k] for k in author.posts]
+        result.append(nl.post_list(posts, self.archive, self.language, self.env.docname))
+        return result
+
+
+class AuthorsDirective(NewsletterDirective):
+    """``{nl:authors}``: every author with their number of posts."""
+
+    kind = "authors"
+
+    def build(self) -> list[nodes.Node]:
+        items = nodes.bullet_list(classes=["nl-author-list"])
+        for author in sorted(self.archive.authors.values(), key=lambda a: a.name.casefold()):
+            count = _("%d posts") % len(author.posts) if len(author.posts) != 1 else _("1 post")
+            line = nl.paragraph(nl.xref("author", author.key, author.name, self.env.docname), f" ({count})")
+            items += nodes.list_item("", line)
+        return [items]
+
+
+class YearDirective(NewsletterDirective):
+    """``{nl:year} 2022``: the year's editions, newest first, with their posts."""
+
+    kind = "year"
+    required_arguments = 1
+    optional_arguments = 0
+
+    def build(self) -> list[nodes.Node]:
+        year = int(self.argument) if self.argument.isdigit() else -1
+        editions = self.archive.years().get(year)
+        if not editions:
+            return self.missing("year")
+        return [self._edition_list(editions)]
+
+    def _edition_list(self, editions: list) -> nodes.bullet_list:
+        items = nodes.bullet_list(classes=["nl-edition-list"])
+        for edition in editions:
+            line = nl.paragraph(nl.xref("edition", edition.key, nl.edition_title(edition, self.language), self.env.docname))
+            posts = [self.archive.posts[k] for k in edition.posts]
+            inner = nodes.bullet_list()
+            for post in posts:
+                inner += nodes.list_item("", nl.paragraph(nl.xref("post", post.key, post.title, self.env.docname)))
+            items += nodes.list_item("", line, inner)
+        return items
+
+
+class ArchiveDirective(YearDirective):
+    """``{nl:archive}``: every edition, grouped by year, newest first."""
+
+    kind = "archive"
+    required_arguments = 0
+    optional_arguments = 0
+
+    def build(self) -> list[nodes.Node]:
+        result: list[nodes.Node] = []
+        for year, editions in self.archive.years().items():
+            title = nl.paragraph(nodes.strong(str(year), str(year)), classes=["nl-year"])
+            result += [title, self._edition_list(editions)]
+        if self.archive.loose:
+            loose = [self.archive.posts[k] for k in self.archive.loose]
+            result += [nl.paragraph(nodes.strong("", _("Loose posts")), classes=["nl-year"]),
+                       nl.post_list(loose, self.archive, self.language, self.env.docname)]
+        return result
+
+
+class LooseDirective(NewsletterDirective):
+    """``{nl:loose}``: posts that belong to no edition."""
+
+    kind = "loose"
+
+    def build(self) -> list[nodes.Node]:
+        posts = [self.archive.posts[k] for k in self.archive.loose]
+        return [nl.post_list(posts, self.archive, self.language, self.env.docname)]
+
+
+DIRECTIVES: dict[str, type[NewsletterDirective]] = {
+    "highlight-card": HighlightCardDirective,
+    "author-box": AuthorBoxDirective,
+    "edition": EditionDirective,
+    "latest": LatestDirective,
+    "author": AuthorDirective,
+    "authors": AuthorsDirective,
+    "year": YearDirective,
+    "archive": ArchiveDirective,
+    "loose": LooseDirective,
+}

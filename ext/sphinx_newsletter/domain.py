@@ -1,0 +1,157 @@
+"""The ``nl`` domain: posts, editions and authors as Sphinx objects.
+
+Per-document state (which page holds which object, which page used which part
+of the archive) lives in the domain data, with ``clear_doc`` and
+``merge_domaindata`` so incremental and parallel builds stay correct. The
+archive model itself is loaded fresh at every build (``builder-inited``) and
+is held on the domain instance, never pickled.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable
+
+from docutils import nodes
+from sphinx.domains import Domain, ObjType
+from sphinx.locale import get_translation
+from sphinx.roles import XRefRole
+from sphinx.util.nodes import make_refnode
+
+from .model import Archive, dependency_fingerprint
+
+if TYPE_CHECKING:
+    from sphinx.addnodes import pending_xref
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+    from .config import NewsletterConfig
+
+_ = get_translation("sphinx_newsletter")
+
+OBJECT_TYPES = ("post", "edition", "author")
+
+
+class NewsletterXRefRole(XRefRole):
+    """``{post}`key```: the ``nl`` role under a short, domain-less name."""
+
+    def __init__(self, reftype: str) -> None:
+        super().__init__(innernodeclass=nodes.inline, warn_dangling=True)
+        self._reftype = reftype
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        self.refdomain, self.reftype = "nl", self._reftype
+        self.classes = ["xref", "nl", f"nl-{self._reftype}"]
+        return self.create_xref_node()
+
+
+class NewsletterDomain(Domain):
+    name = "nl"
+    label = "Newsletter"
+    object_types = {
+        "post": ObjType(_("post"), "post"),
+        "edition": ObjType(_("edition"), "edition"),
+        "author": ObjType(_("author"), "author"),
+    }
+    roles = {kind: XRefRole(innernodeclass=nodes.inline, warn_dangling=True) for kind in OBJECT_TYPES}
+    initial_data: dict[str, Any] = {
+        # "type:name" -> (docname, dispname)
+        "objects": {},
+        # docname -> [(kind, argument, fingerprint)]: what a page showed of the archive
+        "deps": {},
+    }
+    data_version = 1
+
+    archive: Archive | None = None
+    nl_config: NewsletterConfig | None = None
+
+    @property
+    def objects(self) -> dict[str, tuple[str, str]]:
+        return self.data.setdefault("objects", {})
+
+    @property
+    def deps(self) -> dict[str, list[tuple[str, str, str]]]:
+        return self.data.setdefault("deps", {})
+
+    def note_object(self, kind: str, name: str, dispname: str, docname: str) -> None:
+        self.objects[f"{kind}:{name}"] = (docname, dispname)
+
+    def note_dependency(self, docname: str, kind: str, argument: str) -> None:
+        """Record that *docname* shows part *kind*/*argument* of the archive."""
+        if self.archive is None:
+            return
+        fingerprint = dependency_fingerprint(self.archive, kind, argument)
+        self.deps.setdefault(docname, []).append((kind, argument, fingerprint))
+
+    def outdated(self, archive: Archive) -> set[str]:
+        """Pages whose part of the archive changed since they were read."""
+        return {
+            docname
+            for docname, used in self.deps.items()
+            if any(dependency_fingerprint(archive, kind, arg) != fp for kind, arg, fp in used)
+        }
+
+    def clear_doc(self, docname: str) -> None:
+        for key in [k for k, (doc, _d) in self.objects.items() if doc == docname]:
+            del self.objects[key]
+        self.deps.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
+        wanted = set(docnames)
+        for key, (doc, dispname) in otherdata.get("objects", {}).items():
+            if doc in wanted:
+                self.objects[key] = (doc, dispname)
+        for doc, used in otherdata.get("deps", {}).items():
+            if doc in wanted:
+                self.deps[doc] = used
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> nodes.reference | None:
+        found = self.objects.get(f"{typ}:{self._normalise(typ, target)}")
+        if found is None:
+            return None
+        docname, dispname = found
+        if not node.get("refexplicit"):
+            contnode = nodes.inline(dispname, dispname, classes=contnode.get("classes", []))
+        return make_refnode(builder, fromdocname, docname, "", contnode, dispname)
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        results = []
+        for typ in OBJECT_TYPES:
+            ref = self.resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
+            if ref is not None:
+                results.append((f"nl:{typ}", ref))
+        return results
+
+    def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
+        for key, (docname, dispname) in sorted(self.objects.items()):
+            typ, name = key.split(":", 1)
+            yield name, dispname, typ, docname, "", 1
+
+    @staticmethod
+    def _normalise(typ: str, target: str) -> str:
+        target = target.strip()
+        if typ == "edition":
+            return target.lstrip("#").lstrip("0") or "0"
+        from .model import slugify
+
+        return slugify(target)
+
+
+def get_domain(env: BuildEnvironment) -> NewsletterDomain:
+    return env.get_domain("nl")  # type: ignore[return-value]

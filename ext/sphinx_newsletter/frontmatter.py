@@ -1,0 +1,403 @@
+"""Reading one post file into a :class:`~sphinx_newsletter.model.Post` (no Sphinx import).
+
+Every problem comes back as a :class:`~sphinx_newsletter.model.Problem` with
+the file's line, never as an exception: a post with an error is refused (the
+caller names it in the log), a post with warnings is published as cleaned.
+The Sphinx build and the ``newsletter check`` command share this reader, so
+they never disagree about a post.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+import stat
+import unicodedata
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .model import EditionTag, Post, Problem, slugify, split_file_name
+from .settings import IGNORED_KEYS, IMAGE_SUFFIXES, Settings
+from .urls import clean_url, host_matches
+from .yamlsafe import Field, YamlProblem, load_mapping
+
+_FENCE = re.compile(r"^---[ \t]*$")
+_FENCE_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+_DATE = re.compile(
+    r"^\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+    r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?)?"
+    r"\s*(?P<tz>Z|UTC|[+-]\d{2}:?\d{2})?(?P<rest>.*)$",
+    re.S,
+)
+# Control characters that have no place in a one-line field (and break XML).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class _Reader:
+    """Collects problems for one file while its fields are read."""
+
+    path: str
+    settings: Settings
+    offset: int = 1  # file line of the first front-matter line
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, line: int, code: str, message: str, *, column: int = 1, error: bool = False) -> None:
+        self.problems.append(
+            Problem(
+                path=self.path,
+                line=line,
+                column=column,
+                code=code,
+                message=message,
+                severity="error" if error else "warning",
+            )
+        )
+
+    @property
+    def failed(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+
+def read_post(path: Path, display: str, settings: Settings) -> tuple[Post | None, list[Problem]]:
+    """Read the post at *path*; *display* is the name messages use for it."""
+    reader = _Reader(display, settings)
+    text = _read_text(path, reader)
+    if text is None:
+        return None, reader.problems
+    return parse_post(text, display, settings, stem=path.stem, reader=reader)
+
+
+def parse_post(
+    text: str,
+    display: str,
+    settings: Settings,
+    *,
+    stem: str,
+    reader: _Reader | None = None,
+) -> tuple[Post | None, list[Problem]]:
+    """Parse a post's text; *stem* is its file name without the extension."""
+    reader = reader or _Reader(display, settings)
+    split = _split(text, reader)
+    if split is None:
+        return None, reader.problems
+    front, body, body_line = split
+    try:
+        fields, warnings = load_mapping(front)
+    except YamlProblem as exc:
+        reader.problem(reader.offset + exc.line, "yaml", exc.message, column=exc.column + 1, error=True)
+        return None, reader.problems
+    for warning in warnings:
+        reader.problem(reader.offset + warning.line, "yaml-duplicate", warning.message, column=warning.column + 1)
+    post = _build_post(fields, body, body_line, stem, reader)
+    return (None if reader.failed else post), reader.problems
+
+
+def _read_text(path: Path, reader: _Reader) -> str | None:
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        reader.problem(1, "unreadable", f"cannot read the post: {exc.strerror}", error=True)
+        return None
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode):
+        reader.problem(1, "not-a-file", "symbolic links and special files are not read as posts", error=True)
+        return None
+    if info.st_size > reader.settings.max_post_bytes:
+        reader.problem(
+            1, "too-large", f"the post has {info.st_size} bytes, over the limit of "
+            f"{reader.settings.max_post_bytes}", error=True,
+        )
+        return None
+    with open(path, "rb") as handle:
+        data = handle.read(reader.settings.max_post_bytes + 1)
+    return decode(data, reader)
+
+
+def decode(data: bytes, reader: _Reader) -> str | None:
+    """UTF-8 text with the BOM dropped and line ends made ``\\n``."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        reader.problem(line, "encoding", f"the file is not UTF-8 (byte 0x{data[exc.start]:02x})", error=True)
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _split(text: str, reader: _Reader) -> tuple[str, str, int] | None:
+    lines = text.split("\n")
+    if not text.strip():
+        reader.problem(1, "empty", "the file is empty", error=True)
+        return None
+    if not _FENCE.match(lines[0]):
+        reader.problem(1, "no-front-matter", "the post does not start with a '---' front-matter line", error=True)
+        return None
+    for i in range(1, len(lines)):
+        if _FENCE_END.match(lines[i]):
+            reader.offset = 2
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
+    reader.problem(1, "no-front-matter", "the front matter opened on line 1 is never closed with '---'", error=True)
+    return None
+
+
+# --- fields -----------------------------------------------------------------------
+
+
+def _build_post(fields: dict[str, Field], body: str, body_line: int, stem: str, reader: _Reader) -> Post:
+    settings = reader.settings
+    file_date, slug = split_file_name(stem)
+    _check_unknown(fields, reader)
+    title = _text(fields, "title", reader, required=True)
+    date = _date(fields, file_date, reader)
+    author_url = _url(fields, "author_url", reader)
+    if author_url and settings.profile_host and not host_matches(author_url, settings.profile_host):
+        reader.problem(_line(fields, "author_url", reader), "profile-host",
+                       f"the profile link is not on {settings.profile_host}: {author_url}")
+    post = Post(
+        source=reader.path,
+        slug=slug,
+        key=slugify(slug),
+        title=title,
+        date=date,
+        published=_published(fields, reader),
+        edition=_edition(fields, reader),
+        headline=_text(fields, "headline", reader),
+        highlight_title=_text(fields, "highlight_title", reader),
+        highlight_url=_url(fields, "highlight_url", reader),
+        highlight_author=_text(fields, "highlight_author", reader),
+        image=_image(fields, reader),
+        author_name=_text(fields, "author", reader),
+        author_url=author_url,
+        categories=_words(fields, "categories", reader) + _words(fields, "tags", reader),
+        excerpt=excerpt(body),
+        body=body,
+        body_line=body_line,
+        lines={name: reader.offset + f.line for name, f in _by_name(fields, settings).items()},
+    )
+    return post
+
+
+def _by_name(fields: dict[str, Field], settings: Settings) -> dict[str, Field]:
+    return {name: fields[key] for name, key in settings.fields.items() if key in fields}
+
+
+def _line(fields: dict[str, Field], name: str, reader: _Reader) -> int:
+    found = fields.get(reader.settings.key(name))
+    return reader.offset + found.line if found else 1
+
+
+def _column(fields: dict[str, Field], name: str, reader: _Reader) -> int:
+    found = fields.get(reader.settings.key(name))
+    return found.column + 1 if found else 1
+
+
+def _check_unknown(fields: dict[str, Field], reader: _Reader) -> None:
+    known = set(reader.settings.fields.values())
+    for key, found in fields.items():
+        if key in known or key in IGNORED_KEYS:
+            continue
+        close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        reader.problem(reader.offset + found.line, "unknown-field", f"unknown front-matter key {key!r}{hint}")
+
+
+def _text(fields: dict[str, Field], name: str, reader: _Reader, *, required: bool = False) -> str:
+    key = reader.settings.key(name)
+    found = fields.get(key)
+    value = found.value if found else None
+    if value is None or value == "":
+        if required:
+            reader.problem(_line(fields, name, reader), "missing-field", f"the required field {key!r} is missing or empty", error=True)
+        return ""
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    if not isinstance(value, str):
+        reader.problem(_line(fields, name, reader), "field-type", f"{key!r} must be text, not a list or mapping", error=required)
+        return ""
+    return clean_text(value, lambda: reader.problem(
+        _line(fields, name, reader), "control-chars", f"control characters removed from {key!r}"))
+
+
+def clean_text(value: str, on_control: Any = None) -> str:
+    """One line of text: NFC, control characters removed, white space folded."""
+    value = unicodedata.normalize("NFC", value)
+    if _CONTROL.search(value):
+        value = _CONTROL.sub("", value)
+        if on_control:
+            on_control()
+    return _SPACE.sub(" ", value).strip()
+
+
+def _date(fields: dict[str, Field], file_date: dt.date | None, reader: _Reader) -> dt.datetime:
+    tz = _zone(reader.settings.timezone)
+    key = reader.settings.key("date")
+    raw = fields.get(key)
+    line, column = _line(fields, "date", reader), _column(fields, "date", reader)
+    if raw is not None and isinstance(raw.value, str):
+        parsed = parse_date(raw.value, tz)
+        if isinstance(parsed, dt.datetime):
+            rest = _DATE.match(raw.value)["rest"].strip()  # type: ignore[index]
+            if rest:
+                reader.problem(line, "date-junk", f"date has trailing text {rest!r}",
+                               column=column + raw.value.index(rest))
+            return parsed
+        reader.problem(line, "date-invalid", f"{key!r} {parsed}", column=column, error=file_date is None)
+    elif raw is not None and raw.value is not None:
+        reader.problem(line, "date-invalid", f"{key!r} must be a date like 2022-11-06 08:00:00 -0300",
+                       error=file_date is None)
+    elif file_date is None:
+        reader.problem(line, "missing-field", f"no {key!r} field and no date in the file name", error=True)
+    if file_date is not None:
+        return dt.datetime.combine(file_date, dt.time(), tzinfo=tz)
+    return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def parse_date(value: str, tz: dt.tzinfo) -> dt.datetime | str:
+    """A timezone-aware datetime, or the reason *value* is not one."""
+    match = _DATE.match(value)
+    if not match:
+        return f"is not a date like 2022-11-06 08:00:00 -0300: {value.strip()[:40]!r}"
+    try:
+        parts = [int(match[g] or 0) for g in ("y", "m", "d", "H", "M", "S")]
+        zone = _offset(match["tz"]) or tz
+        return dt.datetime(*parts, tzinfo=zone)  # type: ignore[misc]
+    except (ValueError, OverflowError) as exc:
+        return f"is not a real date ({exc})"
+
+
+def _offset(text: str | None) -> dt.tzinfo | None:
+    if not text:
+        return None
+    if text in ("Z", "UTC"):
+        return dt.timezone.utc
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    minutes = int(digits[:2]) * 60 + int(digits[2:])
+    if minutes >= 24 * 60:
+        raise ValueError("offset out of range")
+    return dt.timezone(sign * dt.timedelta(minutes=minutes))
+
+
+def _zone(name: str) -> dt.tzinfo:
+    if name.upper() == "UTC":
+        return dt.timezone.utc
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.timezone.utc
+
+
+def _published(fields: dict[str, Field], reader: _Reader) -> bool:
+    key = reader.settings.key("published")
+    found = fields.get(key)
+    if found is None or found.value is None:
+        return True
+    if isinstance(found.value, bool):
+        return found.value
+    word = str(found.value).strip().lower()
+    meaning = {"false": False, "no": False, "true": True, "yes": True}.get(word)
+    line = reader.offset + found.line
+    if meaning is None:
+        reader.problem(line, "published-type", f"{key!r} must be true or false; treating {found.value!r} as false")
+        return False
+    reader.problem(line, "published-type", f"{key!r} must be a plain true or false, not the text {found.value!r}; read as {str(meaning).lower()}")
+    return meaning
+
+
+def _edition(fields: dict[str, Field], reader: _Reader) -> EditionTag | None:
+    text = _text(fields, "edition", reader)
+    if not text:
+        return None
+    match = reader.settings.edition_pattern.search(text)
+    line = _line(fields, "edition", reader)
+    if not match:
+        reader.problem(line, "edition-tag", f"edition tag {text!r} not understood; the post is listed without an edition")
+        return None
+    number = int(match.group("number"))
+    date_text = match.groupdict().get("date")
+    date = _edition_date(date_text, reader.settings.edition_date_dayfirst) if date_text else None
+    if date_text and date is None:
+        reader.problem(line, "edition-tag", f"edition tag {text!r} has an impossible date")
+    return EditionTag(number=number, date=date)
+
+
+def _edition_date(text: str, dayfirst: bool) -> dt.date | None:
+    parts = [int(p) for p in re.split(r"[./-]", text)]
+    if len(parts) != 3:
+        return None
+    day, month, year = parts if dayfirst else (parts[1], parts[0], parts[2])
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _url(fields: dict[str, Field], name: str, reader: _Reader) -> str | None:
+    text = _text(fields, name, reader)
+    if not text:
+        return None
+    result = clean_url(text)
+    if result.code:
+        reader.problem(_line(fields, name, reader), result.code, result.message, column=_column(fields, name, reader))
+    return result.url
+
+
+def _words(fields: dict[str, Field], name: str, reader: _Reader) -> tuple[str, ...]:
+    found = fields.get(reader.settings.key(name))
+    if found is None or found.value is None:
+        return ()
+    values = found.value if isinstance(found.value, list) else str(found.value).split()
+    words = tuple(clean_text(str(v)) for v in values if isinstance(v, (str, bool)))
+    return tuple(w for w in words if w)
+
+
+def _image(fields: dict[str, Field], reader: _Reader) -> str | None:
+    text = _text(fields, "image", reader)
+    if not text:
+        return None
+    path, why = image_path(text, reader.settings.image_url_prefix)
+    if path is None:
+        reader.problem(_line(fields, "image", reader), "image-refused", f"image {text!r} {why}; no image shown")
+    return path
+
+
+def image_path(value: str, prefix: str = "/images/") -> tuple[str | None, str]:
+    """The image's path inside the images folder, or ``None`` and why not.
+
+    ``/images/a/b.png`` (the Jekyll form), ``images/b.png`` and ``b.png`` are
+    inside; ``..``, absolute paths elsewhere, backslashes, ``%`` escapes, URLs
+    and other file types are refused.
+    """
+    text = value.strip()
+    for lead in (prefix, prefix.lstrip("/")):
+        if lead and text.startswith(lead):
+            text = text[len(lead) :]
+            break
+    if "\\" in text or "%" in text or ":" in text or "\x00" in text:
+        return None, "uses characters that are not allowed in an image path"
+    pure = PurePosixPath(text)
+    if text.startswith("/") or not pure.parts or any(p in ("..", ".") or p.startswith(".") for p in pure.parts):
+        return None, f"is not inside the images folder (paths start with {prefix!r})"
+    if pure.suffix.lower() not in IMAGE_SUFFIXES:
+        return None, f"is not an image ({', '.join(IMAGE_SUFFIXES)})"
+    return pure.as_posix(), ""
+
+
+_MD_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|[*_`#>]+|<[^>]*>")
+
+
+def excerpt(body: str, limit: int = 240) -> str:
+    """The first paragraph of *body* as plain text, cut at a word near *limit*."""
+    for block in re.split(r"\n\s*\n", body):
+        block = block.strip()
+        if not block or block.startswith(("#", "```", ":::", "|", "%", "(")):
+            continue
+        text = clean_text(_MD_NOISE.sub(lambda m: m.group(1) or "", block))
+        if text:
+            return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+    return ""

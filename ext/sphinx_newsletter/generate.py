@@ -1,0 +1,157 @@
+"""``builder-inited``: read the posts, report their problems, write the generated pages.
+
+Pages go into one folder inside the source folder (``newsletter_output_dir``)
+and are written only when their text changed, so Sphinx re-reads only what
+changed; pages of posts that are gone are deleted. Post images are mirrored
+into the same folder (regular files inside the images folder only).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx.errors import SphinxError
+from sphinx.locale import get_translation
+from sphinx.util import logging
+
+from . import nodes as nl
+from .domain import get_domain
+from .loader import LoadResult, image_problem, load_archive
+from .render import Labels, Layout, render_pages
+from .settings import IMAGE_SUFFIXES
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+    from .config import NewsletterConfig
+    from .model import Problem
+
+_ = get_translation("sphinx_newsletter")
+logger = logging.getLogger(__name__)
+
+IMAGES = "imagens"
+
+
+class NewsletterError(SphinxError):
+    category = "Newsletter error"
+
+
+def builder_inited(app: Sphinx) -> None:
+    config: NewsletterConfig = app.newsletter_config  # type: ignore[attr-defined]
+    result = load_archive(config.posts_dir, config.images_dir, config.settings)
+    report(result.problems)
+    for path, why in result.skipped.items():
+        logger.info(_("%s: left out of the archive: %s"), path, why)
+    domain = get_domain(app.env)
+    domain.archive = result.archive
+    domain.nl_config = config
+    app.newsletter_load = result  # type: ignore[attr-defined]
+    out = Path(app.srcdir) / config.output_dir
+    labels = Labels(
+        archive=_("Archive"),
+        authors=_("Authors"),
+        loose=_("Loose posts"),
+        edition_title=lambda e: nl.edition_title(e, app.config.language),
+    )
+    pages = render_pages(result.archive, Layout(), labels)
+    written = write_pages(out, pages)
+    mirror_images(config, out / IMAGES)
+    logger.info(
+        _("newsletter: %d posts, %d editions, %d authors; %d pages rewritten"),
+        len(result.archive.posts), len(result.archive.editions), len(result.archive.authors), written,
+    )
+
+
+def report(problems: list[Problem]) -> None:
+    """Every problem as a Sphinx warning or error at the post's file and line."""
+    for problem in problems:
+        log = logger.error if problem.severity == "error" else logger.warning
+        log(problem.message, location=problem.location, type="newsletter", subtype=problem.code)
+
+
+def write_pages(out: Path, pages: dict[str, str]) -> int:
+    """Write pages whose text changed; delete generated pages that are gone."""
+    written = 0
+    for name, text in pages.items():
+        path = out / f"{name}.md"
+        try:
+            if path.read_text(encoding="utf-8") == text:
+                continue
+        except OSError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written += 1
+    wanted = {out / f"{name}.md" for name in pages}
+    for path in sorted(out.rglob("*.md")):
+        if path not in wanted:
+            path.unlink()
+    return written
+
+
+def mirror_images(config: NewsletterConfig, target: Path) -> None:
+    """Copy usable images (changed ones only) and delete mirrored images that are gone."""
+    source = config.images_dir
+    wanted: set[Path] = set()
+    if source.is_dir():
+        for path in _image_files(source):
+            relative = path.relative_to(source).as_posix()
+            if image_problem(relative, source, config.settings):
+                continue
+            copy = target / relative
+            wanted.add(copy)
+            _copy_if_changed(path, copy)
+    if target.is_dir():
+        for path in sorted(target.rglob("*"), reverse=True):
+            if path.is_file() and path not in wanted:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+
+
+def _image_files(root: Path) -> list[Path]:
+    found = []
+    for folder, dirs, files in os.walk(root):  # os.walk does not follow symlinked folders
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [Path(folder) / f for f in files if f.lower().endswith(IMAGE_SUFFIXES)]
+    return sorted(found)
+
+
+def _copy_if_changed(source: Path, copy: Path) -> None:
+    info = os.lstat(source)
+    if not stat.S_ISREG(info.st_mode):
+        return
+    try:
+        old = copy.stat()
+        if old.st_size == info.st_size and int(old.st_mtime) == int(info.st_mtime):
+            return
+    except OSError:
+        copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, copy)
+
+
+def env_get_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Pages whose part of the archive changed, though their own text did not."""
+    domain = get_domain(env)
+    if domain.archive is None:
+        return []
+    return sorted(domain.outdated(domain.archive) - added - changed - removed)
+
+
+def build_finished(app: Sphinx, exception: BaseException | None) -> None:
+    """Fail the build, after everything else was built and reported, if posts were refused."""
+    result: LoadResult | None = getattr(app, "newsletter_load", None)
+    if exception is not None or result is None:
+        return
+    errors = [p for p in result.problems if p.severity == "error"]
+    if errors:
+        files = sorted({p.path for p in errors})
+        raise NewsletterError(
+            _("%d post file(s) have errors (see above): %s") % (len(files), ", ".join(files))
+        )

@@ -1,0 +1,144 @@
+"""Reading a whole posts folder into an :class:`~sphinx_newsletter.model.Archive` (no Sphinx import)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .frontmatter import read_post
+from .model import Archive, Post, Problem, assign_keys, build_archive
+from .settings import IMAGE_SUFFIXES, POST_SUFFIXES, Settings
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoadResult:
+    archive: Archive
+    problems: list[Problem]
+    #: Every post file that was read, refused ones included.
+    sources: list[str] = field(default_factory=list)
+    #: Files that were not published, and why (drafts, refused posts).
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """*path* relative to *base* (the working directory) when it is inside it."""
+    base = base or Path.cwd()
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def find_post_files(posts_dir: Path, images_dir: Path | None = None) -> list[Path]:
+    """Post files under *posts_dir*, sorted; hidden folders and the images folder skipped."""
+    found = []
+    skip = images_dir.resolve() if images_dir else None
+    for root, dirs, files in os.walk(posts_dir):
+        here = Path(root)
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")) and (here / d).resolve() != skip)
+        found += [here / f for f in files if f.lower().endswith(POST_SUFFIXES) and not f.startswith(".")]
+    return sorted(found)
+
+
+def load_archive(
+    posts_dir: Path,
+    images_dir: Path | None,
+    settings: Settings,
+    *,
+    base: Path | None = None,
+) -> LoadResult:
+    """Read every post; refused posts and drafts are named in ``skipped``."""
+    problems: list[Problem] = []
+    if not posts_dir.is_dir():
+        problems.append(Problem(path=display_path(posts_dir, base), line=1, code="no-posts-dir",
+                                severity="error", message="the posts folder does not exist"))
+        return LoadResult(archive=build_archive([])[0], problems=problems)
+    posts: list[Post] = []
+    skipped: dict[str, str] = {}
+    files = find_post_files(posts_dir, images_dir)
+    for path in files:
+        shown = display_path(path, base)
+        post, found = read_post(path, shown, settings)
+        problems += found
+        if post is None:
+            skipped[shown] = "refused: " + next(p.message for p in found if p.severity == "error")
+            continue
+        post = _check_image(post, images_dir, settings, problems)
+        if not post.published:
+            if not settings.show_drafts:
+                skipped[shown] = "not published (published: false)"
+                continue
+            post = replace(post, published=True)
+        posts.append(post)
+    posts, found = assign_keys(posts)
+    problems += found
+    archive, found = build_archive(posts, max_days=settings.edition_max_days)
+    problems += found
+    return LoadResult(archive=archive, problems=problems, sources=[display_path(f, base) for f in files],
+                      skipped=skipped)
+
+
+def _check_image(post: Post, images_dir: Path | None, settings: Settings, problems: list[Problem]) -> Post:
+    if post.image is None:
+        return post
+    why = image_problem(post.image, images_dir, settings)
+    if not why:
+        return post
+    problems.append(Problem(path=post.source, line=post.line_of("image"), code="image-missing",
+                            message=f"image {post.image!r} {why}; no image shown"))
+    return replace(post, image=None)
+
+
+def image_problem(relative: str, images_dir: Path | None, settings: Settings) -> str:
+    """Why the image at *relative* (inside the images folder) can't be used, or ''."""
+    if images_dir is None:
+        return "cannot be shown: no images folder is configured"
+    root = images_dir.resolve()
+    path = root / relative
+    try:
+        info = os.lstat(path)
+        inside = path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):
+        return "does not exist in the images folder"
+    if stat.S_ISLNK(info.st_mode) or not inside:
+        return "is a symbolic link or outside the images folder"
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a file"
+    if info.st_size > settings.max_image_bytes:
+        return f"is larger than {settings.max_image_bytes} bytes"
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        return "is not an image"
+    if path.suffix.lower() == ".svg" and not svg_is_safe(path.read_bytes()):
+        return "is an SVG with scripts, event handlers, external references or a DOCTYPE"
+    return ""
+
+
+def svg_is_safe(data: bytes) -> bool:
+    """Whether an SVG is plain drawing: no script, handler, foreign content or outside link.
+
+    An SVG opened directly from ``_images/`` runs its scripts in the site's
+    origin, so contributor SVGs must be inert.
+    """
+    import xml.etree.ElementTree as ET
+
+    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
+        return False
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError:
+        return False
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1].lower()
+        if tag in ("script", "foreignobject", "iframe", "embed", "object", "handler"):
+            return False
+        for name, value in element.attrib.items():
+            local = name.rsplit("}", 1)[-1].lower()
+            if local.startswith("on"):
+                return False
+            if local == "href" and not value.strip().startswith("#"):
+                return False
+            if "javascript:" in value.lower() or "url(" in value.lower() and "url(#" not in value.lower():
+                return False
+    return True

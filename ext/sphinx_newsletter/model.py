@@ -1,0 +1,457 @@
+"""The archive's model: posts, editions, authors (no Sphinx import).
+
+A :class:`Post` is what one file says, already cleaned by
+:mod:`sphinx_newsletter.frontmatter`. :func:`build_archive` groups posts into
+editions and authors and checks what only the whole archive can tell (edition
+dates that disagree, editions out of order, slug collisions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Literal
+
+from .urls import profile_key
+
+Severity = Literal["error", "warning"]
+
+#: Names a generated page may not take: Sphinx's own pages and folders.
+RESERVED_KEYS = frozenset({"index", "search", "genindex", "py-modindex", "404"})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Problem:
+    """Something wrong with a post, located at a file, line and column."""
+
+    path: str
+    line: int
+    code: str
+    message: str
+    column: int = 1
+    severity: Severity = "warning"
+
+    @property
+    def location(self) -> str:
+        """``path:line``, the form Sphinx prints before ``WARNING:``."""
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EditionTag:
+    number: int
+    date: dt.date | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Post:
+    """One post, as the archive shows it. Every text field is plain text."""
+
+    source: str
+    slug: str
+    key: str
+    title: str
+    date: dt.datetime
+    published: bool = True
+    edition: EditionTag | None = None
+    headline: str = ""
+    highlight_title: str = ""
+    highlight_url: str | None = None
+    highlight_author: str = ""
+    image: str | None = None
+    author_name: str = ""
+    author_url: str | None = None
+    categories: tuple[str, ...] = ()
+    excerpt: str = ""
+    body: str = ""
+    body_line: int = 1
+    #: Front-matter key -> line, for messages about this post.
+    lines: dict[str, int] = field(default_factory=dict, compare=False)
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Edition:
+    number: int
+    date: dt.date
+    posts: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return str(self.number)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Author:
+    key: str
+    name: str
+    url: str | None
+    posts: tuple[str, ...]  # newest first
+    variants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Archive:
+    posts: dict[str, Post]
+    editions: dict[int, Edition]
+    authors: dict[str, Author]
+    #: Published posts without an edition, newest first.
+    loose: tuple[str, ...] = ()
+    #: A post's :func:`author_key` -> the key of its :class:`Author`.
+    author_index: dict[str, str] = field(default_factory=dict)
+
+    def edition_of(self, post: Post) -> Edition | None:
+        return self.editions.get(post.edition.number) if post.edition else None
+
+    def author_of(self, post: Post) -> Author | None:
+        key = self.author_index.get(author_key(post)) if post.author_name else None
+        return self.authors.get(key) if key else None
+
+    def editions_newest_first(self) -> list[Edition]:
+        return sorted(self.editions.values(), key=lambda e: e.number, reverse=True)
+
+    def latest_edition(self) -> Edition | None:
+        return max(self.editions.values(), key=lambda e: e.number, default=None)
+
+    def neighbours(self, number: int) -> tuple[Edition | None, Edition | None]:
+        """The editions before and after edition *number*."""
+        numbers = sorted(self.editions)
+        i = numbers.index(number)
+        prev = self.editions[numbers[i - 1]] if i > 0 else None
+        nxt = self.editions[numbers[i + 1]] if i + 1 < len(numbers) else None
+        return prev, nxt
+
+    def years(self) -> dict[int, list[Edition]]:
+        """Editions grouped by year, newest year and newest edition first."""
+        years: dict[int, list[Edition]] = defaultdict(list)
+        for edition in self.editions_newest_first():
+            years[edition.date.year].append(edition)
+        return dict(sorted(years.items(), reverse=True))
+
+
+def slugify(text: str) -> str:
+    """ASCII, lower-case, dash-separated: the form used in page names and URLs."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+_FILE_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.*)$")
+
+
+def split_file_name(stem: str) -> tuple[dt.date | None, str]:
+    """Jekyll's rule: ``2022-11-06-my-post`` -> (date, ``my-post``)."""
+    stem = unicodedata.normalize("NFC", stem)
+    match = _FILE_DATE.match(stem)
+    if not match:
+        return None, stem
+    try:
+        date = dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None, stem
+    return date, match[4]
+
+
+def author_key(post: Post) -> str:
+    """The identity of a post's commentator: the profile link, else the name."""
+    if post.author_url:
+        return "url:" + profile_key(post.author_url)
+    return "name:" + slugify(post.author_name)
+
+
+def fingerprint(*parts: object) -> str:
+    """A short, stable hash of *parts*, to tell when a page's inputs changed."""
+    digest = hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:16]
+
+
+# --- grouping -------------------------------------------------------------------
+
+
+def assign_keys(posts: Iterable[Post]) -> tuple[list[Post], list[Problem]]:
+    """Give every post a unique page key; collisions and reserved names are errors.
+
+    Keys are compared after Unicode normalisation and case folding (that is what
+    :func:`slugify` does). Nothing is dropped: the second post of a collision is
+    published under ``key-2``, and the error names every file involved.
+    """
+    groups: dict[str, list[Post]] = defaultdict(list)
+    for post in sorted(posts, key=lambda p: (p.date, p.source)):
+        groups[post.key].append(post)
+    result: list[Post] = []
+    problems: list[Problem] = []
+    taken = set(groups)
+    for key, group in groups.items():
+        if not key or key in RESERVED_KEYS:
+            problems += [_reserved(post) for post in group]
+        elif len(group) > 1:
+            problems += _collision(key, group)
+        for i, post in enumerate(group):
+            new_key = key if (i == 0 and key and key not in RESERVED_KEYS) else ""
+            if not new_key:
+                new_key = _free_key(key or "post", taken)
+                taken.add(new_key)
+            result.append(post if new_key == post.key else _replace_key(post, new_key))
+    return result, problems
+
+
+def _free_key(key: str, taken: set[str]) -> str:
+    n = 2
+    while f"{key}-{n}" in taken:
+        n += 1
+    return f"{key}-{n}"
+
+
+def _replace_key(post: Post, key: str) -> Post:
+    return replace(post, key=key)
+
+
+def _reserved(post: Post) -> Problem:
+    return Problem(
+        path=post.source,
+        line=1,
+        code="slug-reserved",
+        severity="error",
+        message=f"the file name gives the page name {post.key!r}, which is empty or "
+        "reserved; rename the file",
+    )
+
+
+def _collision(key: str, group: list[Post]) -> list[Problem]:
+    files = ", ".join(p.source for p in group)
+    return [
+        Problem(
+            path=post.source,
+            line=1,
+            code="slug-collision",
+            severity="error",
+            message=f"posts {files} all have the slug {key!r}; rename all but one "
+            f"(this one is published as {key if i == 0 else key + '-' + str(i + 1)!r})",
+        )
+        for i, post in enumerate(group)
+    ]
+
+
+def build_archive(posts: Iterable[Post], *, max_days: int = 7) -> tuple[Archive, list[Problem]]:
+    """Group published posts into editions and authors; check edition dates."""
+    by_key = {post.key: post for post in posts if post.published}
+    problems: list[Problem] = []
+    members: dict[int, list[Post]] = defaultdict(list)
+    loose = []
+    for post in by_key.values():
+        if post.edition is None:
+            loose.append(post)
+        else:
+            members[post.edition.number].append(post)
+    editions = {}
+    for number, group in members.items():
+        group.sort(key=lambda p: (p.date, p.source))
+        date, found = _edition_date(number, group)
+        problems += found
+        editions[number] = Edition(number=number, date=date, posts=tuple(p.key for p in group))
+    blamed = _editions_out_of_order(editions)
+    problems += [_order_problem(editions, n, by_key) for n in sorted(blamed)]
+    problems += _check_post_dates(editions, by_key, max_days, blamed)
+    loose.sort(key=lambda p: (p.date, p.source), reverse=True)
+    authors, author_index = _group_authors(by_key.values())
+    archive = Archive(
+        posts=by_key,
+        editions=dict(sorted(editions.items())),
+        authors=authors,
+        loose=tuple(p.key for p in loose),
+        author_index=author_index,
+    )
+    return archive, problems
+
+
+def _edition_date(number: int, group: list[Post]) -> tuple[dt.date, list[Problem]]:
+    """The date most of an edition's tags give; a warning for each tag that differs."""
+    dates = Counter(p.edition.date for p in group if p.edition and p.edition.date)
+    if not dates:
+        return min(p.date.date() for p in group), []
+    date = max(dates, key=lambda d: (dates[d], d))
+    problems = [
+        _edition_problem(
+            post,
+            "edition-date-mismatch",
+            f"edition #{number} is dated {_fmt(post.edition.date)} here but "
+            f"{_fmt(date)} in its other posts",
+        )
+        for post in group
+        if post.edition and post.edition.date and post.edition.date != date
+    ]
+    return date, problems
+
+
+def _editions_out_of_order(editions: dict[int, Edition]) -> set[int]:
+    """Edition numbers rise with dates; the fewest editions that break it."""
+    ordered = [editions[n] for n in sorted(editions)]
+    keep = _longest_rising(ordered)
+    return {e.number for i, e in enumerate(ordered) if i not in keep}
+
+
+def _order_problem(editions: dict[int, Edition], number: int, posts: dict[str, Post]) -> Problem:
+    numbers = sorted(editions)
+    i = numbers.index(number)
+    around = [editions[n] for n in numbers[max(0, i - 1) : i + 2] if n != number]
+    where = " and ".join(f"#{e.number} ({_fmt(e.date)})" for e in around)
+    edition = editions[number]
+    return _edition_problem(
+        posts[edition.posts[0]],
+        "edition-order",
+        f"edition #{number} is dated {_fmt(edition.date)}, out of order with {where}",
+    )
+
+
+def _longest_rising(editions: list[Edition]) -> set[int]:
+    """Indexes of a longest run of editions whose dates strictly rise."""
+    best: list[int] = [1] * len(editions)
+    back: list[int] = [-1] * len(editions)
+    for i, edition in enumerate(editions):
+        for j in range(max(0, i - 60), i):
+            if editions[j].date < edition.date and best[j] + 1 > best[i]:
+                best[i], back[i] = best[j] + 1, j
+    i = max(range(len(editions)), key=lambda k: best[k], default=-1)
+    keep = set()
+    while i >= 0:
+        keep.add(i)
+        i = back[i]
+    return keep
+
+
+def _check_post_dates(
+    editions: dict[int, Edition], posts: dict[str, Post], max_days: int, blamed: set[int]
+) -> list[Problem]:
+    """Posts far from their edition's date (not repeated for editions out of order)."""
+    problems = []
+    for edition in editions.values():
+        if edition.number in blamed:
+            continue
+        for key in edition.posts:
+            post = posts[key]
+            days = abs((post.date.date() - edition.date).days)
+            if days > max_days:
+                problems.append(
+                    Problem(
+                        path=post.source,
+                        line=post.line_of("date"),
+                        code="edition-date-far",
+                        message=f"the post is dated {post.date.date().isoformat()}, "
+                        f"{days} days from its edition #{edition.number} "
+                        f"({_fmt(edition.date)})",
+                    )
+                )
+    return problems
+
+
+def _edition_problem(post: Post, code: str, message: str) -> Problem:
+    return Problem(path=post.source, line=post.line_of("edition"), code=code, message=message)
+
+
+def _fmt(date: dt.date | None) -> str:
+    return date.strftime("%d.%m.%Y") if date else "?"
+
+
+def _group_authors(posts: Iterable[Post]) -> tuple[dict[str, Author], dict[str, str]]:
+    """One author per person: spellings that share a profile link are one person."""
+    groups: dict[str, list[Post]] = defaultdict(list)
+    for post in posts:
+        if post.author_name:
+            groups[author_key(post)].append(post)
+    authors: dict[str, Author] = {}
+    index: dict[str, str] = {}
+    for ident, group in sorted(groups.items()):
+        group.sort(key=lambda p: (p.date, p.source), reverse=True)
+        names = Counter(p.author_name for p in group)
+        name = max(names, key=lambda n: (names[n], len(n), n))
+        key = slugify(name) or "autor"
+        while key in authors or key in RESERVED_KEYS:
+            key += "-2"
+        index[ident] = key
+        authors[key] = Author(
+            key=key,
+            name=name,
+            url=next((p.author_url for p in group if p.author_url), None),
+            posts=tuple(p.key for p in group),
+            variants=tuple(sorted(names)),
+        )
+    return authors, index
+
+
+# --- what a page shows of the archive ----------------------------------------------
+
+
+def _card(archive: Archive, key: str, *, excerpt: bool = False) -> tuple[object, ...]:
+    post = archive.posts.get(key)
+    if post is None:
+        return (key,)
+    author = archive.author_of(post)
+    return (key, post.title, post.date, post.headline, post.image, post.highlight_title,
+            post.highlight_url, author.key if author else "", post.author_name,
+            post.excerpt if excerpt else "")
+
+
+def _edition_summary(archive: Archive, number: int, *, excerpt: bool = False) -> tuple[object, ...]:
+    edition = archive.editions.get(number)
+    if edition is None:
+        return (number,)
+    return (number, edition.date, tuple(_card(archive, k, excerpt=excerpt) for k in edition.posts))
+
+
+def dependency_fingerprint(archive: Archive, kind: str, argument: str) -> str:
+    """What a page of *kind* for *argument* shows of the archive, hashed.
+
+    A page is re-read when this changes, so listings, cards and links never go
+    stale on incremental builds.
+    """
+    return fingerprint(kind, argument, _dependency(archive, kind, argument))
+
+
+def _dependency(archive: Archive, kind: str, argument: str) -> object:
+    if kind == "post":
+        post = archive.posts.get(argument)
+        if post is None:
+            return None
+        author = archive.author_of(post)
+        edition = archive.edition_of(post)
+        siblings = edition.posts if edition else ()
+        return (dataclass_values(post), author and (author.key, author.name, author.url),
+                edition and (edition.number, edition.date),
+                tuple(_card(archive, k)[:2] for k in siblings))
+    if kind == "edition":
+        number = int(argument) if argument.isdigit() else -1
+        around = archive.neighbours(number) if number in archive.editions else (None, None)
+        return (_edition_summary(archive, number),
+                tuple(e and (e.number, e.date) for e in around))
+    if kind == "author":
+        author = archive.authors.get(argument)
+        if author is None:
+            return None
+        return (author.name, author.url, tuple(_card(archive, k) for k in author.posts),
+                tuple(archive.posts[k].edition for k in author.posts))
+    if kind == "latest":
+        latest = archive.latest_edition()
+        return latest and _edition_summary(archive, latest.number, excerpt=True)
+    if kind == "year":
+        year = int(argument) if argument.isdigit() else -1
+        return tuple(_edition_summary(archive, e.number) for e in archive.years().get(year, []))
+    if kind == "archive":
+        return tuple((y, tuple((e.number, e.date, len(e.posts)) for e in eds))
+                     for y, eds in archive.years().items()), len(archive.loose)
+    if kind == "authors":
+        return tuple((a.key, a.name, len(a.posts)) for a in archive.authors.values())
+    if kind == "loose":
+        return tuple(_card(archive, k) for k in archive.loose)
+    return None
+
+
+def dataclass_values(post: Post) -> tuple[object, ...]:
+    """A post's fields except the body (the page's own text covers the body)."""
+    return tuple(getattr(post, f) for f in post.__dataclass_fields__ if f not in ("body", "lines"))

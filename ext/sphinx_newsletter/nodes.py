@@ -1,0 +1,221 @@
+"""Doctree builders for the card, the author box and listings.
+
+Every value from front matter enters the doctree as ``nodes.Text`` or as a
+URL that already passed :func:`sphinx_newsletter.urls.clean_url`; nothing is
+parsed as markup and nothing becomes ``nodes.raw``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.locale import get_translation
+from sphinx_design.shared import PassthroughTextElement, create_component
+
+if TYPE_CHECKING:
+    from sphinx.writers.html5 import HTML5Translator
+
+    from .model import Archive, Author, Edition, Post
+
+_ = get_translation("sphinx_newsletter")
+
+
+class external_link(nodes.reference):  # noqa: N801 (docutils node naming)
+    """A link to another site that opens in a new tab (``rel="noopener"``).
+
+    Other builders fall back to ``visit_reference`` through the class's MRO.
+    """
+
+
+def visit_external_link(self: HTML5Translator, node: external_link) -> None:
+    atts = {
+        "href": node["refuri"],
+        "class": "reference external",
+        "target": "_blank",
+        "rel": "noopener noreferrer",
+    }
+    self.body.append(self.starttag(node, "a", "", **atts))
+
+
+def depart_external_link(self: HTML5Translator, node: external_link) -> None:
+    self.body.append("</a>")
+
+
+def ext_link(url: str, text: str, **attributes: Any) -> external_link:
+    return external_link("", text, refuri=url, internal=False, **attributes)
+
+
+def xref(kind: str, target: str, text: str = "", docname: str = "") -> addnodes.pending_xref:
+    """A link to a post, edition or author, resolved by the ``nl`` domain."""
+    node = addnodes.pending_xref(
+        "",
+        nodes.inline(text or target, text or target),
+        refdomain="nl",
+        reftype=kind,
+        reftarget=target,
+        refexplicit=bool(text),
+        refwarn=True,
+        refdoc=docname,
+    )
+    return node
+
+
+def format_date(value: dt.date, language: str | None) -> str:
+    """A long, localised date: ``7 de novembro de 2022`` / ``November 7, 2022``."""
+    from babel.core import UnknownLocaleError
+    from babel.dates import format_date as babel_format
+
+    try:
+        return babel_format(value, format="long", locale=language or "en")
+    except (UnknownLocaleError, ValueError):
+        return babel_format(value, format="long", locale="en")
+
+
+def edition_title(edition: Edition, language: str | None) -> str:
+    return _("Edition #%(number)s · %(date)s") % {
+        "number": edition.number,
+        "date": format_date(edition.date, language),
+    }
+
+
+def image_uri(output_dir: str, relative: str) -> str:
+    """The source-relative URI of a mirrored post image."""
+    return f"/{output_dir}/imagens/{relative}"
+
+
+def paragraph(*children: nodes.Node | str, classes: list[str] | None = None) -> nodes.paragraph:
+    node = nodes.paragraph(classes=classes or [])
+    for child in children:
+        node += nodes.Text(child) if isinstance(child, str) else child
+    return node
+
+
+def highlight_card(post: Post, output_dir: str) -> nodes.container:
+    """The commented article: image, headline, its title (a link) and author."""
+    card = create_component("card", ["sd-card", "sd-sphinx-override", "sd-mb-3", "sd-shadow-sm", "nl-highlight"])
+    if post.image:
+        alt = post.highlight_title or post.title
+        card += nodes.image("", uri=image_uri(output_dir, post.image), alt=alt, classes=["sd-card-img-top"])
+    body = create_component("card-body", ["sd-card-body"])
+    if post.headline:
+        title = create_component("card-title", ["sd-card-title", "sd-font-weight-bold"])
+        title += PassthroughTextElement("", post.headline)
+        body += title
+    article = post.highlight_title or post.highlight_url or ""
+    if article:
+        label = nodes.strong(_("Commented article:"), _("Commented article:"))
+        link: nodes.Node = ext_link(post.highlight_url, article) if post.highlight_url else nodes.Text(article)
+        body += paragraph(label, " ", link, classes=["sd-card-text", "nl-article"])
+    if post.highlight_author:
+        body += paragraph(_("by %s") % post.highlight_author, classes=["sd-card-text", "nl-article-author"])
+    card += body
+    return card
+
+
+def author_box(post: Post, author: Author | None, docname: str) -> nodes.container:
+    """Who commented the article, their profile, and a link to all their posts."""
+    box = nodes.container(classes=["nl-author-box"])
+    box += paragraph(_("Commented by"), classes=["nl-author-label"])
+    name = author.name if author else post.author_name
+    link = xref("author", author.key, name, docname) if author else nodes.Text(name)
+    box += paragraph(nodes.strong("", "", link), classes=["nl-author-name"])
+    url = post.author_url or (author.url if author else None)
+    links = paragraph(classes=["nl-author-links"])
+    if url:
+        links += ext_link(url, _("Profile"), classes=["nl-profile"])
+    if author:
+        if url:
+            links += nodes.Text(" · ")
+        links += xref("author", author.key, _("All posts by %s") % author.name, docname)
+    box += links
+    return box
+
+
+def post_meta(post: Post, archive: Archive, language: str | None, docname: str) -> nodes.paragraph:
+    """The line under a post's title: date, edition, categories."""
+    meta = paragraph(classes=["nl-post-meta"])
+    meta += nodes.inline("", format_date(post.date.date(), language), classes=["nl-date"])
+    edition = archive.edition_of(post)
+    if edition:
+        meta += nodes.Text(" · ")
+        meta += xref("edition", edition.key, _("Edition #%s") % edition.number, docname)
+    for category in post.categories:
+        meta += nodes.Text(" · ")
+        meta += nodes.inline("", category, classes=["nl-category"])
+    return meta
+
+
+def post_card(post: Post, archive: Archive, output_dir: str, docname: str, *, excerpt: bool = False) -> nodes.container:
+    """A compact card for a listing: image, title (link), headline, commentator."""
+    card = create_component("card", ["sd-card", "sd-sphinx-override", "sd-shadow-sm", "nl-card"])
+    if post.image:
+        card += nodes.image("", uri=image_uri(output_dir, post.image), alt="", classes=["sd-card-img-top"])
+    body = create_component("card-body", ["sd-card-body"])
+    title = create_component("card-title", ["sd-card-title", "sd-font-weight-bold"])
+    title += PassthroughTextElement("", "", xref("post", post.key, post.title, docname))
+    body += title
+    text = post.excerpt if excerpt else post.headline
+    if text and text != post.title:
+        body += paragraph(text, classes=["sd-card-text"])
+    if post.author_name:
+        body += paragraph(_("Commented by %s") % post.author_name, classes=["sd-card-text", "nl-card-author"])
+    card += body
+    return card
+
+
+def card_grid(cards: list[nodes.Node]) -> nodes.container:
+    grid = nodes.container(classes=["nl-card-grid"])
+    grid.extend(cards)
+    return grid
+
+
+def post_list(posts: list[Post], archive: Archive, language: str | None, docname: str) -> nodes.bullet_list:
+    """A plain list of posts: title (link), date, edition."""
+    items = nodes.bullet_list(classes=["nl-post-list"])
+    for post in posts:
+        item = paragraph(xref("post", post.key, post.title, docname), " — ",
+                         nodes.inline("", format_date(post.date.date(), language), classes=["nl-date"]))
+        edition = archive.edition_of(post)
+        if edition:
+            item += nodes.Text(" · ")
+            item += xref("edition", edition.key, _("Edition #%s") % edition.number, docname)
+        items += nodes.list_item("", item)
+    return items
+
+
+def edition_nav(archive: Archive, edition: Edition, language: str | None, docname: str) -> nodes.paragraph:
+    """Links to the previous and next editions."""
+    prev, nxt = archive.neighbours(edition.number)
+    nav = paragraph(classes=["nl-edition-nav"])
+    if prev:
+        nav += nodes.Text("← ")
+        nav += xref("edition", prev.key, _("Edition #%s") % prev.number, docname)
+    if prev and nxt:
+        nav += nodes.Text(" · ")
+    if nxt:
+        nav += xref("edition", nxt.key, _("Edition #%s") % nxt.number, docname)
+        nav += nodes.Text(" →")
+    return nav
+
+
+def post_nav(archive: Archive, post: Post, docname: str) -> nodes.paragraph | None:
+    """Links to the previous and next posts of the same edition."""
+    edition = archive.edition_of(post)
+    if edition is None or len(edition.posts) < 2:
+        return None
+    i = edition.posts.index(post.key)
+    nav = paragraph(classes=["nl-post-nav"])
+    if i > 0:
+        before = archive.posts[edition.posts[i - 1]]
+        nav += nodes.Text("← ")
+        nav += xref("post", before.key, before.title, docname)
+    if i + 1 < len(edition.posts):
+        after = archive.posts[edition.posts[i + 1]]
+        if i > 0:
+            nav += nodes.Text(" · ")
+        nav += xref("post", after.key, after.title, docname)
+        nav += nodes.Text(" →")
+    return nav

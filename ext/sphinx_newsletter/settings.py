@@ -1,0 +1,71 @@
+"""The extension's settings as a plain, frozen value (no Sphinx import).
+
+The Sphinx glue (:mod:`sphinx_newsletter.config`) validates ``newsletter_*``
+config values once and builds a :class:`Settings`; the pure modules (the post
+reader, the archive model, the page renderer, the CLI) only ever read this.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+#: Logical field -> front-matter key, the keys of the original example post.
+DEFAULT_FIELDS: Mapping[str, str] = MappingProxyType(
+    {
+        "title": "title",
+        "date": "date",
+        "published": "published",
+        "edition": "tag",
+        "headline": "headline",
+        "highlight_title": "highlight_title",
+        "highlight_url": "highlight_url",
+        "highlight_author": "highlight_autor",
+        "image": "image",
+        "author": "comentado_por",
+        "author_url": "comentado_por_linkedin",
+        "categories": "categories",
+        "tags": "tags",
+    }
+)
+
+#: Jekyll keys that carry no meaning for the archive: accepted, not warned about.
+IGNORED_KEYS = frozenset({"layout", "permalink", "excerpt_separator"})
+
+#: Reads ``Edição #35 - 07.11.2022``: the number and the edition's date.
+DEFAULT_EDITION_PATTERN = (
+    r"^\s*Edi[çc][ãa]o\s*(?:n[º°o.]\s*)?#?\s*(?P<number>\d{1,6})"
+    r"\s*[-–—:]?\s*(?P<date>\d{1,2}[./-]\d{1,2}[./-]\d{4})?\s*$"
+)
+
+POST_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """Everything the pure modules need to know about a site."""
+
+    fields: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_FIELDS))
+    edition_pattern: re.Pattern[str] = field(
+        default_factory=lambda: re.compile(DEFAULT_EDITION_PATTERN, re.I)
+    )
+    #: Day-first (``07.11.2022``) unless the pattern's date says otherwise.
+    edition_date_dayfirst: bool = True
+    #: Timezone for dates written without an offset (an IANA name or ``UTC``).
+    timezone: str = "UTC"
+    show_drafts: bool = False
+    #: URL path under which posts reference images (Jekyll's ``/images/``).
+    image_url_prefix: str = "/images/"
+    max_post_bytes: int = 1_000_000
+    max_image_bytes: int = 20_000_000
+    #: A post more than this many days away from its edition's date is warned about.
+    edition_max_days: int = 7
+    #: Host a profile link is expected on (``linkedin.com``), or empty for any.
+    profile_host: str = "linkedin.com"
+
+    def key(self, name: str) -> str:
+        """The front-matter key for logical field *name*."""
+        return self.fields.get(name, name)

@@ -1,0 +1,142 @@
+"""A strict, bounded YAML reader for front matter (no Sphinx import).
+
+PyYAML's safe loader still lets through what a post must not do or mean:
+aliases that explode when the value is used, YAML 1.1 guesses (``NO`` is
+False, ``1.10`` is 1.1, ``2022-11-06`` a date), duplicate keys that silently
+keep the last, and unbounded nesting. This reader composes the node tree
+itself and builds values from it by one rule: a scalar is text, except the
+plain (unquoted) words ``true``/``false`` (booleans) and ``null``/``~``/empty
+(``None``). Aliases, explicit tags and nesting deeper than :data:`MAX_DEPTH`
+are refused; duplicate keys are reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.composer import ComposerError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_DEPTH = 20
+_STANDARD_TAGS = frozenset(
+    {
+        "tag:yaml.org,2002:str",
+        "tag:yaml.org,2002:seq",
+        "tag:yaml.org,2002:map",
+    }
+)
+
+
+class YamlProblem(Exception):
+    """The front matter cannot be read; ``line`` and ``column`` are 0-based."""
+
+    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A top-level front-matter value and where it stands (0-based line/column)."""
+
+    value: Any
+    line: int
+    column: int
+    quoted: bool = False
+
+
+class _Composer(yaml.SafeLoader):
+    """Composes nodes only: no implicit typing, no aliases, bounded depth."""
+
+    yaml_implicit_resolvers: dict = {}  # every plain scalar resolves to str
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise ComposerError(None, None, "aliases (*name) are not allowed", mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise ComposerError(None, None, f"nesting deeper than {MAX_DEPTH}", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def load_mapping(text: str) -> tuple[dict[str, Field], list[YamlProblem]]:
+    """Read front matter that must be a mapping; warnings come back as problems."""
+    try:
+        loader = _Composer(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = (mark.line, mark.column) if mark else (0, 0)
+        raise YamlProblem(f"invalid YAML: {exc.problem or exc.context}", *where) from None
+    except (yaml.YAMLError, ValueError, RecursionError, MemoryError) as exc:
+        raise YamlProblem(f"invalid YAML: {type(exc).__name__}") from None
+    if root is None:
+        return {}, []
+    if not isinstance(root, MappingNode):
+        kind = "a list" if isinstance(root, SequenceNode) else "a single value"
+        raise YamlProblem(f"front matter must be a mapping of keys to values, not {kind}", root.start_mark.line)
+    problems: list[YamlProblem] = []
+    result: dict[str, Field] = {}
+    for key_node, value_node in root.value:
+        key = _key(key_node)
+        if key in result:
+            problems.append(
+                YamlProblem(
+                    f"duplicate key {key!r} (first on line {result[key].line + 1}); "
+                    "the first value is used",
+                    key_node.start_mark.line,
+                    key_node.start_mark.column,
+                )
+            )
+            continue
+        result[key] = Field(
+            _value(value_node),
+            value_node.start_mark.line,
+            value_node.start_mark.column,
+            isinstance(value_node, ScalarNode) and value_node.style in ("'", '"'),
+        )
+    return result, problems
+
+
+def _key(node: Node) -> str:
+    if not isinstance(node, ScalarNode):
+        raise YamlProblem("keys must be plain words", node.start_mark.line, node.start_mark.column)
+    return node.value
+
+
+def _value(node: Node) -> Any:
+    if node.tag not in _STANDARD_TAGS:
+        mark = node.start_mark
+        raise YamlProblem(f"YAML tag {node.tag!r} is not allowed", mark.line, mark.column)
+    if isinstance(node, ScalarNode):
+        return _scalar(node)
+    if isinstance(node, SequenceNode):
+        return [_value(item) for item in node.value]
+    return {_key(k): _value(v) for k, v in node.value}
+
+
+def _scalar(node: ScalarNode) -> str | bool | None:
+    if node.style is not None:  # quoted or block scalar: always text
+        return node.value
+    word = node.value.lower()
+    if word in ("true", "false"):
+        return word == "true"
+    if word in ("", "~", "null"):
+        return None
+    return node.value
