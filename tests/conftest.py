@@ -1,0 +1,40 @@
+"""Shared fixtures: Sphinx's testing plugin, the test roots and the real corpus."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ("sphinx.testing.fixtures",)
+
+TESTS = Path(__file__).parent
+REPO = TESTS.parent
+ROOTS = TESTS / "roots"
+SHARED = Path(os.environ.get("NEWSLETTER_SHARED", REPO.parent / "shared"))
+CORPUS = SHARED / "corpus" / "srebrasil"
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return ROOTS
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not (CORPUS / "_posts").is_dir():
+        pytest.skip(f"the real corpus is not at {CORPUS} (set NEWSLETTER_SHARED)")
+    return CORPUS
+
+
+def warnings_of(app) -> list[str]:
+    """The build's warning lines, without Sphinx's colour codes."""
+    from sphinx.util.console import strip_colors
+
+    return [line for line in strip_colors(app.warning.getvalue()).splitlines() if line.strip()]
+
+
+def html(app, docname: str) -> str:
+    suffix = "/index.html" if app.builder.name == "dirhtml" and not docname.endswith("index") else ".html"
+    return (app.outdir / f"{docname}{suffix}").read_text(encoding="utf-8")
