@@ -38,3 +38,15 @@ def warnings_of(app) -> list[str]:
 def html(app, docname: str) -> str:
     suffix = "/index.html" if app.builder.name == "dirhtml" and not docname.endswith("index") else ".html"
     return (app.outdir / f"{docname}{suffix}").read_text(encoding="utf-8")
+
+
+def make_site(tmp: Path, root: str = "basic", buildername: str = "html", **kwargs):
+    """A SphinxTestApp over a fresh copy of ``tests/roots/test-<root>`` (for module-scoped builds)."""
+    import shutil
+
+    from sphinx.testing.util import SphinxTestApp
+
+    src = tmp / f"{root}-{buildername}"
+    if not src.exists():
+        shutil.copytree(ROOTS / f"test-{root}", src)
+    return SphinxTestApp(buildername, srcdir=src, **kwargs)

@@ -95,4 +95,11 @@ def _pattern(text: str) -> re.Pattern[str]:
 
 def config_inited(app: Sphinx, config: Config) -> None:
     """Validate once, early, so a bad value stops the build before any reading."""
-    app.newsletter_config = read_config(Path(app.confdir), config)  # type: ignore[attr-defined]
+    nl_config = read_config(Path(app.confdir), config)
+    app.newsletter_config = nl_config  # type: ignore[attr-defined]
+    # Post files are sources of generated pages, never pages themselves.
+    srcdir = Path(app.srcdir).resolve()
+    for folder in (nl_config.posts_dir, nl_config.images_dir):
+        if folder.is_relative_to(srcdir) and folder != srcdir:
+            relative = folder.relative_to(srcdir).as_posix()
+            config.exclude_patterns = [*config.exclude_patterns, relative, f"{relative}/**"]

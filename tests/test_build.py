@@ -1,0 +1,106 @@
+"""A small archive built end to end: pages, card, author box, toctrees, xrefs, inventory."""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+import pytest
+
+from conftest import html, make_site, warnings_of
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    app = make_site(tmp_path_factory.mktemp("build"))
+    app.build()
+    yield app
+    app.cleanup()
+
+
+def test_clean_build_has_zero_warnings(built):
+    assert warnings_of(built) == []
+
+
+def test_every_published_post_has_a_page_with_card_and_author_box(built):
+    page = html(built, "arquivo/posts/primeiro-post")
+    assert "<title>Primeiro post" in page
+    card = page[page.index("nl-highlight") :]
+    assert 'href="https://example.org/article"' in card
+    assert 'target="_blank"' in card and 'rel="noopener noreferrer"' in card
+    assert "An article" in card and "Jane Doe" in card
+    assert "um.svg" in card
+    box = page[page.index("nl-author-box") :]
+    assert "Maria Souza" in box and 'href="https://www.linkedin.com/in/maria-souza"' in box
+    assert 'href="../autores/maria-souza.html"' in box
+    assert page.index("nl-highlight") < page.index("Um comentário") < page.index("nl-author-box")
+
+
+def test_post_headings_are_shifted_under_the_title(built):
+    page = html(built, "arquivo/posts/primeiro-post")
+    assert re.search(r"<h2>Um detalhe", page)
+
+
+def test_edition_page_has_a_toctree_and_cards_in_order(built):
+    page = html(built, "arquivo/edicoes/1")
+    assert "Edição #1 · 8 de janeiro de 2024" in page
+    assert page.index("Primeiro post") < page.index("Segundo post")
+    assert "arquivo/edicoes/1" in built.env.toctree_includes
+    assert built.env.toctree_includes["arquivo/edicoes/1"] == [
+        "arquivo/posts/primeiro-post", "arquivo/posts/segundo-post"]
+    assert 'href="2.html"' in page  # next edition
+
+
+def test_archive_groups_editions_by_year(built):
+    assert built.env.toctree_includes["arquivo/index"] == ["arquivo/2024"]
+    assert built.env.toctree_includes["arquivo/2024"] == ["arquivo/edicoes/2", "arquivo/edicoes/1"]
+
+
+def test_author_page_lists_posts_newest_first(built):
+    page = html(built, "arquivo/autores/maria-souza")
+    assert page.index("Terceiro post") < page.index("Primeiro post")
+    assert "Segundo post" not in page
+
+
+def test_home_shows_the_latest_edition_and_resolves_roles(built):
+    page = html(built, "index")
+    assert "Terceiro post" in page and "Confiabilidade é uma escolha" in page
+    assert 'href="arquivo/posts/segundo-post.html"' in page
+    assert 'href="arquivo/edicoes/2.html"' in page
+    assert 'href="arquivo/autores/maria-souza.html"' in page
+
+
+def test_drafts_are_left_out_and_said_so(built):
+    assert not (built.srcdir / "arquivo/posts/rascunho.md").exists()
+    assert not (built.outdir / "arquivo/posts/rascunho.html").exists()
+    assert "Rascunho secreto" not in (built.outdir / "searchindex.js").read_text()
+    assert "posts/2024-01-14-rascunho.md: left out of the archive: not published" in built.status.getvalue()
+
+
+def test_objects_are_in_the_inventory(built):
+    data = (built.outdir / "objects.inv").read_bytes()
+    body = zlib.decompress(data.split(b"\n", 4)[4]).decode()
+    assert "primeiro-post nl:post 1 arquivo/posts/primeiro-post.html" in body
+    assert "1 nl:edition 1 arquivo/edicoes/1.html" in body
+    assert "maria-souza nl:author 1 arquivo/autores/maria-souza.html" in body
+
+
+def test_sidebar_is_bounded_to_the_current_branch(built):
+    page = html(built, "arquivo/posts/terceiro-post")
+    nav = page[page.index('class="sidebar-tree"') :]
+    nav = nav[: nav.index("</div>")]
+    assert "Terceiro post" in nav and 'href="../edicoes/2.html"' in nav
+    assert 'href="../edicoes/1.html"' in nav  # the year's other editions are drawn
+    assert "Primeiro post" not in nav  # but not their posts
+
+
+def test_search_is_portuguese(built):
+    index = (built.outdir / "searchindex.js").read_text()
+    assert '"confiabil"' in index  # the Portuguese stem of "confiabilidade"
+
+
+@pytest.mark.sphinx("html", testroot="basic", confoverrides={"language": "en"})
+def test_labels_follow_the_language(app):
+    app.build()
+    page = html(app, "arquivo/edicoes/1")
+    assert "January 8, 2024" in page

@@ -1,0 +1,83 @@
+"""Incremental and parallel builds: what is re-read, and nothing lost under -j."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.console import strip_colors
+
+from conftest import ROOTS, html, warnings_of
+
+
+@pytest.fixture
+def src(tmp_path):
+    shutil.copytree(ROOTS / "test-basic", tmp_path / "src")
+    return tmp_path / "src"
+
+
+def build(src, **kwargs) -> tuple[SphinxTestApp, list[str]]:
+    """Build over the pickled environment; return the app and the docnames read."""
+    app = SphinxTestApp("html", srcdir=src, **kwargs)
+    read: list[str] = []
+    app.connect("env-before-read-docs", lambda _app, _env, docnames: read.extend(docnames))
+    app.build()
+    app.cleanup()
+    return app, sorted(read)
+
+
+def edit(src, name: str, old: str, new: str) -> None:
+    path = src / "posts" / name
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_a_second_build_with_nothing_changed_reads_nothing(src):
+    build(src)
+    _, read = build(src)
+    assert read == []
+
+
+def test_editing_a_post_body_rereads_only_that_post(src):
+    build(src)
+    edit(src, "2024-01-07-primeiro-post.md", "Mais texto.", "Mais texto, agora editado.")
+    app, read = build(src)
+    assert read == ["arquivo/posts/primeiro-post"]
+    assert "agora editado" in html(app, "arquivo/posts/primeiro-post")
+
+
+def test_editing_a_title_rereads_the_pages_that_show_it(src):
+    build(src)
+    edit(src, "2024-01-14-terceiro-post.md", '"Terceiro post"', '"Terceiro post, renomeado"')
+    app, read = build(src)
+    # the post, its edition's cards, its year, the author page and the home page's latest edition
+    assert read == ["arquivo/2024", "arquivo/autores/maria-souza", "arquivo/edicoes/2",
+                    "arquivo/posts/terceiro-post", "index"]
+    assert "Terceiro post, renomeado" in html(app, "arquivo/edicoes/2")
+
+
+def test_a_removed_post_disappears_everywhere(src):
+    build(src)
+    (src / "posts" / "2024-01-07-segundo-post.md").unlink()
+    app, read = build(src)
+    assert not (src / "arquivo/posts/segundo-post.md").exists()
+    assert "Segundo post" not in html(app, "arquivo/edicoes/1")
+    assert "post:segundo-post" not in app.env.get_domain("nl").data["objects"]
+    # the home page still names it: a dangling reference is a warning, not a silent gap
+    assert [w.split("WARNING: ")[1] for w in warnings_of(app)] == [
+        "nl:post reference target not found: segundo-post [ref.post]"]
+
+
+def test_parallel_build_has_every_post(src):
+    app, _ = build(src, parallel=2)
+    status = strip_colors(app.status.getvalue())
+    assert re.search(r"reading sources\.\.\. \[ *\d+%\] \S+ \.\. ", status)  # read in parallel chunks
+    domain = app.env.get_domain("nl")
+    posts = sorted(name for name, _d, typ, *_ in domain.get_objects() if typ == "post")
+    assert posts == ["primeiro-post", "segundo-post", "terceiro-post"]
+    assert {f"arquivo/posts/{key}" for key in posts} <= set(domain.data["deps"])
+    for key in posts:
+        page = html(app, f"arquivo/posts/{key}")
+        assert "nl-highlight" in page and "nl-author-box" in page
+    assert warnings_of(app) == []

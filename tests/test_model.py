@@ -1,0 +1,83 @@
+"""The archive model: slugs, collisions, editions, authors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sphinx_newsletter.model import EditionTag, Post, assign_keys, build_archive, slugify, split_file_name
+
+TZ = dt.timezone(dt.timedelta(hours=-3))
+
+
+def post(key: str, day: int, edition: int | None = 1, tag_day: int | None = None, **kw) -> Post:
+    tag = EditionTag(number=edition, date=dt.date(2024, 1, tag_day or day)) if edition else None
+    return Post(source=f"posts/{key}.md", slug=key, key=slugify(key), title=key.title(),
+                date=dt.datetime(2024, 1, day, 8, tzinfo=TZ), edition=tag, lines={"edition": 5, "date": 3}, **kw)
+
+
+def test_slugify_folds_accents_and_case():
+    assert slugify("Edição Número 1: Ação!") == "edicao-numero-1-acao"
+    assert slugify("2021-SRE-Report") == "2021-sre-report"
+
+
+def test_split_file_name_is_jekylls_rule():
+    assert split_file_name("2022-11-06-Meu-Post") == (dt.date(2022, 11, 6), "Meu-Post")
+    assert split_file_name("sem-data") == (None, "sem-data")
+
+
+def test_collisions_are_errors_naming_every_file_and_nothing_is_dropped():
+    a, b = post("Meu-Post", 1), post("meu-post", 2)
+    posts, problems = assign_keys([b, a])
+    assert sorted(p.key for p in posts) == ["meu-post", "meu-post-2"]
+    assert [p.code for p in problems] == ["slug-collision"] * 2
+    assert all("posts/Meu-Post.md" in p.message and "posts/meu-post.md" in p.message for p in problems)
+
+
+def test_reserved_names_are_errors():
+    posts, problems = assign_keys([post("index", 1), post("ção", 2)])
+    assert [p.code for p in problems] == ["slug-reserved"]
+    assert {p.key for p in posts} == {"index-2", "cao"}
+
+
+def test_editions_group_posts_in_date_order():
+    archive, problems = build_archive([post("b", 8, tag_day=8), post("a", 7, tag_day=8), post("c", 15, 2)])
+    assert problems == []
+    assert archive.editions[1].posts == ("a", "b")
+    assert archive.editions[1].date == dt.date(2024, 1, 8)
+    assert archive.latest_edition().number == 2
+
+
+def test_sibling_tag_dates_that_disagree_are_warned():
+    archive, problems = build_archive([post("a", 7, tag_day=8), post("b", 7, tag_day=8), post("c", 7, tag_day=9)])
+    assert archive.editions[1].date == dt.date(2024, 1, 8)
+    assert [(p.path, p.line, p.code) for p in problems] == [("posts/c.md", 5, "edition-date-mismatch")]
+
+
+def test_an_edition_out_of_order_is_blamed_once():
+    posts = [post("a", 1, 1), post("b", 8, 2, tag_day=30), post("c", 15, 3), post("d", 22, 4)]
+    _, problems = build_archive(posts)
+    assert [(p.path, p.code) for p in problems] == [("posts/b.md", "edition-order")]
+    assert "#2" in problems[0].message and "#1" in problems[0].message and "#3" in problems[0].message
+
+
+def test_a_post_far_from_its_edition_is_warned():
+    _, problems = build_archive([post("a", 1, 1, tag_day=20)], max_days=7)
+    assert [(p.line, p.code) for p in problems] == [(3, "edition-date-far")]
+
+
+def test_author_spellings_sharing_a_profile_are_one_author():
+    url = "https://www.linkedin.com/in/ana"
+    archive, _ = build_archive([
+        post("a", 1, author_name="Ana Lima", author_url=url),
+        post("b", 2, author_name="Ana Lima", author_url="http://linkedin.com/in/ana/"),
+        post("c", 3, author_name="Ana", author_url=url),
+        post("d", 4, author_name="Rui"),
+    ])
+    assert sorted(archive.authors) == ["ana-lima", "rui"]
+    assert archive.authors["ana-lima"].posts == ("c", "b", "a")
+    assert archive.authors["ana-lima"].variants == ("Ana", "Ana Lima")
+
+
+def test_drafts_are_not_in_the_archive():
+    archive, _ = build_archive([post("a", 1), post("b", 2, published=False)])
+    assert list(archive.posts) == ["a"]

@@ -1,0 +1,39 @@
+"""Generated page text: escaping, heading shift, determinism."""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+
+from sphinx_newsletter.render import md_escape, shift_headings
+
+
+def render_inline(text: str) -> str:
+    return MarkdownIt("commonmark").renderInline(text)
+
+
+def test_md_escape_keeps_the_text_and_opens_no_markup():
+    hostile = "*a* `b` [c](d) <b>x</b> {{ env }} $x$ (l)= % {role}`t` \\ &amp; # ~~"
+    escaped = md_escape(hostile)
+    assert "\n" not in escaped
+    rendered = render_inline(escaped)
+    assert "<" not in rendered.replace("&lt;", "")
+    from html import unescape
+
+    assert unescape(rendered) == hostile
+
+
+def test_md_escape_folds_lines_and_drops_control_characters():
+    assert md_escape("a\nb\x00c\x1bd") == "a bcd"
+
+
+def test_shift_headings_starts_at_level_two_and_keeps_structure():
+    body = "### A\n\ntexto\n\n#### B\n\n```\n# não é título\n```\n"
+    assert shift_headings(body) == "## A\n\ntexto\n\n### B\n\n```\n# não é título\n```\n"
+
+
+def test_shift_headings_promotes_setext_and_demotes_h1():
+    assert shift_headings("Título\n======\n\n# Outro\n") == "## Título\n\n## Outro\n"
+
+
+def test_shift_headings_leaves_bodies_without_headings_alone():
+    assert shift_headings("só texto - com traço\n") == "só texto - com traço\n"
