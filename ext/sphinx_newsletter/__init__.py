@@ -28,13 +28,13 @@ def _add_static(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    from . import config, directives, domain, generate, navigation, nodes, parser
+    from . import config, directives, domain, generate, navigation, nodes, parser, reference
 
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
     config.add_config_values(app)
     app.add_domain(domain.NewsletterDomain)
-    for name, cls in directives.DIRECTIVES.items():
+    for name, cls in {**directives.DIRECTIVES, **reference.DIRECTIVES}.items():
         app.add_directive_to_domain("nl", name, cls)
     for kind in domain.OBJECT_TYPES:
         app.add_role_to_domain("nl", kind, domain.NewsletterXRefRole(kind))
