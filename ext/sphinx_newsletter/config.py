@@ -30,6 +30,7 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
     "newsletter_max_post_bytes": (1_000_000, "env", (int,), "Largest post file that is read."),
     "newsletter_edition_max_days": (7, "env", (int,), "Warn when a post is dated further than this from its edition."),
     "newsletter_profile_host": ("linkedin.com", "env", (str,), "Expected host of profile links ('' for any)."),
+    "newsletter_authors_file": ("../posts/authors.yml", "env", (str,), "The authors registry (YAML), relative to conf.py; '' for none. A missing file is an empty registry."),
     "newsletter_bounded_navigation": (True, "html", (bool,), "Draw a bounded sidebar: years, this year's editions, this edition's posts."),
 }
 
@@ -42,6 +43,8 @@ class NewsletterConfig:
     trust_bodies: bool
     bounded_navigation: bool
     settings: Settings
+    #: The authors registry file (:mod:`sphinx_newsletter.registry`), or None.
+    authors_file: Path | None = None
 
 
 def add_config_values(app: Sphinx) -> None:
@@ -60,6 +63,7 @@ def read_config(confdir: Path, config: Config) -> NewsletterConfig:
         output_dir=output_dir,
         trust_bodies=config.newsletter_trust_bodies,
         bounded_navigation=config.newsletter_bounded_navigation,
+        authors_file=(confdir / config.newsletter_authors_file).resolve() if config.newsletter_authors_file else None,
         settings=Settings(
             fields={**DEFAULT_FIELDS, **_fields(config.newsletter_fields)},
             edition_pattern=_pattern(config.newsletter_edition_pattern),

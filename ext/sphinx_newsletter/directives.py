@@ -93,7 +93,7 @@ class AuthorBoxDirective(NewsletterDirective):
         post = self.archive.posts.get(self.argument)
         if post is None:
             return self.missing("post")
-        return [nl.author_box(post, self.archive.author_of(post), self.env.docname)]
+        return [nl.author_box(post, self.archive.author_of(post), self.env.docname, self.output_dir)]
 
 
 class EditionDirective(NewsletterDirective):
@@ -145,7 +145,7 @@ class AuthorDirective(NewsletterDirective):
         if author is None:
             return self.missing("author")
         self.domain.note_object("author", author.key, author.name, self.env.docname)
-        result: list[nodes.Node] = []
+        result: list[nodes.Node] = nl.author_details(author, self.output_dir)
         count = _("%d posts") % len(author.posts) if len(author.posts) != 1 else _("1 post")
         intro = nl.paragraph(count, classes=["nl-author-count"])
         if author.url:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from sphinx.util import logging
 from . import nodes as nl
 from .domain import get_domain
 from .loader import LoadResult, image_problem, load_archive
+from .registry import load_configured
 from .render import Labels, Layout, render_pages
 from .settings import IMAGE_SUFFIXES
 
@@ -43,7 +45,9 @@ class NewsletterError(SphinxError):
 
 def builder_inited(app: Sphinx) -> None:
     config: NewsletterConfig = app.newsletter_config  # type: ignore[attr-defined]
-    result = load_archive(config.posts_dir, config.images_dir, config.settings)
+    registry, registry_problems = load_configured(config.authors_file, config.images_dir, config.settings)
+    result = load_archive(config.posts_dir, config.images_dir, config.settings, registry=registry)
+    result = replace(result, problems=registry_problems + result.problems)
     report(result.problems)
     for path, why in result.skipped.items():
         logger.info(_("%s: left out of the archive: %s"), path, why)

@@ -6,10 +6,14 @@ import os
 import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .frontmatter import read_post
 from .model import Archive, Post, Problem, assign_keys, build_archive
 from .settings import IMAGE_SUFFIXES, POST_SUFFIXES, Settings
+
+if TYPE_CHECKING:
+    from .registry import Registry
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,16 +52,33 @@ def load_archive(
     settings: Settings,
     *,
     base: Path | None = None,
+    registry: Registry | None = None,
 ) -> LoadResult:
-    """Read every post; refused posts and drafts are named in ``skipped``."""
+    """Read every post; refused posts and drafts are named in ``skipped``.
+
+    *registry* (the authors registry) decides who the commentators are.
+    """
     problems: list[Problem] = []
     if not posts_dir.is_dir():
         problems.append(Problem(path=display_path(posts_dir, base), line=1, code="no-posts-dir",
                                 severity="error", message="the posts folder does not exist"))
         return LoadResult(archive=build_archive([])[0], problems=problems)
+    files = find_post_files(posts_dir, images_dir)
+    return load_files(files, images_dir, settings, base=base, registry=registry)
+
+
+def load_files(
+    files: list[Path],
+    images_dir: Path | None,
+    settings: Settings,
+    *,
+    base: Path | None = None,
+    registry: Registry | None = None,
+) -> LoadResult:
+    """:func:`load_archive` for a given list of post files (``newsletter check FILE...``)."""
+    problems: list[Problem] = []
     posts: list[Post] = []
     skipped: dict[str, str] = {}
-    files = find_post_files(posts_dir, images_dir)
     for path in files:
         shown = display_path(path, base)
         post, found = read_post(path, shown, settings)
@@ -74,7 +95,7 @@ def load_archive(
         posts.append(post)
     posts, found = assign_keys(posts)
     problems += found
-    archive, found = build_archive(posts, max_days=settings.edition_max_days)
+    archive, found = build_archive(posts, max_days=settings.edition_max_days, registry=registry)
     problems += found
     return LoadResult(archive=archive, problems=problems, sources=[display_path(f, base) for f in files],
                       skipped=skipped)

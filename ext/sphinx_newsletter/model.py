@@ -14,9 +14,12 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Literal
+from typing import TYPE_CHECKING, Iterable, Literal
 
 from .urls import profile_key
+
+if TYPE_CHECKING:
+    from .registry import Registry
 
 Severity = Literal["error", "warning"]
 
@@ -94,6 +97,10 @@ class Author:
     url: str | None
     posts: tuple[str, ...]  # newest first
     variants: tuple[str, ...] = ()
+    #: From the authors registry (:mod:`sphinx_newsletter.registry`), when registered.
+    registered: bool = False
+    bio: str = ""
+    avatar: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -239,8 +246,13 @@ def _collision(key: str, group: list[Post]) -> list[Problem]:
     ]
 
 
-def build_archive(posts: Iterable[Post], *, max_days: int = 7) -> tuple[Archive, list[Problem]]:
-    """Group published posts into editions and authors; check edition dates."""
+def build_archive(
+    posts: Iterable[Post], *, max_days: int = 7, registry: Registry | None = None
+) -> tuple[Archive, list[Problem]]:
+    """Group published posts into editions and authors; check edition dates.
+
+    With a *registry*, commentators it knows get its name, links, bio and avatar.
+    """
     by_key = {post.key: post for post in posts if post.published}
     problems: list[Problem] = []
     members: dict[int, list[Post]] = defaultdict(list)
@@ -260,7 +272,7 @@ def build_archive(posts: Iterable[Post], *, max_days: int = 7) -> tuple[Archive,
     problems += [_order_problem(editions, n, by_key) for n in sorted(blamed)]
     problems += _check_post_dates(editions, by_key, max_days, blamed)
     loose.sort(key=lambda p: (p.date, p.source), reverse=True)
-    authors, author_index = _group_authors(by_key.values())
+    authors, author_index = _group_authors(by_key.values(), registry)
     archive = Archive(
         posts=by_key,
         editions=dict(sorted(editions.items())),
@@ -359,30 +371,61 @@ def _fmt(date: dt.date | None) -> str:
     return date.strftime("%d.%m.%Y") if date else "?"
 
 
-def _group_authors(posts: Iterable[Post]) -> tuple[dict[str, Author], dict[str, str]]:
-    """One author per person: spellings that share a profile link are one person."""
+def _group_authors(
+    posts: Iterable[Post], registry: Registry | None = None
+) -> tuple[dict[str, Author], dict[str, str]]:
+    """One author per person: spellings that share a profile link are one person.
+
+    Groups that the *registry* knows (by any of their links or names) become
+    that entry's author, under its key, name and profile link.
+    """
     groups: dict[str, list[Post]] = defaultdict(list)
     for post in posts:
         if post.author_name:
             groups[author_key(post)].append(post)
+    registered: dict[str, list[str]] = defaultdict(list)  # registry key -> idents
+    for ident, group in sorted(groups.items()):
+        entry = _registry_match(registry, group)
+        if entry is not None:
+            registered[entry].append(ident)
     authors: dict[str, Author] = {}
     index: dict[str, str] = {}
+    for entry_key, idents in sorted(registered.items()):
+        entry = registry.authors[entry_key]  # type: ignore[union-attr]
+        group = [p for ident in idents for p in groups.pop(ident)]
+        author = _author(entry_key, group, entry.name, entry.url)
+        authors[entry_key] = replace(author, registered=True, bio=entry.bio, avatar=entry.avatar)
+        index.update(dict.fromkeys(idents, entry_key))
     for ident, group in sorted(groups.items()):
-        group.sort(key=lambda p: (p.date, p.source), reverse=True)
         names = Counter(p.author_name for p in group)
         name = max(names, key=lambda n: (names[n], len(n), n))
         key = slugify(name) or "autor"
-        while key in authors or key in RESERVED_KEYS:
+        while key in authors or key in RESERVED_KEYS or (registry and key in registry.authors):
             key += "-2"
         index[ident] = key
-        authors[key] = Author(
-            key=key,
-            name=name,
-            url=next((p.author_url for p in group if p.author_url), None),
-            posts=tuple(p.key for p in group),
-            variants=tuple(sorted(names)),
-        )
+        authors[key] = _author(key, group, name, None)
     return authors, index
+
+
+def _registry_match(registry: Registry | None, group: list[Post]) -> str | None:
+    if not registry:
+        return None
+    for post in group:
+        entry = registry.match(post.author_name, post.author_url)
+        if entry is not None:
+            return entry.key
+    return None
+
+
+def _author(key: str, group: list[Post], name: str, url: str | None) -> Author:
+    group.sort(key=lambda p: (p.date, p.source), reverse=True)
+    return Author(
+        key=key,
+        name=name,
+        url=url or next((p.author_url for p in group if p.author_url), None),
+        posts=tuple(p.key for p in group),
+        variants=tuple(sorted({p.author_name for p in group})),
+    )
 
 
 # --- what a page shows of the archive ----------------------------------------------
@@ -422,7 +465,8 @@ def _dependency(archive: Archive, kind: str, argument: str) -> object:
         author = archive.author_of(post)
         edition = archive.edition_of(post)
         siblings = edition.posts if edition else ()
-        return (dataclass_values(post), author and (author.key, author.name, author.url),
+        return (dataclass_values(post), author and (author.key, author.name, author.url,
+                                                    author.registered, author.bio, author.avatar),
                 edition and (edition.number, edition.date),
                 tuple(_card(archive, k)[:2] for k in siblings))
     if kind == "edition":
@@ -434,7 +478,8 @@ def _dependency(archive: Archive, kind: str, argument: str) -> object:
         author = archive.authors.get(argument)
         if author is None:
             return None
-        return (author.name, author.url, tuple(_card(archive, k) for k in author.posts),
+        return (author.name, author.url, author.bio, author.avatar,
+                tuple(_card(archive, k) for k in author.posts),
                 tuple(archive.posts[k].edition for k in author.posts))
     if kind == "latest":
         latest = archive.latest_edition()

@@ -115,14 +115,28 @@ def highlight_card(post: Post, output_dir: str) -> nodes.container:
     return card
 
 
-def author_box(post: Post, author: Author | None, docname: str) -> nodes.container:
+def author_details(author: Author, output_dir: str) -> list[nodes.Node]:
+    """The registry's avatar and bio of *author* (nothing for unregistered authors)."""
+    found: list[nodes.Node] = []
+    if author.avatar:
+        found.append(nodes.image("", uri=image_uri(output_dir, author.avatar), alt=author.name,
+                                 classes=["nl-avatar"]))
+    if author.bio:
+        found.append(paragraph(author.bio, classes=["nl-author-bio"]))
+    return found
+
+
+def author_box(post: Post, author: Author | None, docname: str, output_dir: str = "arquivo") -> nodes.container:
     """Who commented the article, their profile, and a link to all their posts."""
     box = nodes.container(classes=["nl-author-box"])
     box += paragraph(_("Commented by"), classes=["nl-author-label"])
     name = author.name if author else post.author_name
     link = xref("author", author.key, name, docname) if author else nodes.Text(name)
     box += paragraph(nodes.strong("", "", link), classes=["nl-author-name"])
-    url = post.author_url or (author.url if author else None)
+    if author:
+        box += author_details(author, output_dir)
+    # The registry's profile link wins over the spelling in the post.
+    url = (author.url if author and author.registered else None) or post.author_url or (author.url if author else None)
     links = paragraph(classes=["nl-author-links"])
     if url:
         links += ext_link(url, _("Profile"), classes=["nl-profile"])

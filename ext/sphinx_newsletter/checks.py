@@ -1,0 +1,173 @@
+"""Rules ``newsletter check`` adds to what the reader and the model report (no Sphinx import).
+
+:mod:`~sphinx_newsletter.frontmatter` (one file) and
+:mod:`~sphinx_newsletter.model` (the whole archive) already report most
+problems, and the build shows the same ones. This module adds the rules that
+help a reviewer more than a reader of the site:
+
+``duplicate-article``
+    the same article (``highlight_url``, normalised) commented again; points
+    at the earlier post. A warning: sometimes a second comment is wanted.
+``raw-html``
+    raw HTML in a post's body: it is shown as text on the site, not rendered.
+
+and, as *notes* (never problems), registry entries to add for commentators
+the authors registry does not know (:func:`unknown_authors`).
+
+:data:`RULES` documents every code ``check`` can print, in one table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from .model import Archive, Post, Problem
+
+if TYPE_CHECKING:
+    from .registry import Registry
+
+#: code -> (severity, what it means). Severities are those of a default build.
+RULES: dict[str, tuple[str, str]] = {
+    "unreadable": ("error", "the file cannot be read"),
+    "not-a-file": ("error", "a symbolic link or special file in the posts folder"),
+    "too-large": ("error", "the file is larger than newsletter_max_post_bytes"),
+    "encoding": ("error", "the file is not UTF-8"),
+    "empty": ("error", "the file is empty"),
+    "no-front-matter": ("error", "no front matter between '---' lines"),
+    "yaml": ("error", "the front matter is not valid (strict) YAML"),
+    "yaml-duplicate": ("warning", "a key appears twice; the first value is used"),
+    "missing-field": ("error", "a required field (title; date when the file name has none) is missing"),
+    "field-type": ("warning", "a text field holds a list or mapping"),
+    "control-chars": ("warning", "control characters removed from a field"),
+    "unknown-field": ("warning", "a key the archive does not know, with a 'did you mean'"),
+    "date-invalid": ("warning", "the date cannot be read (an error when the file name has no date)"),
+    "date-junk": ("warning", "the date has trailing text (e.g. '--->')"),
+    "published-type": ("warning", "'published' is not a plain true/false"),
+    "edition-tag": ("warning", "the edition tag cannot be read"),
+    "edition-date-mismatch": ("warning", "posts of one edition disagree on its date"),
+    "edition-order": ("warning", "edition numbers do not rise with their dates"),
+    "edition-date-far": ("warning", "a post is dated far from its edition (newsletter_edition_max_days)"),
+    "slug-collision": ("error", "two posts have the same page name; every file is named"),
+    "slug-reserved": ("error", "the file name gives an empty or reserved page name"),
+    "url-scheme": ("warning", "a link without a scheme (https:// is added)"),
+    "url-refused": ("warning", "a link that is not http(s), or malformed: left out"),
+    "url-encoded": ("warning", "a link with unsafe characters: they are percent-encoded"),
+    "profile-host": ("warning", "the profile link is not on newsletter_profile_host"),
+    "image-refused": ("warning", "the image path is outside the images folder or not an image"),
+    "image-missing": ("warning", "the image does not exist in the images folder (or is unsafe)"),
+    "duplicate-article": ("warning", "the same article was already commented in an earlier post"),
+    "raw-html": ("warning", "raw HTML in the body: shown as text, not rendered"),
+    "no-posts-dir": ("error", "the posts folder does not exist"),
+    "registry-yaml": ("error", "the authors registry cannot be read"),
+    "registry-duplicate": ("warning", "an author key appears twice in the registry"),
+    "registry-entry": ("warning", "a registry entry is malformed (left out, or the bad value ignored)"),
+    "registry-conflict": ("warning", "two registry entries claim the same name or link"),
+}
+
+_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref)$", re.I)
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_HTML = re.compile(r"<!--|</?[A-Za-z][A-Za-z0-9-]*(?:\s+[^<>]*)?/?>")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Note:
+    """A suggestion, not a problem: it never fails ``check``."""
+
+    path: str
+    line: int
+    message: str
+    detail: str = ""
+    code: str = "author-unregistered"
+
+
+def check_archive(archive: Archive, registry: Registry | None = None) -> tuple[list[Problem], list[Note]]:
+    """The extra rules over a loaded archive: problems, then notes."""
+    problems = duplicate_articles(archive.posts.values())
+    for post in archive.posts.values():
+        problems += raw_html(post)
+    return problems, unknown_authors(archive, registry)
+
+
+def article_key(url: str) -> str:
+    """``https://www.x.org/a/?utm_source=n#top`` and ``http://x.org/a`` are one article."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                             if not _TRACKING.match(k)))
+    return urlunsplit(("", host, parts.path.rstrip("/") or "/", query, ""))
+
+
+def duplicate_articles(posts: object) -> list[Problem]:
+    """Every post after the first that comments an article already commented."""
+    seen: dict[str, Post] = {}
+    problems = []
+    for post in sorted(posts, key=lambda p: (p.date, p.source)):  # type: ignore[attr-defined]
+        if not post.highlight_url:
+            continue
+        first = seen.setdefault(article_key(post.highlight_url), post)
+        if first is not post:
+            problems.append(Problem(
+                path=post.source, line=post.line_of("highlight_url"), code="duplicate-article",
+                message=f"this article was already commented in {first.source}:"
+                f"{first.line_of('highlight_url')} ({first.date.date().isoformat()}, "
+                f"{first.title!r})",
+            ))
+    return problems
+
+
+def raw_html(post: Post) -> list[Problem]:
+    """The first raw HTML tag in the body (outside code), and how many lines have one."""
+    found: list[tuple[int, int, str]] = []
+    fence = ""
+    for i, line in enumerate(post.body.split("\n")):
+        opened = _FENCE.match(line)
+        if fence:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if opened:
+            fence = opened.group(1)
+            continue
+        if line.startswith(("    ", "\t")):  # indented code
+            continue
+        text = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        match = _HTML.search(text)
+        if match:
+            found.append((post.body_line + i, match.start() + 1, match.group(0)[:40]))
+    if not found:
+        return []
+    line, column, tag = found[0]
+    more = f" (and on {len(found) - 1} more lines)" if len(found) > 1 else ""
+    return [Problem(path=post.source, line=line, column=column, code="raw-html",
+                    message=f"raw HTML {tag!r} in the body{more}; it is shown as text, use Markdown")]
+
+
+def unknown_authors(archive: Archive, registry: Registry | None) -> list[Note]:
+    """A note per commentator the registry does not know, with an entry to paste."""
+    if registry is None:
+        return []
+    from .registry import suggest_entry
+
+    unknown: dict[str, list[Post]] = defaultdict(list)
+    for author in archive.authors.values():
+        if not author.registered:
+            unknown[author.key] = [archive.posts[k] for k in author.posts]
+    notes = []
+    taken = set(registry.authors)
+    for key, posts in sorted(unknown.items()):
+        first = min(posts, key=lambda p: (p.date, p.source))
+        entry = suggest_entry([p.author_name for p in posts], [p.author_url for p in posts if p.author_url],
+                              taken)
+        taken.add(entry.split(":", 1)[0])
+        notes.append(Note(
+            path=first.source, line=first.line_of("author"),
+            message=f"{first.author_name!r} ({len(posts)} post{'s' if len(posts) != 1 else ''}) is not in "
+            "the authors registry; add an entry like this",
+            detail=entry,
+        ))
+    return notes

@@ -1,0 +1,276 @@
+"""The ``newsletter`` command (also ``python -m sphinx_newsletter``): check, new, import.
+
+``main(argv) -> int`` is the whole command; it imports nothing from Sphinx
+at module load, and reads posts with the same pure modules as the build
+(:mod:`.frontmatter`, :mod:`.model`, :mod:`.loader`, :mod:`.registry`).
+
+**One source of truth for settings: the site's ``conf.py``.** The command
+finds ``docs/conf.py`` (or ``conf.py``) in the working directory or a parent
+(``--conf-dir`` names it), executes it the way Sphinx does
+(:meth:`sphinx.config.Config.read`, imported only then) and validates its
+``newsletter_*`` values with :func:`sphinx_newsletter.config.read_config`,
+the very function the build runs at ``config-inited``. The build and the
+command therefore read the same folders, fields, edition pattern, time zone
+and registry (``tests/test_cli_config.py`` proves it on a test root).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from .checks import Note
+    from .config import NewsletterConfig
+    from .model import Problem
+
+PROG = "newsletter"
+
+
+class UsageError(Exception):
+    """Bad arguments or configuration: exit status 2."""
+
+
+# --- configuration ------------------------------------------------------------------------
+
+
+def find_confdir(start: Path) -> Path:
+    """``docs/conf.py`` or ``conf.py`` in *start* or its nearest parent that has one."""
+    for folder in (start, *start.parents):
+        for candidate in (folder / "docs", folder):
+            if (candidate / "conf.py").is_file():
+                return candidate
+    raise UsageError(f"no docs/conf.py or conf.py in {start} or its parents; pass --conf-dir")
+
+
+def load_config(confdir: Path) -> NewsletterConfig:
+    """The site's validated settings, exactly as the build computes them."""
+    from sphinx.config import Config
+    from sphinx.errors import ConfigError
+    from sphinx.util.tags import Tags
+
+    from .config import CONFIG_VALUES, read_config
+
+    try:
+        config = Config.read(confdir, overrides={}, tags=Tags())
+        for name, (default, rebuild, types, description) in CONFIG_VALUES.items():
+            config.add(name, default, rebuild, types, description)
+        return read_config(confdir.resolve(), config)
+    except ConfigError as exc:
+        raise UsageError(f"{confdir / 'conf.py'}: {exc}") from None
+
+
+def _config(args: argparse.Namespace) -> NewsletterConfig:
+    confdir = Path(args.conf_dir) if args.conf_dir else find_confdir(Path.cwd())
+    return load_config(confdir)
+
+
+# --- check ------------------------------------------------------------------------------------
+
+
+def _check_inputs(paths: list[str], config: NewsletterConfig, images: str | None) -> tuple[list[Path], Path | None]:
+    """The post files to check and the images folder they use."""
+    from .loader import find_post_files
+
+    images_dir = Path(images).resolve() if images else None
+    if not paths:
+        return find_post_files(config.posts_dir, images_dir or config.images_dir), images_dir or config.images_dir
+    files: list[Path] = []
+    for text in paths:
+        path = Path(text)
+        if (path / "_posts").is_dir():  # a Jekyll site: its _posts/ and images/
+            images_dir = images_dir or (path / "images").resolve()
+            files += find_post_files(path / "_posts", None)
+        elif path.is_dir():
+            files += find_post_files(path, images_dir or config.images_dir)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise UsageError(f"{text}: no such file or folder")
+    return sorted(dict.fromkeys(files)), images_dir or config.images_dir
+
+
+def run_check(args: argparse.Namespace, out: TextIO) -> int:
+    from .checks import check_archive
+    from .loader import load_files
+    from .registry import load_configured
+
+    config = _config(args)
+    files, images_dir = _check_inputs(args.paths, config, args.images)
+    authors_file = Path(args.authors).resolve() if args.authors else config.authors_file
+    registry, problems = load_configured(authors_file, images_dir, config.settings)
+    result = load_files(files, images_dir, config.settings, registry=registry)
+    extra, notes = check_archive(result.archive, registry)
+    problems = sorted(problems + result.problems + extra, key=lambda p: (p.path, p.line, p.column, p.code))
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    emit = {"text": _emit_text, "github": _emit_github, "json": _emit_json}[args.format]
+    emit(out, problems, notes, len(files))
+    failed = errors > 0 or (args.strict and warnings > 0)
+    return 1 if failed else 0
+
+
+def _summary(problems: list[Problem], notes: list[Note], files: int) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    text = f"{files} post{'s' if files != 1 else ''} checked: {errors} error{'s' if errors != 1 else ''}, "
+    text += f"{warnings} warning{'s' if warnings != 1 else ''}"
+    return text + (f", {len(notes)} note{'s' if len(notes) != 1 else ''}" if notes else "")
+
+
+def format_problem(problem: Problem) -> str:
+    """``posts/x.md:3:9: warning: date has trailing text '--->' [date-junk]``."""
+    return f"{problem.path}:{problem.line}:{problem.column}: {problem.severity}: {problem.message} [{problem.code}]"
+
+
+def _emit_text(out: TextIO, problems: list[Problem], notes: list[Note], files: int) -> None:
+    for problem in problems:
+        print(format_problem(problem), file=out)
+    for note in notes:
+        print(f"{note.path}:{note.line}:1: note: {note.message} [{note.code}]", file=out)
+        for line in note.detail.splitlines():
+            print(f"    {line}", file=out)
+    print(_summary(problems, notes, files), file=out)
+
+
+def _gh_escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def _emit_github(out: TextIO, problems: list[Problem], notes: list[Note], files: int) -> None:
+    """GitHub Actions workflow commands: each problem becomes an annotation on the PR's diff."""
+    for p in problems:
+        where = f"file={_gh_escape(p.path, prop=True)},line={p.line},col={p.column}"
+        print(f"::{p.severity} {where},title={_gh_escape(p.code, prop=True)}::{_gh_escape(p.message)}", file=out)
+    for n in notes:
+        where = f"file={_gh_escape(n.path, prop=True)},line={n.line}"
+        message = _gh_escape(f"{n.message}:\n{n.detail}")
+        print(f"::notice {where},title={_gh_escape(n.code, prop=True)}::{message}", file=out)
+    print(_summary(problems, notes, files), file=out)
+
+
+def _emit_json(out: TextIO, problems: list[Problem], notes: list[Note], files: int) -> None:
+    errors = sum(p.severity == "error" for p in problems)
+    data = {
+        "problems": [{"path": p.path, "line": p.line, "column": p.column, "severity": p.severity,
+                      "code": p.code, "message": p.message} for p in problems],
+        "notes": [{"path": n.path, "line": n.line, "code": n.code, "message": n.message,
+                   "suggestion": n.detail} for n in notes],
+        "summary": {"files": files, "errors": errors, "warnings": len(problems) - errors, "notes": len(notes)},
+    }
+    json.dump(data, out, ensure_ascii=False, indent=1)
+    out.write("\n")
+
+
+# --- new ---------------------------------------------------------------------------------------
+
+
+def run_new(args: argparse.Namespace, out: TextIO) -> int:
+    from .loader import load_archive
+    from .newpost import Draft, NewPostError, create_post, parse_issue_form
+    from .registry import load_configured
+
+    config = _config(args)
+    draft = Draft()
+    if args.from_issue:
+        source = sys.stdin if args.from_issue == "-" else open(args.from_issue, encoding="utf-8")  # noqa: SIM115
+        with source:
+            draft = parse_issue_form(source.read(1_000_000))
+    for name in ("title", "url", "article_author", "by", "profile", "headline", "image", "comment", "slug"):
+        value = getattr(args, name)
+        if value:
+            setattr(draft, name, value)
+    registry, _ = load_configured(config.authors_file, config.images_dir, config.settings)
+    posts_dir = Path(args.posts_dir).resolve() if args.posts_dir else config.posts_dir
+    archive = load_archive(posts_dir, config.images_dir, config.settings, registry=registry).archive
+    today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    date = dt.date.fromisoformat(args.date) if args.date else None
+    try:
+        path, problems = create_post(draft, posts_dir, archive, config.settings, registry, today=today,
+                                     edition=args.edition, date=date)
+    except NewPostError as exc:
+        print(f"{PROG} new: error: {exc}", file=sys.stderr)
+        return 1
+    for problem in problems:
+        print(format_problem(problem), file=sys.stderr)
+    if registry is not None and not registry.match(draft.by, draft.profile or None):
+        print(f"{PROG} new: note: {draft.by!r} is not in the authors registry "
+              f"({config.authors_file}); `{PROG} check` suggests an entry", file=sys.stderr)
+    print(path, file=out)
+    return 0
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+def run_import(args: argparse.Namespace, out: TextIO) -> int:
+    from .importer import import_site
+
+    config = _config(args)
+    posts_dir = Path(args.posts_dir).resolve() if args.posts_dir else config.posts_dir
+    images_dir = Path(args.images_dir).resolve() if args.images_dir else config.images_dir
+    report = import_site(Path(args.site), posts_dir, images_dir, config.settings, dry_run=args.dry_run)
+    for line in report.lines():
+        print(line, file=out)
+    return 1 if report.skipped else 0
+
+
+# --- the command -----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="Check, write and import newsletter posts.")
+    parser.add_argument("--conf-dir", help="folder of the site's conf.py (default: ./docs or the nearest parent's)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="validate posts without building the site")
+    check.add_argument("paths", nargs="*", help="post files, folders or Jekyll sites (default: the posts folder)")
+    check.add_argument("--strict", action="store_true", help="warnings fail too")
+    check.add_argument("--format", choices=("text", "github", "json"), default="text")
+    check.add_argument("--images", help="images folder (default: the configured one, or SITE/images)")
+    check.add_argument("--authors", help="authors registry (default: newsletter_authors_file)")
+    check.set_defaults(run=run_check)
+
+    new = sub.add_parser("new", help="write a post file for the current or next edition")
+    new.add_argument("--title", help="the article's title")
+    new.add_argument("--url", help="the article's URL")
+    new.add_argument("--article-author", help="the article's author")
+    new.add_argument("--by", help="who comments it (comentado_por)")
+    new.add_argument("--profile", help="their profile link, when they are not in the registry")
+    new.add_argument("--headline", help="the card's headline (default: the title)")
+    new.add_argument("--image", help="image inside the images folder")
+    new.add_argument("--comment", help="the comment (the post's body)")
+    new.add_argument("--slug", help="page name (default: from the title)")
+    new.add_argument("--from-issue", metavar="FILE", help="body of a 'Sugerir um post' issue ('-': stdin)")
+    new.add_argument("--edition", type=int, help="edition number (default: current or next)")
+    new.add_argument("--date", help="the edition's date, YYYY-MM-DD")
+    new.add_argument("--today", help=argparse.SUPPRESS)  # tests pin the calendar
+    new.add_argument("--posts-dir", help=argparse.SUPPRESS)
+    new.set_defaults(run=run_new)
+
+    imp = sub.add_parser("import", help="import a Jekyll site's _posts/ and images into the posts folder")
+    imp.add_argument("site", metavar="SITE_DIR")
+    imp.add_argument("--posts-dir", help="destination (default: the configured posts folder)")
+    imp.add_argument("--images-dir", help="images destination (default: the configured images folder)")
+    imp.add_argument("--dry-run", action="store_true", help="report only; write nothing")
+    imp.set_defaults(run=run_import)
+    return parser
+
+
+def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the command; returns the exit status (0 fine, 1 problems, 2 usage)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        return args.run(args, out or sys.stdout)
+    except UsageError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2

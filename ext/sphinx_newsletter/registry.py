@@ -1,0 +1,282 @@
+"""The authors registry: one file of commentators, matched to posts (no Sphinx import).
+
+``posts/authors.yml`` (``newsletter_authors_file``) maps an author's key (the
+name of their page, ``ana-souza``) to what the archive shows about them::
+
+    ana-souza:
+      name: "Ana Souza"                     # canonical name (required)
+      variants: ["Ana S.", "Ana Souza Lima"] # other spellings found in posts
+      links: ["https://www.linkedin.com/in/ana-souza"]  # the first is the profile
+      avatar: autores/ana-souza.png         # inside the images folder (optional)
+      bio: "SRE na Empresa X."              # one short paragraph (optional)
+
+Posts keep ``comentado_por`` as they are. A post belongs to an entry when its
+profile link is one of the entry's ``links`` (compared spelling-insensitively
+by :func:`~sphinx_newsletter.urls.profile_key`) or its name is the canonical
+name or a variant (compared by :func:`~sphinx_newsletter.model.slugify`, so
+case and accents don't matter). The file is contributor-edited: it is read
+with the strict YAML reader, URLs go through the URL policy, and an entry
+with a problem is reported and left out (or kept without the bad value).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .frontmatter import clean_text, image_path
+from .model import RESERVED_KEYS, Problem, slugify
+from .urls import clean_url, profile_key
+from .yamlsafe import YamlProblem, load_mapping
+
+#: Largest registry file that is read, and most entries, links and variants kept.
+MAX_BYTES = 1_000_000
+MAX_ENTRIES = 5_000
+MAX_ITEMS = 20
+MAX_BIO = 600
+
+ENTRY_KEYS = ("name", "variants", "links", "avatar", "bio")
+_KEY = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegisteredAuthor:
+    """One registry entry, cleaned."""
+
+    key: str
+    name: str
+    variants: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    avatar: str | None = None
+    bio: str = ""
+    line: int = 1
+
+    @property
+    def url(self) -> str | None:
+        """The profile link: the first of ``links``."""
+        return self.links[0] if self.links else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Registry:
+    """The entries, and indexes from spellings to entry keys."""
+
+    authors: dict[str, RegisteredAuthor] = field(default_factory=dict)
+    by_name: dict[str, str] = field(default_factory=dict)
+    by_link: dict[str, str] = field(default_factory=dict)
+
+    def match(self, name: str = "", url: str | None = None) -> RegisteredAuthor | None:
+        """The entry for a commentator: by profile link first, then by name."""
+        key = self.by_link.get(profile_key(url)) if url else None
+        if key is None and name:
+            key = self.by_name.get(slugify(name))
+        return self.authors.get(key) if key else None
+
+    def __len__(self) -> int:
+        return len(self.authors)
+
+
+def name_key(name: str) -> str:
+    """How names are compared: accents, case and punctuation ignored."""
+    return slugify(name)
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def load_configured(
+    authors_file: Path | None, images_dir: Path | None, settings: Any, base: Path | None = None
+) -> tuple[Registry | None, list[Problem]]:
+    """The registry named by ``newsletter_authors_file``: what the build and the CLI both use."""
+    if authors_file is None:
+        return None, []
+    from .loader import display_path
+
+    return load_registry(authors_file, display_path(authors_file, base), images_dir=images_dir, settings=settings)
+
+
+def load_registry(
+    path: Path, display: str, *, images_dir: Path | None = None, settings: Any = None
+) -> tuple[Registry, list[Problem]]:
+    """Read the registry at *path*; a missing file is an empty registry, not a problem.
+
+    With *images_dir* (and *settings*), avatars are checked to exist there.
+    """
+    problems: list[Problem] = []
+
+    def problem(line: int, code: str, message: str, *, error: bool = False, column: int = 1) -> None:
+        problems.append(Problem(path=display, line=line, column=column, code=code, message=message,
+                                severity="error" if error else "warning"))
+
+    text = _read(path, problem)
+    if text is None:
+        return Registry(), problems
+    try:
+        fields, duplicates = load_mapping(text)
+    except YamlProblem as exc:
+        problem(exc.line + 1, "registry-yaml", exc.message, error=True, column=exc.column + 1)
+        return Registry(), problems
+    for dup in duplicates:
+        problem(dup.line + 1, "registry-duplicate", dup.message, column=dup.column + 1)
+    entries = []
+    for key, found in list(fields.items())[:MAX_ENTRIES]:
+        entry = _entry(key, found.value, found.line + 1, problem)
+        if entry is not None:
+            entries.append(entry)
+    if len(fields) > MAX_ENTRIES:
+        problem(1, "registry-entry", f"more than {MAX_ENTRIES} entries; the rest are ignored")
+    if images_dir is not None and settings is not None:
+        entries = [_check_avatar(e, images_dir, settings, problem) for e in entries]
+    return _index(entries, problem), problems
+
+
+def _read(path: Path, problem: Any) -> str | None:
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        problem(1, "registry-yaml", f"cannot read the authors registry: {exc.strerror}", error=True)
+        return None
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+        problem(1, "registry-yaml", f"the authors registry must be a regular file under {MAX_BYTES} bytes",
+                error=True)
+        return None
+    try:
+        return path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        problem(1, "registry-yaml", "the authors registry is not UTF-8", error=True)
+        return None
+
+
+def _entry(key: str, value: Any, line: int, problem: Any) -> RegisteredAuthor | None:
+    if not _KEY.match(key) or key in RESERVED_KEYS:
+        problem(line, "registry-entry", f"author key {key!r} must be lower-case letters, digits and "
+                "dashes (it names the author's page); entry left out")
+        return None
+    if not isinstance(value, dict):
+        problem(line, "registry-entry", f"author {key!r} must be a mapping with 'name', 'links', ...; "
+                "entry left out")
+        return None
+    for unknown in sorted(set(value) - set(ENTRY_KEYS)):
+        problem(line, "registry-entry", f"author {key!r}: unknown key {unknown!r} "
+                f"(known: {', '.join(ENTRY_KEYS)})")
+    name = clean_text(value["name"]) if isinstance(value.get("name"), str) else ""
+    if not name:
+        problem(line, "registry-entry", f"author {key!r} has no 'name'; entry left out")
+        return None
+    bio = clean_text(value["bio"]) if isinstance(value.get("bio"), str) else ""
+    if len(bio) > MAX_BIO:
+        problem(line, "registry-entry", f"author {key!r}: the bio is cut at {MAX_BIO} characters")
+        bio = bio[:MAX_BIO].rsplit(" ", 1)[0] + "…"
+    return RegisteredAuthor(
+        key=key,
+        name=name,
+        variants=tuple(clean_text(v) for v in _texts(key, "variants", value, line, problem)),
+        links=_links(key, value, line, problem),
+        avatar=_avatar(key, value.get("avatar"), line, problem),
+        bio=bio,
+        line=line,
+    )
+
+
+def _texts(key: str, name: str, value: dict[str, Any], line: int, problem: Any) -> list[str]:
+    items = value.get(name)
+    if items is None:
+        return []
+    if isinstance(items, str):
+        items = [items]
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        problem(line, "registry-entry", f"author {key!r}: {name!r} must be a list of texts; ignored")
+        return []
+    if len(items) > MAX_ITEMS:
+        problem(line, "registry-entry", f"author {key!r}: only the first {MAX_ITEMS} {name} are kept")
+    return [i for i in items[:MAX_ITEMS] if i.strip()]
+
+
+def _links(key: str, value: dict[str, Any], line: int, problem: Any) -> tuple[str, ...]:
+    links = []
+    for text in _texts(key, "links", value, line, problem):
+        result = clean_url(text)
+        if result.code:
+            problem(line, result.code, f"author {key!r}: {result.message}")
+        if result.url:
+            links.append(result.url)
+    return tuple(links)
+
+
+def _avatar(key: str, value: Any, line: int, problem: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        problem(line, "registry-entry", f"author {key!r}: 'avatar' must be an image path; ignored")
+        return None
+    path, why = image_path(value)
+    if path is None:
+        problem(line, "image-refused", f"author {key!r}: avatar {value!r} {why}; no avatar shown")
+    return path
+
+
+def _check_avatar(entry: RegisteredAuthor, images_dir: Path, settings: Any, problem: Any) -> RegisteredAuthor:
+    from dataclasses import replace
+
+    from .loader import image_problem
+
+    if entry.avatar is None:
+        return entry
+    why = image_problem(entry.avatar, images_dir, settings)
+    if not why:
+        return entry
+    problem(entry.line, "image-missing", f"author {entry.key!r}: avatar {entry.avatar!r} {why}; no avatar shown")
+    return replace(entry, avatar=None)
+
+
+def _index(entries: list[RegisteredAuthor], problem: Any) -> Registry:
+    """Index names and links; a spelling claimed by two entries stays with the first."""
+    authors: dict[str, RegisteredAuthor] = {}
+    by_name: dict[str, str] = {}
+    by_link: dict[str, str] = {}
+    for entry in entries:
+        authors[entry.key] = entry
+        for spelling in (entry.name, *entry.variants):
+            _claim(by_name, name_key(spelling), entry, f"the name {spelling!r}", problem)
+        for link in entry.links:
+            _claim(by_link, profile_key(link), entry, f"the link {link!r}", problem)
+    return Registry(authors=authors, by_name=by_name, by_link=by_link)
+
+
+def _claim(index: dict[str, str], key: str, entry: RegisteredAuthor, what: str, problem: Any) -> None:
+    if not key:
+        return
+    owner = index.setdefault(key, entry.key)
+    if owner != entry.key:
+        problem(entry.line, "registry-conflict", f"author {entry.key!r}: {what} already belongs to "
+                f"{owner!r}; it stays with {owner!r}")
+
+
+# --- suggestions -------------------------------------------------------------------------
+
+
+def suggest_entry(names: list[str], links: list[str], taken: set[str] | None = None) -> str:
+    """A registry entry (YAML text) for a commentator who is not in the registry."""
+    from .newpost import yaml_quote
+
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    canonical = max(counts, key=lambda n: (counts[n], len(n), n))
+    key = slugify(canonical) or "autor"
+    while taken and key in taken:
+        key += "-2"
+    variants = sorted(n for n in counts if n != canonical)
+    unique_links = sorted({profile_key(u): u for u in links}.values())
+    lines = [f"{key}:", f"  name: {yaml_quote(canonical)}"]
+    if variants:
+        lines.append("  variants: [" + ", ".join(yaml_quote(v) for v in variants) + "]")
+    if unique_links:
+        lines.append("  links: [" + ", ".join(yaml_quote(u) for u in unique_links[:1]) + "]")
+    return "\n".join(lines)
