@@ -50,7 +50,6 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = TESTS / "artifacts" / "browser"
 DESKTOP = {"width": 1280, "height": 900}
-MOBILE = {"width": 375, "height": 740}
 EDITION_TAG = re.compile(r'(?m)^(tag:\s*"[^"#]*#)(\d+)')
 
 
@@ -238,7 +237,7 @@ def _is_local(url: str) -> bool:
 
 @pytest.fixture
 def open_reader(chromium: Browser, base_url: str) -> Iterator[Any]:
-    """A factory: ``open_reader(viewport=MOBILE, color_scheme="dark")`` -> :class:`Reader`."""
+    """A factory: ``open_reader(viewport={"width": 375, "height": 740}, color_scheme="dark")`` -> :class:`Reader`."""
     contexts: list[BrowserContext] = []
 
     def make(viewport: dict[str, int] = DESKTOP, color_scheme: str = "light") -> Reader:

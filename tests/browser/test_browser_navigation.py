@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import pytest
 import yaml
 
 if TYPE_CHECKING:
@@ -168,3 +169,27 @@ def test_author_box_links_to_profile_and_author_page(reader: Reader, site: Site)
     assert path_of(page).startswith("/arquivo/autores/")
     assert heading(page) == data["comentado_por"]
     assert reader.problems == []
+
+
+ARROWS = """nav => [...nav.childNodes].filter(n => n.nodeType === 3 && /[←→]/.test(n.textContent)).map(n => {
+  const range = document.createRange();
+  range.selectNodeContents(n);
+  const arrow = range.getBoundingClientRect();
+  const left = n.textContent.includes('←');
+  const link = left ? n.nextElementSibling || n.nextSibling : n.previousElementSibling || n.previousSibling;
+  const rects = link.getClientRects();
+  const near = left ? rects[0] : rects[rects.length - 1];
+  return {arrow: n.textContent.trim(), gap: left ? near.left - arrow.right : arrow.left - near.right,
+          line: Math.abs((arrow.top + arrow.bottom) / 2 - (near.top + near.bottom) / 2)};
+})"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_navigation_arrows_sit_next_to_their_links(open_reader: Any, site: Site, width: int) -> None:
+    reader = open_reader(viewport={"width": width, "height": 800})
+    for path in (f"arquivo/edicoes/{site.latest_edition - 1}.html", "arquivo/posts/descarte-de-carga.html"):
+        page = reader.open(path)
+        arrows = page.locator(".nl-edition-nav, .nl-post-nav").first.evaluate(ARROWS)
+        assert {a["arrow"] for a in arrows} == {"←", "→"}, path
+        for a in arrows:
+            assert 0 <= a["gap"] <= 16 and a["line"] <= 4, f"{path}: {a['arrow']} is away from its link: {a}"
