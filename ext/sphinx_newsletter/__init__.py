@@ -46,6 +46,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", config.config_inited)
     app.connect("config-inited", _add_static)
     app.connect("builder-inited", generate.builder_inited)
+    # Messages about a post body name the post file, not the generated page.
+    app.connect("builder-inited", parser.install_locations)
     app.connect("env-get-outdated", generate.env_get_outdated)
     # Before Furo (500): it calls toctree() to draw its sidebar.
     app.connect("html-page-context", navigation.html_page_context, priority=400)

@@ -144,7 +144,9 @@ def svg_is_safe(data: bytes) -> bool:
     """
     import xml.etree.ElementTree as ET
 
-    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
+    upper = data.upper()
+    # <?xml-stylesheet?> (XSLT) is a processing instruction: ElementTree drops it.
+    if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper or b"<?XML-STYLESHEET" in upper:
         return False
     try:
         root = ET.fromstring(data)
@@ -153,6 +155,12 @@ def svg_is_safe(data: bytes) -> bool:
     for element in root.iter():
         tag = element.tag.rsplit("}", 1)[-1].lower()
         if tag in ("script", "foreignobject", "iframe", "embed", "object", "handler"):
+            return False
+        text = (element.text or "").lower()
+        if "javascript:" in text or "@import" in text or "url(" in text.replace("url(#", ""):
+            return False
+        target = element.get("attributeName", "").rsplit(":", 1)[-1].lower()
+        if target.startswith("on") or target == "href":  # <set>/<animate> writing a handler or link
             return False
         for name, value in element.attrib.items():
             local = name.rsplit("}", 1)[-1].lower()

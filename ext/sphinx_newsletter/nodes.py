@@ -52,7 +52,7 @@ def xref(kind: str, target: str, text: str = "", docname: str = "") -> addnodes.
     """A link to a post, edition or author, resolved by the ``nl`` domain."""
     node = addnodes.pending_xref(
         "",
-        nodes.inline(text or target, text or target),
+        nodes.inline(text or target, text or target, support_smartquotes=False),
         refdomain="nl",
         reftype=kind,
         reftarget=target,
@@ -87,7 +87,8 @@ def image_uri(output_dir: str, relative: str) -> str:
 
 
 def paragraph(*children: nodes.Node | str, classes: list[str] | None = None) -> nodes.paragraph:
-    node = nodes.paragraph(classes=classes or [])
+    # Post text is shown as typed: no smart quotes or dashes (Sphinx's smartquotes).
+    node = nodes.paragraph(classes=classes or [], support_smartquotes=False)
     for child in children:
         node += nodes.Text(child) if isinstance(child, str) else child
     return node
@@ -102,7 +103,7 @@ def highlight_card(post: Post, output_dir: str) -> nodes.container:
     body = create_component("card-body", ["sd-card-body"])
     if post.headline:
         title = create_component("card-title", ["sd-card-title", "sd-font-weight-bold"])
-        title += PassthroughTextElement("", post.headline)
+        title += PassthroughTextElement("", post.headline, support_smartquotes=False)
         body += title
     article = post.highlight_title or post.highlight_url or ""
     if article:

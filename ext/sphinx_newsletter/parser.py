@@ -4,7 +4,8 @@ Other pages are parsed by MyST exactly as configured. For a generated post
 page (unless ``newsletter_trust_bodies``) this parser:
 
 - turns raw HTML off (``html_block``/``html_inline``: shown as text) and keeps
-  only MyST extensions that cannot run code or read files (no substitutions);
+  only MyST extensions that cannot run code, read files or reach MathJax
+  (no substitutions, no math, no attributes);
 - sets docutils' ``file_insertion_enabled`` and ``raw_enabled`` off for this
   document only;
 - lets through only an allowlist of directives and roles (no ``include``,
@@ -14,12 +15,18 @@ page (unless ``newsletter_trust_bodies``) this parser:
   and drops links to local files (downloads) and to non-http(s) schemes;
 - adds, from the model, the date line and highlight card under the title,
   and the author box and links to the previous and next posts at the end.
+
+Every message about a post page, MyST's and docutils' own included, names the
+post file and its line (``posts/x.md:7``), not the generated page: see
+:class:`PostLocations`.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
+import logging as std_logging
+import os
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -35,24 +42,30 @@ from sphinx.util.docutils import CustomReSTDispatcher
 from . import nodes as nl
 from .domain import get_domain
 from .frontmatter import image_path
+from .loader import image_problem
+from .render import post_header
 from .urls import ALLOWED_SCHEMES
 
 if TYPE_CHECKING:
     from docutils.utils import Reporter
+    from markdown_it.tree import SyntaxTreeNode
+    from sphinx.application import Sphinx
 
     from .model import Post
 
 logger = logging.getLogger(__name__)
 
+# Math is left out on purpose: MathJax's \href and \require would let a post
+# run script on the page (MathJax's "safe" filter is not loaded by default).
 SAFE_EXTENSIONS = frozenset(
     {"colon_fence", "deflist", "tasklist", "strikethrough", "smartquotes", "replacements",
-     "dollarmath", "amsmath", "fieldlist", "linkify"}
+     "fieldlist", "linkify"}
 )
 ALLOWED_DIRECTIVES = frozenset(
     {
         "admonition", "attention", "caution", "danger", "error", "hint", "important",
         "note", "seealso", "tip", "todo", "warning", "versionadded", "versionchanged",
-        "code", "code-block", "sourcecode", "math", "epigraph", "pull-quote",
+        "code", "code-block", "sourcecode", "epigraph", "pull-quote",
         "highlights", "rubric", "topic", "sidebar", "table", "list-table", "figure",
         "image", "line-block", "parsed-literal", "container", "centered", "hlist",
         "glossary", "compound", "tab-set", "tab-item", "grid", "grid-item",
@@ -62,29 +75,65 @@ ALLOWED_DIRECTIVES = frozenset(
 ALLOWED_ROLES = frozenset(
     {
         "emphasis", "strong", "literal", "code", "sub", "subscript", "sup", "superscript",
-        "abbr", "kbd", "math", "term", "ref", "doc", "post", "edition", "author",
+        "abbr", "kbd", "term", "ref", "doc", "post", "edition", "author",
         "nl:post", "nl:edition", "nl:author", "guilabel", "menuselection", "samp",
         "dfn", "title-reference", "t",
     }
 )
 
 
+class PostRenderer(SphinxRenderer):
+    """MyST's renderer with the allowlists, for an untrusted post body.
+
+    Refusals are checked here, where the line is known, so each gives one
+    warning at the post's line and the refused text is shown as a literal block.
+    """
+
+    post: Post
+
+    def render_restructuredtext(self, token: SyntaxTreeNode) -> None:
+        line = token.map[0] if token.map else None  # MyST's own line convention
+        self._refuse("the {eval-rst} block", line, f"```{{eval-rst}}\n{token.content}```")
+
+    def run_directive(  # type: ignore[override]
+        self, name: str, first_line: str, content: str, position: int, *args: Any, **kwargs: Any
+    ) -> list[nodes.Element]:
+        if name.lower() not in ALLOWED_DIRECTIVES:
+            text = f"{{{name}}} {first_line}".rstrip() + "\n" + content
+            return [self._refused(f"the directive {name!r}", position, text)]
+        return super().run_directive(name, first_line, content, position, *args, **kwargs)
+
+    def render_myst_role(self, token: SyntaxTreeNode) -> None:
+        name = token.meta["name"]
+        if name.lower() not in ALLOWED_ROLES:
+            line = token.map[0] if token.map else None
+            warn(self.post, line, f"the role {name!r} is not allowed in a post; shown as text")
+            text = f"{{{name}}}`{token.content}`"
+            self.current_node += nodes.literal(text, text)
+            return
+        super().render_myst_role(token)
+
+    def _refuse(self, what: str, line: int | None, text: str) -> None:
+        self.current_node += self._refused(what, line, text)
+
+    def _refused(self, what: str, line: int | None, text: str) -> nodes.literal_block:
+        warn(self.post, line, f"{what} is not allowed in a post; shown as text")
+        return nodes.literal_block(text, text, language="text")
+
+
 class _Allowlist(CustomReSTDispatcher):
-    """Lets only allowlisted directives and roles through while a post is parsed."""
+    """A backstop for directives and roles looked up outside :class:`PostRenderer`."""
 
     def directive(self, directive_name: str, language_module: ModuleType, document: nodes.document) -> tuple[type[Directive] | None, list]:
         if directive_name.lower() not in ALLOWED_DIRECTIVES:
-            return None, [_refused(document, f"directive {directive_name!r}")]
+            message = f"the directive {directive_name!r} is not allowed in a post"
+            return None, [document.reporter.warning(message, line=document.current_line)]
         return super().directive(directive_name, language_module, document)
 
     def role(self, role_name: str, language_module: ModuleType, lineno: int, reporter: Reporter) -> tuple[Any, list]:
         if role_name.lower() not in ALLOWED_ROLES:
-            return None, [reporter.warning(f"role {role_name!r} is not allowed in a post", line=lineno)]
+            return None, [reporter.warning(f"the role {role_name!r} is not allowed in a post", line=lineno)]
         return super().role(role_name, language_module, lineno, reporter)
-
-
-def _refused(document: nodes.document, what: str) -> nodes.system_message:
-    return document.reporter.warning(f"{what} is not allowed in a post")
 
 
 class NewsletterMystParser(MystParser):
@@ -99,6 +148,8 @@ class NewsletterMystParser(MystParser):
             super().parse(inputstring, document)
             if post is not None:
                 _finish(document, post, domain, env.docname)
+            if config is not None and env.docname.startswith(f"{config.output_dir}/"):
+                _literal_title(document)
             return
         document.settings = copy.copy(document.settings)
         document.settings.file_insertion_enabled = False
@@ -109,12 +160,21 @@ class NewsletterMystParser(MystParser):
             enable_extensions=set(myst.enable_extensions) & SAFE_EXTENSIONS,
             disable_syntax=[*myst.disable_syntax, "html_block", "html_inline"],
         )
-        parser = create_md_parser(md_config, SphinxRenderer)
+        renderer = type("BoundPostRenderer", (PostRenderer,), {"post": post})
+        parser = create_md_parser(md_config, renderer)
         parser.options["document"] = document
         with _Allowlist():
             parser.render(inputstring)
         _sanitise(document, post, config.output_dir, env)
         _finish(document, post, domain, env.docname)
+        _literal_title(document)
+
+
+def _literal_title(document: nodes.document) -> None:
+    """The page title is a post's (or author's) text: no smart quotes or dashes."""
+    for title in document.findall(nodes.title):
+        title["support_smartquotes"] = False
+        break
 
 
 def _post_for(domain: Any, docname: str) -> Post | None:
@@ -144,41 +204,65 @@ def _finish(document: nodes.document, post: Post, domain: Any, docname: str) -> 
 
 
 def _sanitise(document: nodes.document, post: Post, output_dir: str, env: Any) -> None:
-    location = f"{post.source}:{post.body_line}"
     for node in list(document.findall(nodes.raw)):
         _replace(node, nodes.literal_block(node.astext(), node.astext()))
-        _warn(location, "raw content shown as text")
+        warn(post, node.line, "raw content shown as text")
     for node in list(document.findall(nodes.meta)) if hasattr(nodes, "meta") else []:
         node.parent.remove(node)
-        _warn(location, "meta tags are not allowed in a post")
+        warn(post, node.line, "meta tags are not allowed in a post")
     for node in list(document.findall(addnodes.download_reference)):
+        line = _line_of(node)
         _replace(node, nodes.inline(node.astext(), node.astext()))
-        _warn(location, f"link to a local file {node.get('reftarget', '')!r} removed")
+        warn(post, line, f"link to a local file {node.get('reftarget', '')!r} removed")
     for node in list(document.findall(nodes.reference)):
         uri = node.get("refuri")
-        if uri and ":" in uri.split("/", 1)[0] and uri.split(":", 1)[0].lower() not in ALLOWED_SCHEMES:
+        if uri and not _is_safe_link(uri):
+            line = _line_of(node)
             _replace(node, nodes.inline(node.astext(), node.astext()))
-            _warn(location, f"link {uri!r} removed: only http and https links are allowed")
+            warn(post, line, f"link {uri!r} removed: only http and https links are allowed")
     for node in list(document.findall(nodes.image)):
-        _check_image(node, location, output_dir, env)
+        _check_image(node, post, output_dir, env)
 
 
-def _check_image(node: nodes.image, location: str, output_dir: str, env: Any) -> None:
+def _is_safe_link(uri: str) -> bool:
+    """http(s), or a relative link or fragment (no scheme before the first ``/?#``).
+
+    Browsers drop ASCII white space and control characters inside a scheme
+    (``java\tscript:``), so any ``:`` before the first ``/``, ``?`` or ``#``
+    counts as a scheme.
+    """
+    head = uri.strip().split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if ":" not in head:
+        return True
+    scheme = "".join(ch for ch in head.split(":", 1)[0] if ch > " ").lower()
+    return scheme in ALLOWED_SCHEMES
+
+
+def _check_image(node: nodes.image, post: Post, output_dir: str, env: Any) -> None:
     uri = node.get("uri", "")
     scheme = uri.split(":", 1)[0].lower() if ":" in uri else ""
-    if scheme in ALLOWED_SCHEMES:
+    if scheme in ALLOWED_SCHEMES and _is_safe_link(uri):
         return
     domain = get_domain(env)
     settings = domain.nl_config.settings
     relative, why = image_path(uri, settings.image_url_prefix) if not scheme else (None, "is not http(s)")
     mirrored = env.srcdir / output_dir / "imagens" / relative if relative else None
     if mirrored is None or not mirrored.is_file():
+        if relative:
+            why = image_problem(relative, domain.nl_config.images_dir, settings)
+        line = _line_of(node)
         alt = node.get("alt", "")
         _replace(node, nodes.inline(alt, alt) if alt else nodes.inline())
-        _warn(location, f"image {uri!r} removed: {why or 'not found in the images folder'}")
+        warn(post, line, f"image {uri!r} removed: {why or 'not found in the images folder'}")
         return
     node["uri"] = nl.image_uri(output_dir, relative)
-    node.pop("candidates", None)
+    node.attributes.pop("candidates", None)
+
+
+def _line_of(node: nodes.Node) -> int | None:
+    while node is not None and node.line is None:
+        node = node.parent
+    return node.line if node is not None else None
 
 
 def _replace(old: nodes.Node, new: nodes.Node) -> None:
@@ -186,5 +270,79 @@ def _replace(old: nodes.Node, new: nodes.Node) -> None:
         old.replace_self(new)
 
 
-def _warn(location: str, message: str) -> None:
-    logger.warning(message, location=location, type="newsletter", subtype="body")
+# --- messages name the post file ----------------------------------------------------
+
+
+def source_line(post: Post, line: int | None) -> int:
+    """The post file's line for *line* of its generated page."""
+    header = post_header(post).count("\n")
+    if line is None or line < 1:
+        return post.body_line
+    if line > header:
+        return post.body_line + line - header - 1
+    return post.line_of("title")
+
+
+def source_location(post: Post, line: int | None) -> str:
+    """``posts/x.md:7``: where Sphinx should say a message about *line* comes from."""
+    return f"{post.source}:{source_line(post, line)}"
+
+
+def warn(post: Post, line: int | None, message: str) -> None:
+    """A warning about a post body, at the post file's line."""
+    logger.warning(message, location=source_location(post, line), type="newsletter", subtype="body")
+
+
+class PostLocations(std_logging.Filter):
+    """Rewrites ``<srcdir>/arquivo/posts/x.md:12`` in any message to ``posts/x.md:9``.
+
+    MyST and docutils report problems in a post body at the generated page,
+    which contributors never see. This filter sits on Sphinx's warning handler
+    right after the filter that turns locations into ``path:line`` text, so it
+    sees every message, those collected from parallel readers included.
+    """
+
+    def __init__(self, app: Sphinx) -> None:
+        super().__init__()
+        self._app = app
+        self._archive: object = None
+        self._pages: dict[str, Post] = {}
+
+    def filter(self, record: std_logging.LogRecord) -> bool:
+        location = getattr(record, "location", None)
+        if isinstance(location, str) and "posts" in location:
+            path, line = _split_location(location)
+            post = self._pages_now().get(path)
+            if post is not None:
+                record.location = source_location(post, line)
+        return True
+
+    def _pages_now(self) -> dict[str, Post]:
+        domain = get_domain(self._app.env)
+        if domain.archive is not self._archive and domain.nl_config is not None:
+            self._archive = domain.archive
+            folder = os.path.abspath(os.path.join(self._app.srcdir, domain.nl_config.output_dir, "posts"))
+            posts = domain.archive.posts.values() if domain.archive else ()
+            self._pages = {os.path.join(folder, f"{p.key}.md"): p for p in posts}
+        return self._pages
+
+
+def _split_location(location: str) -> tuple[str, int | None]:
+    path, sep, line = location.rpartition(":")
+    if not sep or not (line.isdigit() or line == ""):
+        return os.path.abspath(location), None
+    return os.path.abspath(path), int(line) if line else None
+
+
+def install_locations(app: Sphinx) -> None:
+    """Put :class:`PostLocations` on this app's warning handler (once)."""
+    from sphinx.util.logging import NAMESPACE, WarningLogRecordTranslator
+
+    for handler in std_logging.getLogger(NAMESPACE).handlers:
+        filters = handler.filters
+        if any(isinstance(f, PostLocations) and f._app is app for f in filters):
+            continue
+        for i, found in enumerate(filters):
+            if isinstance(found, WarningLogRecordTranslator) and getattr(found, "_app", None) is app:
+                filters.insert(i + 1, PostLocations(app))
+                break

@@ -83,12 +83,15 @@ def render_pages(archive: Archive, layout: Layout, labels: Labels) -> dict[str, 
 
 
 def post_page(post: Post) -> str:
-    return (
-        HEADER.format(source=_comment(post.source))
-        + f"# {md_escape(post.title) or post.key}\n\n"
-        + shift_headings(post.body).strip("\n")
-        + "\n"
-    )
+    # The body keeps its lines (leading blank ones too) so that line N of the
+    # body is line ``post_body_line(post) + N - 1`` here: the parser maps
+    # MyST's messages back to the post file with it.
+    return post_header(post) + shift_headings(post.body).rstrip("\n") + "\n"
+
+
+def post_header(post: Post) -> str:
+    """The generated lines above a post's body; the title is its last non-blank line."""
+    return HEADER.format(source=_comment(post.source)) + f"# {md_escape(post.title) or post.key}\n\n"
 
 
 def edition_page(edition: Edition, layout: Layout, labels: Labels) -> str:
@@ -193,7 +196,7 @@ def shift_headings(body: str, top: int = 2) -> str:
     lines = body.split("\n")
     for token in heads:
         _reset_heading(lines, token.map, min(6, max(1, int(token.tag[1]) + delta)), token.markup)
-    return "\n".join(line for line in lines if line is not None)
+    return "\n".join(lines)
 
 
 def _reset_heading(lines: list, span: list[int], level: int, markup: str) -> None:
@@ -205,5 +208,5 @@ def _reset_heading(lines: list, span: list[int], level: int, markup: str) -> Non
     text = " ".join(line.strip() for line in lines[start : end - 1])
     lines[start] = "#" * level + " " + text
     for i in range(start + 1, end):
-        lines[i] = None
+        lines[i] = ""  # blank, not removed: body lines keep their numbers
 
