@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SPHINXOPTS ?=
 BUILDDIR ?= docs/_build
 
-.PHONY: html dirhtml test serve bench check clean venv
+.PHONY: html dirhtml test serve bench check clean venv locale
 
 venv: $(STAMP)
 
@@ -38,3 +38,15 @@ BENCH_ARGS ?=
 
 bench: $(STAMP)
 	$(PY) -m bench -n $(N) --project-python $(PY) $(BENCH_ARGS)
+
+# `make locale`: extract every _("...") of the extension, merge new messages
+# into the pt_BR catalog (translate them there: tests/test_i18n.py fails on an
+# untranslated or fuzzy one), then compile the .mo that is committed with it.
+LOCALE := ext/sphinx_newsletter/locale
+PYBABEL := $(PY) -m babel.messages.frontend
+
+locale: $(STAMP)
+	mkdir -p $(BUILDDIR)
+	$(PYBABEL) extract -k _ --no-location --sort-output --project sphinx-newsletter -o $(BUILDDIR)/sphinx_newsletter.pot ext/sphinx_newsletter
+	$(PYBABEL) update -i $(BUILDDIR)/sphinx_newsletter.pot -d $(LOCALE) -D sphinx_newsletter -l pt_BR --no-fuzzy-matching -w 100
+	$(PYBABEL) compile -d $(LOCALE) -D sphinx_newsletter -l pt_BR --statistics

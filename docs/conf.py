@@ -10,6 +10,8 @@ language = "pt_BR"
 html_theme = "furo"
 html_title = "Destaques da Newsletter"
 html_search_language = "pt"
+# Absolute links in feeds, sitemap, canonical and OpenGraph tags (the old site's address).
+html_baseurl = "https://destaque.srebrasil.com/"
 exclude_patterns = ["_build"]
 
 newsletter_posts_dir = "../posts"

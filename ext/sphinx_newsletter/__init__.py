@@ -27,6 +27,22 @@ def _add_static(app: Sphinx, config: Config) -> None:
     config.html_static_path.append(str(HERE / "static"))
 
 
+def _setup_outputs(app: Sphinx) -> None:
+    """Whole-site outputs: feeds, sitemap, archive.json, old-URL redirects, meta tags, 404."""
+    from . import export, feeds, redirects, seo, site, sitemap
+
+    app.setup_extension("notfound.extension")
+    site.add_config_values(app)
+    app.connect("config-inited", site.config_inited)
+    app.connect("config-inited", seo.notfound_defaults)
+    app.connect("html-page-context", seo.html_page_context)
+    app.connect("html-page-context", seo.notfound_page_context, priority=450)
+    # After generate.build_finished, which fails the build when posts were refused.
+    for module in (feeds, sitemap, export, redirects):
+        app.connect("build-finished", module.build_finished)
+    app.connect("build-finished", seo.notfound_at_root)
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     from . import config, directives, domain, generate, navigation, nodes, parser, reference
 
@@ -52,6 +68,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # Before Furo (500): it calls toctree() to draw its sidebar.
     app.connect("html-page-context", navigation.html_page_context, priority=400)
     app.connect("build-finished", generate.build_finished)
+    _setup_outputs(app)
     return {
         "version": __version__,
         "env_version": 1,

@@ -14,6 +14,7 @@ from sphinx.locale import get_translation
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from . import browse
 from . import nodes as nl
 from .domain import NewsletterDomain, get_domain
 
@@ -226,6 +227,87 @@ class LooseDirective(NewsletterDirective):
         return [nl.post_list(posts, self.archive, self.language, self.env.docname)]
 
 
+class MonthDirective(NewsletterDirective):
+    """``{nl:month} 2022-03``: the month's posts, oldest first."""
+
+    kind = "month"
+    required_arguments = 1
+    optional_arguments = 0
+
+    def build(self) -> list[nodes.Node]:
+        month = browse.months(self.archive).get(self.argument)
+        if month is None:
+            return self.missing("month")
+        title = nl.month_title(month.year, month.month, self.language)
+        self.domain.note_object("month", month.key, title, self.env.docname)
+        posts = [self.archive.posts[k] for k in month.posts]
+        return [nl.post_list(posts, self.archive, self.language, self.env.docname)]
+
+
+class MonthsDirective(NewsletterDirective):
+    """``{nl:months} 2022``: links to the year's month pages (every month without a year)."""
+
+    kind = "months"
+
+    def build(self) -> list[nodes.Node]:
+        year = int(self.argument) if self.argument.isdigit() else None
+        found = browse.months_of_year(self.archive, year)
+        if not found:
+            return []
+        label = nl.paragraph(nodes.strong("", _("By month:")), " ", classes=["nl-months-label"])
+        return [label, nl.month_links(found, self.language, self.env.docname)]
+
+
+class CategoryDirective(NewsletterDirective):
+    """``{nl:category} key``: the posts of one category or tag, newest first."""
+
+    kind = "category"
+    required_arguments = 1
+    optional_arguments = 0
+
+    def build(self) -> list[nodes.Node]:
+        category = browse.categories(self.archive).get(self.argument)
+        if category is None:
+            return self.missing("category")
+        self.domain.note_object("category", category.key, category.name, self.env.docname)
+        posts = [self.archive.posts[k] for k in category.posts]
+        return [nl.post_list(posts, self.archive, self.language, self.env.docname)]
+
+
+class CategoriesDirective(NewsletterDirective):
+    """``{nl:categories}``: every category with its number of posts."""
+
+    kind = "categories"
+
+    def build(self) -> list[nodes.Node]:
+        items = nodes.bullet_list(classes=["nl-category-list"])
+        for category in browse.categories(self.archive).values():
+            count = _("%d posts") % len(category.posts) if len(category.posts) != 1 else _("1 post")
+            line = nl.paragraph(nl.xref("category", category.key, category.name, self.env.docname), f" ({count})")
+            items += nodes.list_item("", line)
+        return [items]
+
+
+class PreviousEditionsDirective(NewsletterDirective):
+    """``{nl:previous-editions} 5``: the editions before the latest one, for the home page."""
+
+    kind = "previous"
+
+    @property
+    def argument(self) -> str:
+        return super().argument or "5"
+
+    def build(self) -> list[nodes.Node]:
+        if not self.argument.isdigit():
+            return self.missing("count")
+        numbers = browse.previous_editions(self.archive, int(self.argument))
+        items = nodes.bullet_list(classes=["nl-edition-list", "nl-previous-editions"])
+        for number in numbers:
+            edition = self.archive.editions[number]
+            items += nl.edition_summary(self.archive, edition, self.language, self.env.docname)
+        return [items] if numbers else []
+
+
 DIRECTIVES: dict[str, type[NewsletterDirective]] = {
     "highlight-card": HighlightCardDirective,
     "author-box": AuthorBoxDirective,
@@ -236,4 +318,9 @@ DIRECTIVES: dict[str, type[NewsletterDirective]] = {
     "year": YearDirective,
     "archive": ArchiveDirective,
     "loose": LooseDirective,
+    "month": MonthDirective,
+    "months": MonthsDirective,
+    "category": CategoryDirective,
+    "categories": CategoriesDirective,
+    "previous-editions": PreviousEditionsDirective,
 }

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 _ = get_translation("sphinx_newsletter")
 
 OBJECT_TYPES = ("post", "edition", "author")
+#: Browsing pages: linked from generated listings, no short role of their own.
+BROWSE_TYPES = ("month", "category")
 
 
 class NewsletterXRefRole(XRefRole):
@@ -51,8 +53,13 @@ class NewsletterDomain(Domain):
         "post": ObjType(_("post"), "post"),
         "edition": ObjType(_("edition"), "edition"),
         "author": ObjType(_("author"), "author"),
+        "month": ObjType(_("month"), "month"),
+        "category": ObjType(_("category"), "category"),
     }
-    roles = {kind: XRefRole(innernodeclass=nodes.inline, warn_dangling=True) for kind in OBJECT_TYPES}
+    roles = {
+        kind: XRefRole(innernodeclass=nodes.inline, warn_dangling=True)
+        for kind in OBJECT_TYPES + BROWSE_TYPES
+    }
     initial_data: dict[str, Any] = {
         # "type:name" -> (docname, dispname)
         "objects": {},

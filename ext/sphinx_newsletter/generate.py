@@ -61,6 +61,8 @@ def builder_inited(app: Sphinx) -> None:
         authors=_("Authors"),
         loose=_("Loose posts"),
         edition_title=lambda e: nl.edition_title(e, app.config.language),
+        categories=_("Categories"),
+        month_title=lambda y, m: nl.month_title(y, m, app.config.language),
     )
     pages = render_pages(result.archive, Layout(), labels)
     written = write_pages(out, pages)

@@ -494,7 +494,32 @@ def _dependency(archive: Archive, kind: str, argument: str) -> object:
         return tuple((a.key, a.name, len(a.posts)) for a in archive.authors.values())
     if kind == "loose":
         return tuple(_card(archive, k) for k in archive.loose)
+    if kind in _BROWSE_KINDS:
+        return _browse_dependency(archive, kind, argument)
     return None
+
+
+_BROWSE_KINDS = frozenset({"month", "months", "category", "categories", "previous"})
+
+
+def _browse_dependency(archive: Archive, kind: str, argument: str) -> object:
+    """Month, category and home-page listings (see :mod:`sphinx_newsletter.browse`)."""
+    from . import browse
+
+    if kind == "month":
+        month = browse.months(archive).get(argument)
+        return month and tuple(_card(archive, k) + (archive.posts[k].edition,) for k in month.posts)
+    if kind == "months":
+        year = int(argument) if argument.isdigit() else None
+        return tuple((m.key, len(m.posts)) for m in browse.months_of_year(archive, year))
+    if kind == "category":
+        category = browse.categories(archive).get(argument)
+        return category and (category.name, tuple(_card(archive, k) + (archive.posts[k].edition,)
+                                                  for k in category.posts))
+    if kind == "categories":
+        return tuple((c.key, c.name, len(c.posts)) for c in browse.categories(archive).values())
+    count = int(argument) if argument.isdigit() else 0
+    return tuple(_edition_summary(archive, n) for n in browse.previous_editions(archive, count))
 
 
 def dataclass_values(post: Post) -> tuple[object, ...]:

@@ -150,16 +150,24 @@ def author_box(post: Post, author: Author | None, docname: str, output_dir: str 
 
 
 def post_meta(post: Post, archive: Archive, language: str | None, docname: str) -> nodes.paragraph:
-    """The line under a post's title: date, edition, categories."""
+    """The line under a post's title: date, edition, categories (links), reading time."""
     meta = paragraph(classes=["nl-post-meta"])
     meta += nodes.inline("", format_date(post.date.date(), language), classes=["nl-date"])
     edition = archive.edition_of(post)
     if edition:
         meta += nodes.Text(" · ")
         meta += xref("edition", edition.key, _("Edition #%s") % edition.number, docname)
-    for category in post.categories:
+    from .browse import category_key
+
+    for category in dict.fromkeys(post.categories):
+        key = category_key(category)
         meta += nodes.Text(" · ")
-        meta += nodes.inline("", category, classes=["nl-category"])
+        if key:
+            meta += xref("category", key, category, docname)
+        else:
+            meta += nodes.inline("", category, classes=["nl-category"])
+    meta += nodes.Text(" · ")
+    meta += reading_time(post)
     return meta
 
 
@@ -234,3 +242,44 @@ def post_nav(archive: Archive, post: Post, docname: str) -> nodes.paragraph | No
         nav += xref("post", after.key, after.title, docname)
         nav += nodes.Text(" →")
     return nav
+
+
+def month_title(year: int, month: int, language: str | None) -> str:
+    """``Março de 2022`` / ``March 2022``: the month in the site's language."""
+    from babel.core import UnknownLocaleError
+    from babel.dates import format_skeleton
+
+    value = dt.date(year, month, 1)
+    try:
+        text = format_skeleton("yMMMM", value, locale=language or "en")
+    except (UnknownLocaleError, ValueError):
+        text = format_skeleton("yMMMM", value, locale="en")
+    return text[:1].upper() + text[1:]
+
+
+def reading_time(post: Post) -> nodes.inline:
+    from .browse import reading_minutes
+
+    minutes = reading_minutes(post)
+    return nodes.inline("", _("%d min read") % minutes, classes=["nl-reading-time"])
+
+
+def month_links(months: list, language: str | None, docname: str) -> nodes.paragraph:
+    """``Março de 2022 (13) · Abril de 2022 (15)``: links to month pages."""
+    line = paragraph(classes=["nl-month-links"])
+    for i, month in enumerate(months):
+        if i:
+            line += nodes.Text(" · ")
+        line += xref("month", month.key, month_title(month.year, month.month, language), docname)
+        line += nodes.Text(f" ({len(month.posts)})")
+    return line
+
+
+def edition_summary(archive: Archive, edition: Edition, language: str | None, docname: str) -> nodes.list_item:
+    """An edition's title (link) and its posts' titles (links)."""
+    line = paragraph(xref("edition", edition.key, edition_title(edition, language), docname))
+    inner = nodes.bullet_list()
+    for key in edition.posts:
+        post = archive.posts[key]
+        inner += nodes.list_item("", paragraph(xref("post", post.key, post.title, docname)))
+    return nodes.list_item("", line, inner)

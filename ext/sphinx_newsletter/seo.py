@@ -1,0 +1,205 @@
+"""Meta tags for search engines and sharing: OpenGraph, Twitter, JSON-LD, feed links.
+
+Runs at ``html-page-context`` and only *reads* the model (that event runs in
+forked writers: nothing is accumulated here). Sphinx itself writes the
+canonical link from ``html_baseurl``. Every value is escaped with
+:func:`html.escape`; JSON-LD is :func:`json.dumps` with ``<``, ``>`` and
+``&`` as ``\\u`` escapes, so a title can't close the ``<script>``.
+
+Not sphinxext-opengraph, because its ``make_tag`` only replaces ``"`` (a
+``&`` or ``<`` in a post title reaches the attribute as is), its description
+is the page's first paragraph (on a post page: the date line), and a per-page
+image needs ``og:image`` page metadata that untrusted post bodies may not
+set (the post parser drops ``meta``).
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from sphinx.locale import get_translation
+
+from .feeds import ATOM_PATH, RSS_PATH, author_feed_path, edition_feed_path
+from .site import Site, site_for
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+    from .model import Post
+
+_ = get_translation("sphinx_newsletter")
+
+
+def meta(prop: str, content: str, attribute: str = "property") -> str:
+    return f'<meta {attribute}="{escape(prop, quote=True)}" content="{escape(content, quote=True)}" />'
+
+
+def link(rel: str, kind: str, title: str, href: str) -> str:
+    return (f'<link rel="{rel}" type="{kind}" title="{escape(title, quote=True)}" '
+            f'href="{escape(href, quote=True)}" />')
+
+
+def json_ld(data: dict[str, Any]) -> str:
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/ld+json">{text}</script>'
+
+
+def blog_posting(site: Site, post: Post, publisher: str) -> dict[str, Any]:
+    """schema.org ``BlogPosting``; the commented article is its ``citation``."""
+    url = site.post_url(post)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": post.title,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": post.date.isoformat(),
+        "publisher": {"@type": "Organization", "name": publisher},
+    }
+    if post.excerpt:
+        data["description"] = post.excerpt
+    image = site.image_url(post.image)
+    if image:
+        data["image"] = image
+    if post.author_name:
+        author: dict[str, Any] = {"@type": "Person", "name": post.author_name}
+        if post.author_url:
+            author["sameAs"] = post.author_url
+        data["author"] = author
+    if post.highlight_title or post.highlight_url:
+        article: dict[str, Any] = {"@type": "CreativeWork", "name": post.highlight_title or post.highlight_url}
+        if post.highlight_url:
+            article["url"] = post.highlight_url
+        if post.highlight_author:
+            article["author"] = {"@type": "Thing", "name": post.highlight_author}
+        data["citation"] = article
+    edition = site.archive.edition_of(post)
+    if edition:
+        data["isPartOf"] = {"@type": "CreativeWork", "name": _("Edition #%s") % edition.number,
+                            "url": site.url(site.edition_docname(edition.number))}
+    return data
+
+
+def page_tags(site: Site, pagename: str, *, title: str, site_name: str, language: str) -> list[str]:
+    """OpenGraph and Twitter tags (and JSON-LD on post pages) for *pagename*."""
+    post = _post_of(site, pagename)
+    description = ""
+    image = None
+    if post is not None:
+        title = post.title
+        description = post.headline if post.headline and post.headline != post.title else post.excerpt
+        image = site.image_url(post.image)
+    tags = [
+        meta("og:site_name", site_name),
+        meta("og:title", title),
+        meta("og:type", "article" if post else "website"),
+        meta("og:url", site.url(pagename)),
+        meta("og:locale", language.replace("-", "_")),
+        meta("twitter:card", "summary_large_image" if image else "summary", "name"),
+        meta("twitter:title", title, "name"),
+    ]
+    if description:
+        tags += [meta("description", description, "name"), meta("og:description", description),
+                 meta("twitter:description", description, "name")]
+    if image and post:
+        tags += [meta("og:image", image), meta("og:image:alt", post.highlight_title or post.title),
+                 meta("twitter:image", image, "name")]
+    if post is not None:
+        tags.append(meta("article:published_time", post.date.isoformat()))
+        tags.append(json_ld(blog_posting(site, post, site_name)))
+    return tags
+
+
+def feed_links(site: Site, pagename: str, site_name: str) -> list[str]:
+    """``<link rel="alternate">`` to the site's feeds, and this edition's or author's."""
+    links = [link("alternate", "application/rss+xml", f"{site_name} (RSS)", site.file_url(RSS_PATH)),
+             link("alternate", "application/atom+xml", f"{site_name} (Atom)", site.file_url(ATOM_PATH))]
+    prefix = f"{site.output_dir}/"
+    rest = pagename[len(prefix):] if pagename.startswith(prefix) else ""
+    folder, _sep, key = rest.partition("/")
+    if folder == "edicoes" and key.isdigit() and int(key) in site.archive.editions:
+        title = f"{site_name} · " + _("Edition #%s") % key
+        links.append(link("alternate", "application/atom+xml", title, site.file_url(edition_feed_path(int(key)))))
+    elif folder == "autores" and key in site.archive.authors:
+        title = f"{site_name} · {site.archive.authors[key].name}"
+        links.append(link("alternate", "application/atom+xml", title, site.file_url(author_feed_path(key))))
+    return links
+
+
+def _post_of(site: Site, pagename: str) -> Post | None:
+    prefix = f"{site.output_dir}/posts/"
+    return site.archive.posts.get(pagename[len(prefix):]) if pagename.startswith(prefix) else None
+
+
+def html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    site = site_for(app)
+    if site is None or doctree is None or not site.base:
+        return
+    site_name = app.config.project
+    titles = site.env.titles
+    title = titles[pagename].astext() if pagename in titles else site_name
+    tags = page_tags(site, pagename, title=title, site_name=site_name, language=app.config.language or "en")
+    tags += feed_links(site, pagename, site_name)
+    context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags) + "\n"
+
+
+def notfound_defaults(app: Sphinx, config: Any) -> None:
+    """Point sphinx-notfound-page at this site and translate its page, unless conf.py did.
+
+    Its defaults assume Read the Docs' ``/en/latest/`` and English text.
+    """
+    from urllib.parse import urlsplit
+
+    from .site import base_url
+
+    values = config.values
+    if "notfound_urls_prefix" not in values:
+        return
+    if config.notfound_urls_prefix == values["notfound_urls_prefix"].default:
+        config.notfound_urls_prefix = urlsplit(base_url(config.html_baseurl)).path or "/"
+    if config.notfound_context == values["notfound_context"].default:
+        title = str(_("Page not found"))
+        body = str(_("Sorry, there is no page at this address. Try the search or the archive."))
+        config.notfound_context = {"title": title, "body": f"<h1>{escape(title)}</h1>\n<p>{escape(body)}</p>"}
+
+
+def notfound_at_root(app: Sphinx, exception: BaseException | None) -> None:
+    """Under ``dirhtml`` the 404 page is ``404/index.html``; hosts look for ``/404.html``.
+
+    Its links are absolute (``notfound_urls_prefix``), so a copy works at the root.
+    """
+    from .site import write_if_changed
+
+    if exception is not None or app.builder.name != "dirhtml":
+        return
+    page = app.outdir / app.config.notfound_pagename / "index.html"
+    if page.is_file():
+        write_if_changed(app.outdir / f"{app.config.notfound_pagename}.html", page.read_bytes())
+
+
+def notfound_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """The 404 page's sidebar: the bounded top level, with absolute links.
+
+    sphinx-notfound-page's own ``toctree`` draws the whole site tree (every
+    post: megabytes on a large archive) and calls Sphinx 9's
+    ``global_toctree_for_doc`` without ``tags`` (deprecated). Runs after it
+    (400) and before the theme (500).
+    """
+    import re
+    from functools import partial
+
+    from .navigation import bounded_toctree
+
+    if pagename != getattr(app.config, "notfound_pagename", None) or "toctree" not in context:
+        return
+    prefix = app.config.notfound_urls_prefix or "/"
+    relative_href = re.compile(r'href="(?![A-Za-z][A-Za-z0-9+.-]*:|/|#)')
+
+    def toctree(**_kwargs: Any) -> str:
+        drawn = bounded_toctree(app.builder, app.config.root_doc)
+        return relative_href.sub(lambda _m: 'href="' + escape(prefix, quote=True), drawn)
+
+    context["toctree"] = partial(toctree)

@@ -1,0 +1,157 @@
+"""What the whole-site outputs (feeds, sitemap, redirects, ``archive.json``, meta tags) share.
+
+:class:`Site` answers "where does this page / image end up?" from
+environment state only (the archive model on the domain, ``env.images``, the
+builder's URI scheme), so outputs written at ``build-finished`` are complete
+on incremental builds too, and are the same under ``html`` and ``dirhtml``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urljoin
+
+from sphinx.errors import ConfigError
+
+from .domain import get_domain
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+
+    from .model import Archive, Post
+
+#: name -> (default, rebuild, types, description): the outputs' own config values.
+CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
+    "newsletter_feed_length": (20, "html", (int,), "Posts in /feed.xml and /atom.xml (and in each author's feed)."),
+    "newsletter_legacy_urls": (True, "html", (bool,), "Write redirect pages for the old Jekyll site's URLs (/:title/, /edicaoN/, /marco2022/, /busca/)."),
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutputConfig:
+    feed_length: int = 20
+    legacy_urls: bool = True
+
+
+def add_config_values(app: Sphinx) -> None:
+    for name, (default, rebuild, types, description) in CONFIG_VALUES.items():
+        app.add_config_value(name, default, rebuild, types=types, description=description)
+
+
+def config_inited(app: Sphinx, config: Config) -> None:
+    if config.newsletter_feed_length < 0:
+        raise ConfigError("newsletter_feed_length must be 0 or more")
+    app.newsletter_outputs = OutputConfig(  # type: ignore[attr-defined]
+        feed_length=config.newsletter_feed_length,
+        legacy_urls=config.newsletter_legacy_urls,
+    )
+
+
+def output_config(app: Sphinx) -> OutputConfig:
+    return getattr(app, "newsletter_outputs", None) or OutputConfig()
+
+
+#: Builders whose output has one page per document at a stable URL.
+HTML_BUILDERS = frozenset({"html", "dirhtml"})
+
+#: Characters XML 1.0 forbids (and that feedgen/lxml refuse).
+_XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """*text* without the characters XML 1.0 can't carry."""
+    return _XML_FORBIDDEN.sub("", text)
+
+
+def base_url(html_baseurl: str) -> str:
+    """The site's absolute root URL ending in ``/``, or ``""`` when unknown.
+
+    Read the Docs gives it in ``READTHEDOCS_CANONICAL_URL`` when ``conf.py`` doesn't.
+    """
+    base = html_baseurl or os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+    if not base.startswith(("https://", "http://")):
+        return ""
+    return base if base.endswith("/") else base + "/"
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    builder: Builder
+    env: BuildEnvironment
+    archive: Archive
+    output_dir: str
+    base: str
+
+    @property
+    def outdir(self):  # noqa: ANN201 (a Path)
+        return self.builder.outdir
+
+    def path(self, docname: str) -> str:
+        """The page's path from the site root (``arquivo/posts/x.html`` or ``arquivo/posts/x/``)."""
+        return self.builder.get_target_uri(docname)
+
+    def url(self, docname: str) -> str:
+        """The page's absolute URL (its site-root path when there's no base URL)."""
+        return urljoin(self.base, self.path(docname)) if self.base else "/" + self.path(docname)
+
+    def file_url(self, path: str) -> str:
+        """The absolute URL of a file at *path* from the output root (``feed.xml``)."""
+        return urljoin(self.base, path) if self.base else "/" + path
+
+    def post_docname(self, key: str) -> str:
+        return f"{self.output_dir}/posts/{key}"
+
+    def edition_docname(self, number: int) -> str:
+        return f"{self.output_dir}/edicoes/{number}"
+
+    def author_docname(self, key: str) -> str:
+        return f"{self.output_dir}/autores/{key}"
+
+    def post_url(self, post: Post) -> str:
+        return self.url(self.post_docname(post.key))
+
+    def image_path(self, relative: str) -> str | None:
+        """Where Sphinx copied a post image (``_images/x.png``), or ``None`` if no page uses it."""
+        found = self.env.images.get(f"{self.output_dir}/imagens/{relative}")
+        return f"{self.builder.imagedir}/{quote(found[1])}" if found else None
+
+    def image_url(self, relative: str | None) -> str | None:
+        path = self.image_path(relative) if relative else None
+        return self.file_url(path) if path else None
+
+    def image_file(self, relative: str):  # noqa: ANN201 (a Path)
+        return self.env.srcdir / self.output_dir / "imagens" / relative
+
+
+def site_for(app: Sphinx, exception: BaseException | None = None) -> Site | None:
+    """The site, when this build writes whole-site files: an HTML build that did not fail."""
+    if exception is not None or app.builder.name not in HTML_BUILDERS:
+        return None
+    domain = get_domain(app.env)
+    config = domain.nl_config
+    if domain.archive is None or config is None:
+        return None
+    return Site(
+        builder=app.builder,
+        env=app.env,
+        archive=domain.archive,
+        output_dir=config.output_dir,
+        base=base_url(app.config.html_baseurl),
+    )
+
+
+def write_if_changed(path, data: bytes) -> bool:  # noqa: ANN001 (a Path)
+    """Write *data* unless the file already holds it (keeps mtimes for rsync and autobuild)."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True

@@ -1,0 +1,9 @@
+extensions = ["sphinx_newsletter"]
+project = "Site de Teste"
+language = "pt_BR"
+html_theme = "furo"
+html_search_language = "pt"
+html_baseurl = "https://example.org/news/"
+newsletter_posts_dir = "posts"
+newsletter_images_dir = "posts/images"
+newsletter_feed_length = 2

@@ -1,0 +1,123 @@
+"""Feeds: /feed.xml (RSS), /atom.xml, per-edition and per-author Atom feeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import feedparser
+import pytest
+from defusedxml import ElementTree as SafeET
+
+from conftest import html, warnings_of
+from sphinx_newsletter.feeds import body_html, entry_html
+from sphinx_newsletter.model import Post
+
+BASE = "https://example.org/news/"
+DC = "{http://purl.org/dc/elements/1.1/}"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def parse(path):
+    """Strict XML parse (no DTDs, no entities) and feedparser, which must not flag it."""
+    data = path.read_bytes()
+    root = SafeET.fromstring(data)
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    return root, parsed
+
+
+@pytest.mark.sphinx("html", testroot="site")
+def test_site_feeds(app):
+    app.build()
+    assert warnings_of(app) == []
+    rss, parsed = parse(app.outdir / "feed.xml")
+    assert parsed.version == "rss20"
+    channel = rss.find("channel")
+    assert channel.findtext("link") == BASE + "index.html"
+    # newsletter_feed_length = 2: the two newest posts, newest first.
+    assert [e.title for e in parsed.entries] == ["Terceiro post", "Segundo post"]
+    item = channel.find("item")
+    assert item.findtext("link") == BASE + "arquivo/posts/terceiro-post.html"
+    assert item.findtext(f"{DC}creator") == "Maria Souza"
+    assert item.findtext("pubDate") == "Mon, 04 Mar 2024 08:00:00 -0300"
+    atom, parsed = parse(app.outdir / "atom.xml")
+    assert parsed.version == "atom10"
+    assert [e.link for e in parsed.entries] == [
+        BASE + "arquivo/posts/terceiro-post.html", BASE + "arquivo/posts/segundo-post.html"]
+    assert parsed.entries[0].author == "Maria Souza"
+
+
+@pytest.mark.sphinx("html", testroot="site")
+def test_edition_feed_entry_has_everything(app):
+    app.build()
+    root, parsed = parse(app.outdir / "feeds" / "edicoes" / "1.xml")
+    assert [e.title for e in parsed.entries] == ['Segundo post', 'Erros & <alertas> "reais"']
+    entry = parsed.entries[1]
+    assert entry.link == BASE + "arquivo/posts/erros-e-alertas.html"
+    assert entry.published_parsed[:3] == (2024, 2, 5)
+    assert entry.author == "Maria Souza"
+    content = entry.content[0].value
+    assert "Artigo comentado:" in content
+    assert '<a href="https://example.org/slo?a=1&amp;b=2">Alerting &lt;on&gt; SLOs</a>' in content
+    assert "Comentado por Maria Souza" in content
+    assert f'src="{BASE}_images/um.svg"' in content
+    assert '<a href="https://example.org/x">externo</a>' in content
+    assert "\x0b" not in content  # XML 1.0 forbids it: stripped
+    enclosure = [link for link in entry.links if link.rel == "enclosure"]
+    assert enclosure and enclosure[0].href == BASE + "_images/um.svg"
+    assert enclosure[0].type == "image/svg+xml"
+    related = [link for link in entry.links if link.rel == "related"]
+    assert related[0].href == "https://example.org/slo?a=1&b=2"
+
+
+@pytest.mark.sphinx("html", testroot="site")
+def test_author_feed_and_links_from_pages(app):
+    app.build()
+    _root, parsed = parse(app.outdir / "feeds" / "autores" / "maria-souza.xml")
+    assert [e.title for e in parsed.entries] == ["Terceiro post", 'Erros & <alertas> "reais"']
+    author_page = html(app, "arquivo/autores/maria-souza")
+    assert f'type="application/atom+xml" title="Site de Teste · Maria Souza" href="{BASE}feeds/autores/maria-souza.xml"' in author_page
+    edition_page = html(app, "arquivo/edicoes/1")
+    assert f'href="{BASE}feeds/edicoes/1.xml"' in edition_page
+    home = html(app, "index")
+    assert f'<link rel="alternate" type="application/rss+xml" title="Site de Teste (RSS)" href="{BASE}feed.xml" />' in home
+
+
+@pytest.mark.sphinx("text", testroot="site")
+def test_no_feeds_outside_html(app):
+    app.build()
+    assert not (app.outdir / "feed.xml").exists()
+    assert not (app.outdir / "sitemap.xml").exists()
+
+
+def _site():
+    return SimpleNamespace(
+        post_url=lambda post: BASE + "arquivo/posts/x.html",
+        image_url=lambda relative: BASE + "_images/" + relative if relative else None,
+    )
+
+
+def _post(body: str, **fields) -> Post:
+    return Post(source="x.md", slug="x", key="x", title="X", body=body,
+                date=dt.datetime(2024, 1, 1, tzinfo=dt.UTC), **fields)
+
+
+def test_body_html_escapes_markup_and_fixes_urls():
+    body = ('<script>alert(1)</script>\n\n[a](javascript:alert(1)) [b](../outro/) '
+            '![i](/images/um.svg) ![r](/images/../../etc/passwd.png)')
+    out = body_html(_post(body), _site())
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert 'href="javascript' not in out
+    assert f'href="{BASE}arquivo/outro/"' in out
+    assert f'src="{BASE}_images/um.svg"' in out
+    assert "passwd" not in out and 'src=""' not in out
+
+
+def test_entry_html_escapes_front_matter_and_strips_control_characters():
+    post = _post("ok", highlight_title='<b>"x"</b>', highlight_url="https://e.org/?a=1&b=2",
+                 author_name="A\x0c<i>B</i>")
+    out = entry_html(post, _site())
+    assert "<b>" not in out and "&lt;b&gt;" in out
+    assert "<i>" not in out and "\x0c" not in out
+    assert 'href="https://e.org/?a=1&amp;b=2"' in out
