@@ -7,9 +7,8 @@ from types import SimpleNamespace
 
 import feedparser
 import pytest
-from defusedxml import ElementTree as SafeET
-
 from conftest import html, warnings_of
+from defusedxml import ElementTree as SafeET
 from sphinx_newsletter.feeds import body_html, entry_html
 from sphinx_newsletter.model import Post
 
@@ -43,6 +42,7 @@ def test_site_feeds(app):
     assert item.findtext("pubDate") == "Mon, 04 Mar 2024 08:00:00 -0300"
     atom, parsed = parse(app.outdir / "atom.xml")
     assert parsed.version == "atom10"
+    assert atom.findtext(f"{ATOM}title") == "Site de Teste"
     assert [e.link for e in parsed.entries] == [
         BASE + "arquivo/posts/terceiro-post.html", BASE + "arquivo/posts/segundo-post.html"]
     assert parsed.entries[0].author == "Maria Souza"
@@ -53,6 +53,12 @@ def test_edition_feed_entry_has_everything(app):
     app.build()
     root, parsed = parse(app.outdir / "feeds" / "edicoes" / "1.xml")
     assert [e.title for e in parsed.entries] == ['Segundo post', 'Erros & <alertas> "reais"']
+    # Each entry has one alternate link (no rel); the others keep rel, type and length.
+    links = [link.attrib for entry in root.iter(f"{ATOM}entry") for link in entry.iter(f"{ATOM}link")]
+    assert [link.get("rel") for link in links] == [None, "related", None, "related", "enclosure"]
+    size = (app.srcdir / "posts" / "images" / "um.svg").stat().st_size
+    assert links[-1] == {"rel": "enclosure", "href": BASE + "_images/um.svg", "type": "image/svg+xml",
+                         "length": str(size)}
     entry = parsed.entries[1]
     assert entry.link == BASE + "arquivo/posts/erros-e-alertas.html"
     assert entry.published_parsed[:3] == (2024, 2, 5)

@@ -75,7 +75,8 @@ def categories(archive: Archive) -> dict[str, Category]:
     for key in sorted(groups):
         posts = sorted(groups[key], key=lambda p: (p.date, p.source), reverse=True)
         counts = names[key]
-        name = max(counts, key=lambda n: (counts[n], n))
+        # The most common spelling; on a tie, a capitalised one (a title, not a slug).
+        name = max(counts, key=lambda n: (counts[n], n[:1].isupper(), n))
         result[key] = Category(key=key, name=name, posts=tuple(p.key for p in posts))
     return result
 

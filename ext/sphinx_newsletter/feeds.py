@@ -130,7 +130,7 @@ def _atom_links_extension() -> tuple[type, type]:
         def __init__(self) -> None:
             self.links: list[dict[str, str]] = []
 
-        def extend_atom(self, entry):  # noqa: ANN001, ANN202 (lxml elements)
+        def extend_atom(self, entry):
             for attributes in self.links:
                 xml_elem("link", entry, **attributes)
             return entry
@@ -193,7 +193,7 @@ def add_entry(feed: FeedGenerator, site: Site, post: Post, *, atom: bool) -> Non
     _enclosure(entry, site, post, links)
 
 
-def _enclosure(entry, site: Site, post: Post, links: list | None) -> None:  # noqa: ANN001 (a FeedEntry)
+def _enclosure(entry, site: Site, post: Post, links: list | None) -> None:
     url = site.image_url(post.image)
     if not url or not post.image:
         return
@@ -218,31 +218,35 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
     if not site.base:
         logger.info(_("newsletter: no html_baseurl, so no feeds (they need absolute links)"))
         return
-    config = output_config(app)
-    title = app.config.project
-    language = app.config.language or "en"
-    home = site.url(app.config.root_doc)
-    latest = latest_posts(site, config.feed_length)
-    wanted = {
-        RSS_PATH: make_feed(site, latest, title=title, path=RSS_PATH, page=home, language=language, atom=False).rss_str(pretty=True),
-        ATOM_PATH: make_feed(site, latest, title=title, path=ATOM_PATH, page=home, language=language, atom=True).atom_str(pretty=True),
-    }
-    archive = site.archive
-    for edition in archive.editions.values():
-        posts = [archive.posts[k] for k in reversed(edition.posts)]
-        name = f"{title} · " + _("Edition #%s") % edition.number
-        path = edition_feed_path(edition.number)
-        page = site.url(site.edition_docname(edition.number))
-        wanted[path] = make_feed(site, posts, title=name, path=path, page=page, language=language, atom=True).atom_str(pretty=True)
-    for author in archive.authors.values():
-        posts = [archive.posts[k] for k in author.posts[: max(config.feed_length, 0)]]
-        name = f"{title} · {author.name}"
-        path = author_feed_path(author.key)
-        page = site.url(site.author_docname(author.key))
-        wanted[path] = make_feed(site, posts, title=name, path=path, page=page, language=language, atom=True).atom_str(pretty=True)
+    wanted = all_feeds(site, project=app.config.project, language=app.config.language or "en",
+                       home=site.url(app.config.root_doc), length=output_config(app).feed_length)
     for path, data in wanted.items():
         write_if_changed(site.outdir / path, data)
     _delete_stale(site, set(wanted))
+
+
+def all_feeds(site: Site, *, project: str, language: str, home: str, length: int) -> dict[str, bytes]:
+    """Every feed of the site: path from the output root -> XML."""
+    def atom(posts: list[Post], title: str, path: str, page: str) -> bytes:
+        feed = make_feed(site, posts, title=title, path=path, page=page, language=language, atom=True)
+        return feed.atom_str(pretty=True)
+
+    latest = latest_posts(site, length)
+    rss = make_feed(site, latest, title=project, path=RSS_PATH, page=home, language=language, atom=False)
+    wanted = {RSS_PATH: rss.rss_str(pretty=True), ATOM_PATH: atom(latest, project, ATOM_PATH, home)}
+    archive = site.archive
+    for edition in archive.editions.values():
+        posts = [archive.posts[k] for k in reversed(edition.posts)]
+        title = f"{project} · " + _("Edition #%s") % edition.number
+        page = site.url(site.edition_docname(edition.number))
+        path = edition_feed_path(edition.number)
+        wanted[path] = atom(posts, title, path, page)
+    for author in archive.authors.values():
+        posts = [archive.posts[k] for k in author.posts[:length]]
+        page = site.url(site.author_docname(author.key))
+        wanted[author_feed_path(author.key)] = atom(posts, f"{project} · {author.name}",
+                                                    author_feed_path(author.key), page)
+    return wanted
 
 
 def _delete_stale(site: Site, wanted: set[str]) -> None:

@@ -114,7 +114,8 @@ def write_redirect(site: Site, old: str, docname: str, language: str) -> bool:
         )
         return False
     href = "../" * old.count("/") + site.path(docname)
-    title = site.env.titles[docname].astext() if docname in site.env.titles else str(PAGES.get(docname, docname))
+    titles = site.env.titles
+    title = titles[docname].astext() if docname in titles else str(PAGES.get(docname, docname))
     page = redirect_page(href=href, canonical=site.url(docname), title=title, language=language)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_text(encoding="utf-8") != page:

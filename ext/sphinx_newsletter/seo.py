@@ -70,7 +70,8 @@ def blog_posting(site: Site, post: Post, publisher: str) -> dict[str, Any]:
             author["sameAs"] = post.author_url
         data["author"] = author
     if post.highlight_title or post.highlight_url:
-        article: dict[str, Any] = {"@type": "CreativeWork", "name": post.highlight_title or post.highlight_url}
+        name = post.highlight_title or post.highlight_url
+        article: dict[str, Any] = {"@type": "CreativeWork", "name": name}
         if post.highlight_url:
             article["url"] = post.highlight_url
         if post.highlight_author:
@@ -122,7 +123,8 @@ def feed_links(site: Site, pagename: str, site_name: str) -> list[str]:
     folder, _sep, key = rest.partition("/")
     if folder == "edicoes" and key.isdigit() and int(key) in site.archive.editions:
         title = f"{site_name} · " + _("Edition #%s") % key
-        links.append(link("alternate", "application/atom+xml", title, site.file_url(edition_feed_path(int(key)))))
+        href = site.file_url(edition_feed_path(int(key)))
+        links.append(link("alternate", "application/atom+xml", title, href))
     elif folder == "autores" and key in site.archive.authors:
         title = f"{site_name} · {site.archive.authors[key].name}"
         links.append(link("alternate", "application/atom+xml", title, site.file_url(author_feed_path(key))))
@@ -134,7 +136,9 @@ def _post_of(site: Site, pagename: str) -> Post | None:
     return site.archive.posts.get(pagename[len(prefix):]) if pagename.startswith(prefix) else None
 
 
-def html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+def html_page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
     site = site_for(app)
     if site is None or doctree is None or not site.base:
         return
@@ -180,7 +184,9 @@ def notfound_at_root(app: Sphinx, exception: BaseException | None) -> None:
         write_if_changed(app.outdir / f"{app.config.notfound_pagename}.html", page.read_bytes())
 
 
-def notfound_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+def notfound_page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
     """The 404 page's sidebar: the bounded top level, with absolute links.
 
     sphinx-notfound-page's own ``toctree`` draws the whole site tree (every

@@ -28,8 +28,11 @@ if TYPE_CHECKING:
 
 #: name -> (default, rebuild, types, description): the outputs' own config values.
 CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
-    "newsletter_feed_length": (20, "html", (int,), "Posts in /feed.xml and /atom.xml (and in each author's feed)."),
-    "newsletter_legacy_urls": (True, "html", (bool,), "Write redirect pages for the old Jekyll site's URLs (/:title/, /edicaoN/, /marco2022/, /busca/)."),
+    "newsletter_feed_length": (
+        20, "html", (int,), "Posts in /feed.xml and /atom.xml (and in each author's feed)."),
+    "newsletter_legacy_urls": (
+        True, "html", (bool,),
+        "Write redirect pages for the old Jekyll site's URLs (/:title/, /edicaoN/, /marco2022/, /busca/)."),
 }
 
 
@@ -89,7 +92,7 @@ class Site:
     base: str
 
     @property
-    def outdir(self):  # noqa: ANN201 (a Path)
+    def outdir(self):
         return self.builder.outdir
 
     def path(self, docname: str) -> str:
@@ -125,7 +128,7 @@ class Site:
         path = self.image_path(relative) if relative else None
         return self.file_url(path) if path else None
 
-    def image_file(self, relative: str):  # noqa: ANN201 (a Path)
+    def image_file(self, relative: str):
         return self.env.srcdir / self.output_dir / "imagens" / relative
 
 
@@ -146,7 +149,7 @@ def site_for(app: Sphinx, exception: BaseException | None = None) -> Site | None
     )
 
 
-def write_if_changed(path, data: bytes) -> bool:  # noqa: ANN001 (a Path)
+def write_if_changed(path, data: bytes) -> bool:
     """Write *data* unless the file already holds it (keeps mtimes for rsync and autobuild)."""
     try:
         if path.read_bytes() == data:

@@ -1,0 +1,90 @@
+"""Home sections, month and category pages, reading time, post and edition navigation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html import unescape
+
+import pytest
+from conftest import html, make_site, warnings_of
+from sphinx_newsletter.browse import categories, months, reading_minutes, word_count
+from sphinx_newsletter.model import Archive, Post, build_archive
+
+
+def text(page: str) -> str:
+    """The page's main content as plain text."""
+    main = page.split('id="furo-main-content"', 1)[-1]
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", main)))
+
+
+def _post(key: str, date: str, categories=(), body="") -> Post:
+    return Post(source=f"{key}.md", slug=key, key=key, title=key.title(), body=body, categories=categories,
+                date=dt.datetime.fromisoformat(date))
+
+
+def _archive(*posts: Post) -> Archive:
+    return build_archive(posts)[0]
+
+
+def test_months_and_categories_of_published_posts():
+    archive = _archive(_post("a", "2022-03-31T23:00:00-03:00", ("SRE", "Cultura")),
+                       _post("b", "2022-04-01T08:00:00-03:00", ("sre",)),
+                       _post("c", "2022-04-02T08:00:00-03:00", ("Index",)))
+    assert [(m.key, m.posts) for m in months(archive).values()] == [("2022-04", ("b", "c")), ("2022-03", ("a",))]
+    found = categories(archive)
+    assert found["sre"].posts == ("b", "a")  # spellings of one slug are one category
+    assert found["index-2"].name == "Index"  # never the folder's own index page
+
+
+def test_reading_time_counts_prose_not_code():
+    assert word_count("um dois três\n\n```\nnão conta isso\n```\nquatro") == 4
+    assert reading_minutes(_post("a", "2022-01-01T00:00:00+00:00", body="palavra " * 500)) == 2
+    assert reading_minutes(_post("a", "2022-01-01T00:00:00+00:00", body="")) == 1
+
+
+@pytest.mark.sphinx("html", testroot="site")
+def test_home_month_category_and_post_pages(app):
+    app.build()
+    assert warnings_of(app) == []
+    home = text(html(app, "index"))
+    # The latest edition as cards, then the previous editions, then the months.
+    latest = home.index("Terceiro post")
+    previous = home.index("Edições anteriores")
+    assert latest < previous < home.index("Edição #1 · 5 de fevereiro de 2024") < home.index("Por mês:")
+    assert "Fevereiro de 2024 (2) · Março de 2024 (1)" not in home  # newest month first
+    assert "Março de 2024 (1) · Fevereiro de 2024 (2)" in home
+    month = html(app, "arquivo/2024/02")
+    assert "<h1>Fevereiro de 2024" in month
+    assert text(month).count(" — ") == 2  # its two posts
+    assert "Erros &amp; &lt;alertas&gt;" in month and "Segundo post" in month
+    year = text(html(app, "arquivo/2024"))
+    assert "Por mês: Março de 2024 (1) · Fevereiro de 2024 (2)" in year
+    category = html(app, "arquivo/categorias/observabilidade")
+    assert "Terceiro post" in category and "Erros &amp;" in category
+    index = text(html(app, "arquivo/categorias/index"))
+    assert "Cultura (1 post)" in index and "Observabilidade (2 posts)" in index
+    post = html(app, "arquivo/posts/terceiro-post")
+    meta = text(post.split('class="nl-post-meta"', 1)[1].split("</p>", 1)[0])
+    assert "Edição #2" in meta and "1 min de leitura" in meta
+    assert 'href="../categorias/observabilidade.html"' in post and 'href="../categorias/cultura.html"' in post
+    # Previous/next post and edition links already exist (nodes.post_nav / edition_nav).
+    assert 'class="nl-post-nav"' in html(app, "arquivo/posts/segundo-post")
+    assert 'class="nl-edition-nav"' in html(app, "arquivo/edicoes/2")
+
+
+def test_month_pages_follow_the_posts_on_incremental_builds(tmp_path):
+    app = make_site(tmp_path, "site")
+    app.build()
+    app.cleanup()
+    (tmp_path / "site-html" / "posts" / "2024-04-01-quarto-post.md").write_text(
+        '---\ntitle: "Quarto post"\ndate: 2024-04-01 08:00:00 -0300\ntag: "Edição #3 - 01.04.2024"\n'
+        'comentado_por: "João Lima"\n---\nTexto.\n', encoding="utf-8")
+    again = make_site(tmp_path, "site")
+    again.build()
+    assert warnings_of(again) == []
+    home = text(html(again, "index"))
+    assert "Abril de 2024 (1) · Março de 2024 (1) · Fevereiro de 2024 (2)" in home
+    assert "Quarto post" in text(html(again, "arquivo/2024/04"))
+    assert "Edição #2 · 4 de março de 2024" in home  # now a previous edition
+    again.cleanup()

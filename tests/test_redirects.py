@@ -1,0 +1,126 @@
+"""Every old URL of the Jekyll site lands on its new page, under html and dirhtml."""
+
+from __future__ import annotations
+
+import re
+from html import escape, unescape
+from pathlib import Path
+
+import pytest
+from conftest import make_site, warnings_of
+from sphinx_newsletter.domain import get_domain
+from sphinx_newsletter.loader import find_post_files, load_archive
+from sphinx_newsletter.model import split_file_name
+from sphinx_newsletter.redirects import legacy_redirects
+from sphinx_newsletter.settings import Settings
+
+BASE = "https://destaque.srebrasil.com/"
+_REFRESH = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]+)">')
+
+
+def follow(outdir: Path, old: str) -> tuple[Path, str]:
+    """The file an old URL path (``/x/``) redirects to, and the redirect page's text."""
+    page = outdir / old.strip("/") / "index.html"
+    text = page.read_text(encoding="utf-8")
+    (href,) = _REFRESH.findall(text)
+    target = (page.parent / unescape(href)).resolve()
+    return (target / "index.html" if href.endswith("/") else target), text
+
+
+def test_the_mapping_is_computed_from_the_posts(corpus):
+    result = load_archive(corpus / "_posts", corpus / "images", Settings(timezone="America/Sao_Paulo"))
+    mapping = legacy_redirects(result.archive, "arquivo")
+    for path in find_post_files(corpus / "_posts"):
+        old = split_file_name(path.stem)[1]
+        post = next(p for p in result.archive.posts.values() if p.slug == old)
+        assert mapping[f"{old}/"] == f"arquivo/posts/{post.key}"
+    assert "2021-SRE-Report/" in mapping  # case kept, as Jekyll's /:title/
+    assert [f"edicao{n}/" in mapping for n in range(1, 26)] == [True] * 25
+    assert mapping["marco2022/"] == "arquivo/2022/03"
+    assert mapping["busca/"] == "search"
+
+
+def test_every_old_url_of_the_corpus_lands_on_its_page(tmp_path, corpus):
+    """One dirhtml build of the real corpus (Read the Docs' pretty URLs), every old URL followed."""
+    app = make_site(
+        tmp_path, "corpus", "dirhtml",
+        confoverrides={"newsletter_posts_dir": str(corpus / "_posts"),
+                       "newsletter_images_dir": str(corpus / "images"), "html_baseurl": BASE},
+    )
+    try:
+        app.build()
+        _check_posts(app, corpus)
+        _check_editions_months_search(app.outdir)
+    finally:
+        app.cleanup()
+
+
+def _check_posts(app, corpus) -> None:
+    archive = get_domain(app.env).archive
+    files = find_post_files(corpus / "_posts")
+    assert len(files) == 78
+    for path in files:
+        old = split_file_name(path.stem)[1]
+        post = next(p for p in archive.posts.values() if p.slug == old)
+        target, page = follow(app.outdir, f"/{old}/")
+        assert target == (app.outdir / "arquivo" / "posts" / post.key / "index.html").resolve(), old
+        assert f"<h1>{escape(post.title, quote=False)}" in target.read_text(encoding="utf-8"), old
+        assert f'<link rel="canonical" href="{BASE}arquivo/posts/{post.key}/">' in page
+        assert "<script" not in page
+
+
+def _check_editions_months_search(out: Path) -> None:
+    for number in range(1, 26):
+        target, _page = follow(out, f"/edicao{number}/")
+        assert target == (out / "arquivo" / "edicoes" / str(number) / "index.html").resolve()
+        assert target.is_file()
+    for old, month in [("marco2022", "03"), ("abril2022", "04"), ("agosto2022", "08")]:
+        target, _page = follow(out, f"/{old}/")
+        assert target == (out / "arquivo" / "2022" / month / "index.html").resolve()
+        assert target.is_file()
+    target, _page = follow(out, "/busca/")
+    assert target == (out / "search" / "index.html").resolve() and target.is_file()
+    assert (out / "404.html").is_file()  # hosts look for /404.html, even under dirhtml
+
+
+@pytest.mark.sphinx("html", testroot="site")
+def test_redirects_under_the_html_builder(app):
+    app.build()
+    assert warnings_of(app) == []
+    target, page = follow(app.outdir, "/Erros-e-Alertas/")
+    assert target == app.outdir / "arquivo" / "posts" / "erros-e-alertas.html"
+    assert target.is_file()
+    # Front-matter text is escaped, and no script carries it.
+    assert "<title>Erros &amp; &lt;alertas&gt; &quot;reais&quot;</title>" in page
+    assert "<script" not in page and '<meta name="robots" content="noindex">' in page
+    assert '<link rel="canonical" href="https://example.org/news/arquivo/posts/erros-e-alertas.html">' in page
+    assert follow(app.outdir, "/fevereiro2024/")[0] == app.outdir / "arquivo" / "2024" / "02.html"
+    assert follow(app.outdir, "/busca/")[0] == app.outdir / "search.html"
+    assert not (app.outdir / "zzdraftzz").exists()
+
+
+def test_redirects_follow_the_posts_on_incremental_builds(tmp_path):
+    app = make_site(tmp_path, "site")
+    app.build()
+    assert (app.outdir / "segundo-post" / "index.html").is_file()
+    (app.srcdir / "posts" / "2024-02-05-segundo-post.md").unlink()
+    app.cleanup()
+    again = make_site(tmp_path, "site")
+    again.build()
+    assert not (again.outdir / "segundo-post").exists()
+    assert (again.outdir / "Erros-e-Alertas" / "index.html").is_file()
+    again.cleanup()
+
+
+def test_a_real_page_is_never_overwritten(tmp_path):
+    app = make_site(tmp_path, "site")
+    (app.srcdir / "Erros-e-Alertas").mkdir()
+    (app.srcdir / "Erros-e-Alertas" / "index.md").write_text("# Página de verdade\n", encoding="utf-8")
+    (app.srcdir / "index.md").write_text(
+        (app.srcdir / "index.md").read_text(encoding="utf-8").replace(
+            "arquivo/autores/index\n", "arquivo/autores/index\nErros-e-Alertas/index\n"),
+        encoding="utf-8")
+    app.build()
+    assert "Página de verdade" in (app.outdir / "Erros-e-Alertas" / "index.html").read_text(encoding="utf-8")
+    assert any("redirect-collision" in line for line in warnings_of(app))
+    app.cleanup()
