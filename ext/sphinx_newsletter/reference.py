@@ -55,8 +55,11 @@ class ConfigValuesDirective(SphinxDirective):
     """``{nl:config-values}``: the config reference."""
 
     def run(self) -> list[nodes.Node]:
+        from .site import CONFIG_VALUES as OUTPUT_VALUES
+
+        values = {**CONFIG_VALUES, **OUTPUT_VALUES}
         rows = [[name, repr(default), rebuild, help_]
-                for name, (default, rebuild, _types, help_) in CONFIG_VALUES.items()]
+                for name, (default, rebuild, _types, help_) in values.items()]
         return [_table(["name", "default", "rebuild", "meaning"], rows, [30, 20, 8, 42])]
 
 
