@@ -26,7 +26,7 @@ from .urls import clean_url, host_matches
 from .yamlsafe import Field, YamlProblem, load_mapping
 
 _FENCE = re.compile(r"^---[ \t]*$")
-_FENCE_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+_FENCE_END = re.compile(r"^(?:--->?|\.\.\.)[ \t]*$")  # "--->": a legacy typo, read as "---"
 _DATE = re.compile(
     r"^\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
     r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?)?"
@@ -88,7 +88,7 @@ def parse_post(
         return None, reader.problems
     front, body, body_line = split
     try:
-        fields, warnings = load_mapping(front)
+        fields, warnings = load_mapping(front, reader.offset)
     except YamlProblem as exc:
         reader.problem(reader.offset + exc.line, "yaml", exc.message, column=exc.column + 1, error=True)
         return None, reader.problems

@@ -118,9 +118,9 @@ def browse_pages(archive: Archive, layout: Layout, labels: Labels) -> dict[str, 
 
 
 def post_page(post: Post) -> str:
-    # The body keeps its lines (leading blank ones too) so that line N of the
-    # body is line ``post_body_line(post) + N - 1`` here: the parser maps
-    # MyST's messages back to the post file with it.
+    # The body keeps its lines (leading blank ones too): line N of the body is
+    # line N after post_header() here, which is how the parser maps MyST's
+    # messages back to the post file.
     return post_header(post) + shift_headings(post.body).rstrip("\n") + "\n"
 
 

@@ -72,8 +72,12 @@ class _Composer(yaml.SafeLoader):
             self._depth -= 1
 
 
-def load_mapping(text: str) -> tuple[dict[str, Field], list[YamlProblem]]:
-    """Read front matter that must be a mapping; warnings come back as problems."""
+def load_mapping(text: str, first_line: int = 1) -> tuple[dict[str, Field], list[YamlProblem]]:
+    """Read front matter that must be a mapping; warnings come back as problems.
+
+    *first_line* is the file line of the text's first line, for messages that
+    name another line (lines and columns of problems stay 0-based in *text*).
+    """
     try:
         loader = _Composer(text)
         try:
@@ -98,7 +102,7 @@ def load_mapping(text: str) -> tuple[dict[str, Field], list[YamlProblem]]:
         if key in result:
             problems.append(
                 YamlProblem(
-                    f"duplicate key {key!r} (first on line {result[key].line + 1}); "
+                    f"duplicate key {key!r} (first on line {result[key].line + first_line}); "
                     "the first value is used",
                     key_node.start_mark.line,
                     key_node.start_mark.column,

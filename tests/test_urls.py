@@ -1,0 +1,60 @@
+"""The URL policy (``urls.clean_url``), one row per rule of the table in docs/security.md."""
+
+from __future__ import annotations
+
+import pytest
+
+from sphinx_newsletter.urls import clean_url
+
+# input, cleaned URL (None: refused), warning code
+POLICY = [
+    ("https://x.org/a", "https://x.org/a", ""),
+    ("http://x.org/a?b=1#c", "http://x.org/a?b=1#c", ""),
+    ("HTTPS://X.ORG/A", "https://x.org/A", ""),
+    ("  https://x.org/a \n", "https://x.org/a", ""),
+    ("", None, ""),
+    ("x.org/a", "https://x.org/a", "url-scheme"),
+    ("www.linkedin.com/in/x", "https://www.linkedin.com/in/x", "url-scheme"),
+    ("//x.org/a", "https://x.org/a", "url-scheme"),
+    ("javascript:alert(1)", None, "url-refused"),
+    ("JaVaScRiPt:alert(1)", None, "url-refused"),
+    ("java\tscript:alert(1)", None, "url-refused"),
+    ("data:text/html,<script>x</script>", None, "url-refused"),
+    ("vbscript:x", None, "url-refused"),
+    ("file:///etc/passwd", None, "url-refused"),
+    ("mailto:a@x.org", None, "url-refused"),
+    ("ftp://x.org/a", None, "url-refused"),
+    ("https://x.org/a b", None, "url-refused"),
+    ("https://x.org/\x00a", None, "url-refused"),
+    ("https://x.org/\u2028a", None, "url-refused"),
+    ("https://x.org/\u2028", "https://x.org/", ""),  # str.strip() counts U+2028 as white space
+    ("https://user:pass@x.org/", None, "url-refused"),
+    ("https://x.org@evil.example/", None, "url-refused"),
+    ("https:///a", None, "url-refused"),
+    ("https://x.org:0/", None, "url-refused"),
+    ("https://x.org:99999/", None, "url-refused"),
+    ("https://x_y.org/", None, "url-refused"),
+    ("../../etc/passwd", None, "url-refused"),
+    ("/images/a.png", None, "url-refused"),
+    ('https://x.org/a"onmouseover=alert(1)', "https://x.org/a%22onmouseover=alert(1)", "url-encoded"),
+    ("https://x.org/<script>", "https://x.org/%3Cscript%3E", "url-encoded"),
+    ("https://x.org/a'b`c", "https://x.org/a%27b%60c", "url-encoded"),
+    ("https://x.org/a\\b", "https://x.org/a%5Cb", "url-encoded"),
+    ("https://[::1]/a", None, "url-refused"),  # IP-literal hosts: not for a newsletter
+]
+
+
+@pytest.mark.parametrize(("value", "url", "code"), POLICY)
+def test_url_policy(value: str, url: str | None, code: str) -> None:
+    result = clean_url(value)
+    assert (result.url, result.code) == (url, code)
+    if code:
+        assert repr(value) in result.message or value.strip() in result.message
+
+
+@pytest.mark.parametrize(("value", "url", "code"), POLICY)
+def test_a_cleaned_url_is_clean(value: str, url: str | None, code: str) -> None:
+    """Cleaning is idempotent: a cleaned URL passes again unchanged and without a warning."""
+    if url is not None:
+        assert clean_url(url).url == url
+        assert clean_url(url).code == ""
