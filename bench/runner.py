@@ -1,0 +1,153 @@
+"""Generate a corpus and build every system on it, round-robin, R times.
+
+A round of one system: lay out a fresh source, full build with ``-j 1``,
+no-op rebuild, append a sentence to one post and rebuild, then a fresh full
+build with ``-j auto``. Rounds alternate between the systems (ours, floor,
+ABlog, ours, ...) so a slow patch of the machine hits all of them alike.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bench import measure
+from bench.posts import read_posts
+from bench.systems import Corpus
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from bench.measure import Build
+    from bench.systems import Source, System
+
+KINDS = ("full", "noop", "edit", "full_auto")
+
+
+@dataclass(slots=True, kw_only=True)
+class Outcome:
+    """Everything measured of one system at one corpus size."""
+
+    label: str
+    builds: dict[str, list[Build]] = field(
+        default_factory=lambda: {k: [] for k in KINDS}
+    )
+    output_bytes: int | None = None
+    html_pages: int | None = None
+    post_pages: list[int] = field(default_factory=list)
+    error: str | None = None
+
+
+def make_corpus(shared: Path, size: int, dest: Path) -> Corpus:
+    """Generate ``size`` posts from the real ones with shared/'s generator."""
+    source = shared / "corpus" / "srebrasil"
+    shutil.rmtree(dest, ignore_errors=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(shared / "tools" / "make_corpus.py"),
+            str(source / "_posts"),
+            str(dest),
+            "-n",
+            str(size),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return Corpus(
+        size=size, folder=dest, images=source / "images", posts=read_posts(dest)
+    )
+
+
+def clean_build(work: Path) -> None:
+    """Remove a previous build's output and doctrees: the next build is a full one."""
+    shutil.rmtree(work / "html", ignore_errors=True)
+    shutil.rmtree(work / "doctrees", ignore_errors=True)
+
+
+def build(
+    system: System, source: Source, work: Path, name: str, timeout: float
+) -> Build:
+    """One build of ``source`` into ``work/html``, its log in ``work/logs/NAME.log``."""
+    jobs = "auto" if name.startswith("full_auto") else "1"
+    command = measure.sphinx_command(
+        system.python,
+        source.srcdir,
+        work / "html",
+        work / "doctrees",
+        jobs,
+        source.extra,
+    )
+    (work / "logs").mkdir(parents=True, exist_ok=True)
+    return measure.run(command, work / "logs" / f"{name}.log", timeout)
+
+
+def describe(build: Build, kind: str) -> str:
+    """One line of progress: time, memory, sources read, pages written, warnings."""
+    state = "" if build.ok else (" TIMED OUT" if build.timed_out else " FAILED")
+    # A parallel build logs its writes by chunks: its count would mislead.
+    written = "" if kind == "full_auto" else f"  written {build.written:>5}"
+    return (
+        f"{build.seconds:8.2f} s {build.maxrss_kib / 1024:7.0f} MiB"
+        f"  read {build.read if build.read is not None else '?':>5}"
+        f"{written}  warnings {build.warnings}{state}"
+    )
+
+
+def record_output(outcome: Outcome, work: Path, corpus: Corpus) -> None:
+    """Measure the output of a full build: size, pages, post page sizes."""
+    html = work / "html"
+    outcome.output_bytes = measure.folder_bytes(html)
+    outcome.html_pages = sum(1 for _ in html.rglob("*.html"))
+    outcome.post_pages = measure.post_page_sizes(html, (p.title for p in corpus.posts))
+
+
+def run_round(
+    system: System,
+    corpus: Corpus,
+    work: Path,
+    outcome: Outcome,
+    number: int,
+    timeout: float,
+) -> bool:
+    """One round of one system; False (and ``outcome.error``) at a failed build."""
+    clean_build(work)
+    source = system.prepare(corpus, work)
+    for kind in KINDS:
+        if kind == "full_auto":  # from scratch again: the edit is undone too
+            clean_build(work)
+            source = system.prepare(corpus, work)
+        elif kind == "edit":
+            system.edit(corpus, work)
+        result = build(system, source, work, f"{kind}-r{number}", timeout)
+        where = f"[{corpus.size} posts, r{number}] {system.label:<5} {kind:<9}"
+        print(f"  {where} {describe(result, kind)}")
+        outcome.builds[kind].append(result)
+        if not result.ok:
+            outcome.error = (
+                f"{kind} build failed ({result.log}):\n{measure.tail(result.log)}"
+            )
+            return False
+        if kind == "full":
+            record_output(outcome, work, corpus)
+    return True
+
+
+def run_size(
+    systems: list[System], corpus: Corpus, work: Path, repeat: int, timeout: float
+) -> dict[str, Outcome]:
+    """All rounds at one corpus size; a system that fails drops out of later rounds."""
+    outcomes = {s.name: Outcome(label=s.label) for s in systems}
+    active = list(systems)
+    for number in range(1, repeat + 1):
+        for system in list(active):
+            outcome = outcomes[system.name]
+            if not run_round(
+                system, corpus, work / system.name, outcome, number, timeout
+            ):
+                print(f"bench: {system.label}: {outcome.error}")
+                active.remove(system)
+    return outcomes
