@@ -139,9 +139,14 @@ def _atom_links_extension() -> tuple[type, type]:
 
 
 def make_feed(
-    site: Site, posts: list[Post], *, title: str, path: str, page: str, language: str, atom: bool
+    site: Site, posts: list[Post], *, title: str, path: str, page: str, language: str, atom: bool,
+    bodies: dict[str, str] | None = None,
 ) -> FeedGenerator:
-    """A feed of *posts*: its ``self`` link is *path*, its page is the URL *page*."""
+    """A feed of *posts*: its ``self`` link is *path*, its page is the URL *page*.
+
+    *bodies* (post key -> entry HTML) is shared between the feeds of one build,
+    so each post's Markdown is rendered once.
+    """
     from feedgen.feed import FeedGenerator
 
     feed = FeedGenerator()
@@ -161,11 +166,11 @@ def make_feed(
     feed.lastBuildDate(newest)
     # feedgen lists entries in reverse order of addition: add the oldest first.
     for post in reversed(posts):
-        add_entry(feed, site, post, atom=atom)
+        add_entry(feed, site, post, atom=atom, bodies={} if bodies is None else bodies)
     return feed
 
 
-def add_entry(feed: FeedGenerator, site: Site, post: Post, *, atom: bool) -> None:
+def add_entry(feed: FeedGenerator, site: Site, post: Post, *, atom: bool, bodies: dict[str, str]) -> None:
     url = site.post_url(post)
     entry = feed.add_entry()
     entry.id(url)
@@ -187,7 +192,9 @@ def add_entry(feed: FeedGenerator, site: Site, post: Post, *, atom: bool) -> Non
         entry.dc.dc_creator(xml_text(post.author_name))
     summary = post.headline if post.headline and post.headline != post.title else post.excerpt
     entry.description(xml_text(summary or post.title))
-    entry.content(entry_html(post, site), type="html")
+    if post.key not in bodies:
+        bodies[post.key] = entry_html(post, site)
+    entry.content(bodies[post.key], type="html")
     for category in post.categories:
         entry.category(term=xml_text(category))
     _enclosure(entry, site, post, links)
@@ -227,12 +234,16 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
 
 def all_feeds(site: Site, *, project: str, language: str, home: str, length: int) -> dict[str, bytes]:
     """Every feed of the site: path from the output root -> XML."""
+    bodies: dict[str, str] = {}
+
     def atom(posts: list[Post], title: str, path: str, page: str) -> bytes:
-        feed = make_feed(site, posts, title=title, path=path, page=page, language=language, atom=True)
+        feed = make_feed(site, posts, title=title, path=path, page=page, language=language, atom=True,
+                         bodies=bodies)
         return feed.atom_str(pretty=True)
 
     latest = latest_posts(site, length)
-    rss = make_feed(site, latest, title=project, path=RSS_PATH, page=home, language=language, atom=False)
+    rss = make_feed(site, latest, title=project, path=RSS_PATH, page=home, language=language, atom=False,
+                    bodies=bodies)
     wanted = {RSS_PATH: rss.rss_str(pretty=True), ATOM_PATH: atom(latest, project, ATOM_PATH, home)}
     archive = site.archive
     for edition in archive.editions.values():
