@@ -30,7 +30,15 @@ from defusedxml import ElementTree as SafeET
 from sphinx.errors import SphinxError
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import ROOTS, warnings_of
+
+ROOTS = Path(__file__).parent / "roots"  # not ``from conftest``: tests/browser has one too
+
+
+def warnings_of(app: SphinxTestApp) -> list[str]:
+    from sphinx.util.console import strip_colors
+
+    return [line for line in strip_colors(app.warning.getvalue()).splitlines() if line.strip()]
+
 
 MARKER = "PWN"
 SECRET = b"TOPSECRET"

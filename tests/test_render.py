@@ -32,7 +32,8 @@ def test_shift_headings_starts_at_level_two_and_keeps_structure():
 
 
 def test_shift_headings_promotes_setext_and_demotes_h1():
-    assert shift_headings("Título\n======\n\n# Outro\n") == "## Título\n\n## Outro\n"
+    # The underline becomes a blank line: body lines keep their numbers (messages name them).
+    assert shift_headings("Título\n======\n\n# Outro\n") == "## Título\n\n\n## Outro\n"
 
 
 def test_shift_headings_leaves_bodies_without_headings_alone():
