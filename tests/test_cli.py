@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from sphinx_newsletter.checks import RULES
 from sphinx_newsletter.cli import main
 
@@ -89,7 +88,7 @@ def weekly(third: str) -> dict[str, str]:
     days = ["07", "14", "21", "28"]
     found = {f"posts/2024-01-{d}-{n}.md": post(url=f"https://example.org/{n}", date=f"2024-01-{d} 08:00:00 -0300",
                                                tag=f"Edição #{i + 1} - {d}.01.2024")
-             for i, (d, n) in enumerate(zip(days, "abcd"))}
+             for i, (d, n) in enumerate(zip(days, "abcd", strict=True))}
     found["posts/2024-02-04-e.md"] = post(url="https://example.org/e", date="2024-02-04 08:00:00 -0300",
                                           tag="Edição #5 - 04.02.2024")
     found[C] = found[C].replace("Edição #3 - 21.01.2024", third)
@@ -187,7 +186,7 @@ def test_every_rule_is_documented_and_tested() -> None:
     # Those are the reader's own, tested in tests/test_frontmatter.py and tests/test_model.py.
     assert tested | untested == set(RULES)
     guide = (Path(__file__).parents[1] / "docs" / "guide" / "contribuir.md").read_text(encoding="utf-8")
-    assert all(f"`{code}`" in guide for code in RULES), [c for c in RULES if f"`{code}`" not in guide]
+    assert all(f"`{code}`" in guide for code in RULES), [c for c in RULES if f"`{c}`" not in guide]
 
 
 def test_summary_strict_and_exit_codes(site) -> None:
@@ -201,7 +200,7 @@ def test_summary_strict_and_exit_codes(site) -> None:
 
 def test_paths_limit_the_check(site) -> None:
     root = site({"2024-01-07-a.md": post(date="ontem"), "2024-01-07-b.md": post(url="https://example.org/b")})
-    status, lines = run(root, "posts/2024-01-07-b.md")
+    _, lines = run(root, "posts/2024-01-07-b.md")
     assert problems(lines) == [] and lines[-1].startswith("1 post checked")
 
 

@@ -9,7 +9,6 @@ import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-
 from sphinx_newsletter.cli import main
 from sphinx_newsletter.newpost import ISSUE_FIELDS, parse_issue_form, yaml_quote
 from sphinx_newsletter.yamlsafe import load_mapping

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from sphinx_newsletter.cli import main
 from test_cli import make_site, post
 

@@ -154,9 +154,11 @@ def unknown_authors(archive: Archive, registry: Registry | None) -> list[Note]:
     from .registry import suggest_entry
 
     unknown: dict[str, list[Post]] = defaultdict(list)
+    names: dict[str, str] = {}
     for author in archive.authors.values():
         if not author.registered:
             unknown[author.key] = [archive.posts[k] for k in author.posts]
+            names[author.key] = author.name
     notes = []
     taken = set(registry.authors)
     for key, posts in sorted(unknown.items()):
@@ -166,7 +168,7 @@ def unknown_authors(archive: Archive, registry: Registry | None) -> list[Note]:
         taken.add(entry.split(":", 1)[0])
         notes.append(Note(
             path=first.source, line=first.line_of("author"),
-            message=f"{first.author_name!r} ({len(posts)} post{'s' if len(posts) != 1 else ''}) is not in "
+            message=f"{names[key]!r} ({len(posts)} post{'s' if len(posts) != 1 else ''}) is not in "
             "the authors registry; add an entry like this",
             detail=entry,
         ))

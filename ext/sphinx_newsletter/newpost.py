@@ -12,6 +12,7 @@ post the build accepts.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 import statistics
@@ -98,7 +99,7 @@ def choose_edition(archive: Archive, today: dt.date) -> tuple[int, dt.date]:
     if latest.date >= today:
         return latest.number, latest.date
     dates = sorted(e.date for e in archive.editions.values())[-6:]
-    gaps = [(b - a).days for a, b in zip(dates, dates[1:]) if b > a]
+    gaps = [(b - a).days for a, b in itertools.pairwise(dates) if b > a]
     gap = max(1, round(statistics.median(gaps))) if gaps else 7
     steps = max(1, math.ceil((today - latest.date).days / gap))
     return latest.number + 1, latest.date + dt.timedelta(days=gap * steps)

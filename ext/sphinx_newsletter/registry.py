@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -273,7 +274,11 @@ def suggest_entry(names: list[str], links: list[str], taken: set[str] | None = N
     while taken and key in taken:
         key += "-2"
     variants = sorted(n for n in counts if n != canonical)
-    unique_links = sorted({profile_key(u): u for u in links}.values())
+    # The most used spelling of the most used link, https first.
+    spellings = Counter(links)
+    by_person = Counter(profile_key(u) for u in links)
+    unique_links = sorted(spellings, key=lambda u: (-by_person[profile_key(u)], not u.startswith("https:"),
+                                                    -spellings[u], u))
     lines = [f"{key}:", f"  name: {yaml_quote(canonical)}"]
     if variants:
         lines.append("  variants: [" + ", ".join(yaml_quote(v) for v in variants) + "]")
