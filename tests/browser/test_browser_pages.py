@@ -49,6 +49,23 @@ def test_no_errors_and_no_failed_requests(reader: Reader, site: Site, kind: str)
     assert reader.problems == []
 
 
+# Elements of the page's content that stick out of the viewport. Furo clips
+# sideways overflow, so a too-wide element does not scroll: it is cut off.
+# Elements inside their own scrolling box (code blocks, wide tables) are fine.
+STICKING_OUT = """() => {
+  const width = document.documentElement.clientWidth;
+  const inScroller = el => {
+    for (let a = el.parentElement; a && a.tagName !== 'ARTICLE'; a = a.parentElement)
+      if (getComputedStyle(a).overflowX !== 'visible') return true;
+    return false;
+  };
+  return [...document.querySelectorAll('article *')].filter(el => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && (r.right > width + 1 || r.left < -1) && !inScroller(el);
+  }).slice(0, 5).map(el => `${el.tagName}.${el.className} [${Math.round(el.getBoundingClientRect().left)}, ${Math.round(el.getBoundingClientRect().right)}]`);
+}"""
+
+
 def cards_layout(page: Page) -> list[dict[str, float]]:
     return page.eval_on_selector_all(
         ".nl-card-grid .sd-card", "cards => cards.map(c => { const r = c.getBoundingClientRect(); return {x: r.x, y: r.y, w: r.width}; })"
@@ -64,6 +81,7 @@ def test_layout_and_screenshot(open_reader: Any, site: Site, artifacts: Path, ki
     page.screenshot(path=artifacts / f"{kind}-{width}.png", full_page=kind != "search")
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{kind} scrolls sideways by {overflow}px at {WIDTHS[width]['width']}px"
+    assert page.evaluate(STICKING_OUT) == [], f"{kind} is cut off at {WIDTHS[width]['width']}px"
     if kind in ("home", "edition"):
         cards = cards_layout(page)
         assert len(cards) >= 3
@@ -126,3 +144,9 @@ def test_axe_finds_no_serious_violations(open_reader: Any, site: Site, kind: str
 
     page = visit(open_reader(color_scheme=scheme), site, kind)
     assert serious(Axe().run(page)) == []
+
+
+def test_the_build_warns_only_about_corpus_posts(site: Site) -> None:
+    """The corpus has known defects (warned about); our samples and pages have none."""
+    ours = [w for w in site.warnings if not w.startswith(str(site.posts_dir)) or any(s in w for s in site.sample_posts)]
+    assert ours == []
