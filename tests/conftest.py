@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-pytest_plugins = ("sphinx.testing.fixtures",)
+from sitetools import CORPUS, REPO, ROOTS, SHARED, TESTS, html, make_site, warnings_of  # noqa: F401
 
-TESTS = Path(__file__).parent
-REPO = TESTS.parent
-ROOTS = TESTS / "roots"
-SHARED = Path(os.environ.get("NEWSLETTER_SHARED", REPO.parent / "shared"))
-CORPUS = SHARED / "corpus" / "srebrasil"
+pytest_plugins = ("sphinx.testing.fixtures",)
 
 
 @pytest.fixture(scope="session")
@@ -26,27 +21,3 @@ def corpus() -> Path:
     if not (CORPUS / "_posts").is_dir():
         pytest.skip(f"the real corpus is not at {CORPUS} (set NEWSLETTER_SHARED)")
     return CORPUS
-
-
-def warnings_of(app) -> list[str]:
-    """The build's warning lines, without Sphinx's colour codes."""
-    from sphinx.util.console import strip_colors
-
-    return [line for line in strip_colors(app.warning.getvalue()).splitlines() if line.strip()]
-
-
-def html(app, docname: str) -> str:
-    suffix = "/index.html" if app.builder.name == "dirhtml" and not docname.endswith("index") else ".html"
-    return (app.outdir / f"{docname}{suffix}").read_text(encoding="utf-8")
-
-
-def make_site(tmp: Path, root: str = "basic", buildername: str = "html", **kwargs):
-    """A SphinxTestApp over a fresh copy of ``tests/roots/test-<root>`` (for module-scoped builds)."""
-    import shutil
-
-    from sphinx.testing.util import SphinxTestApp
-
-    src = tmp / f"{root}-{buildername}"
-    if not src.exists():
-        shutil.copytree(ROOTS / f"test-{root}", src)
-    return SphinxTestApp(buildername, srcdir=src, **kwargs)

@@ -7,7 +7,7 @@ import re
 from html import unescape
 
 import pytest
-from conftest import html, make_site, warnings_of
+from sitetools import html, make_site, warnings_of
 from sphinx_newsletter.browse import categories, months, reading_minutes, word_count
 from sphinx_newsletter.model import Archive, Post, build_archive
 

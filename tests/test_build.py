@@ -7,7 +7,7 @@ import zlib
 
 import pytest
 
-from conftest import html, make_site, warnings_of
+from sitetools import html, make_site, warnings_of
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +105,24 @@ def test_labels_follow_the_language(app):
     app.build()
     page = html(app, "arquivo/edicoes/1")
     assert "January 8, 2024" in page
+
+
+def test_a_refused_post_fails_the_build_after_everything_else_is_built(tmp_path):
+    import shutil
+
+    from sphinx.testing.util import SphinxTestApp
+
+    from sitetools import ROOTS
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-basic", src)
+    (src / "posts" / "2024-01-20-quebrado.md").write_text("---\ntitle: [sem fim\n---\ntexto\n", encoding="utf-8")
+    app = SphinxTestApp("html", srcdir=src)
+    app.build()
+    app.cleanup()
+    lines = warnings_of(app)
+    assert lines[0].endswith("posts/2024-01-20-quebrado.md:2: ERROR: invalid YAML: "
+                             "expected ',' or ']', but got '<stream end>' [newsletter.yaml]")
+    assert "posts/2024-01-20-quebrado.md [newsletter.refused]" in lines[-1]
+    assert app.statuscode == 1
+    assert (app.outdir / "arquivo/posts/primeiro-post.html").exists()  # the rest was built

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import REPO, ROOTS, make_site
+from sitetools import REPO, ROOTS, make_site
 from sphinx_newsletter.cli import find_confdir, load_config, main
 from sphinx_newsletter.settings import DEFAULT_FIELDS, IGNORED_KEYS
 from sphinx_newsletter.yamlsafe import load_mapping

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import html, make_site, warnings_of
+from sitetools import html, make_site, warnings_of
 from sphinx_newsletter.loader import find_post_files
 
 

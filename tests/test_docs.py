@@ -7,7 +7,7 @@ import shutil
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import REPO, html, warnings_of
+from sitetools import REPO, html, warnings_of
 
 
 @pytest.fixture(scope="module")

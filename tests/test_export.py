@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import warnings_of
+from sitetools import warnings_of
 
 BASE = "https://example.org/news/"
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import feedparser
 import pytest
-from conftest import html, warnings_of
+from sitetools import html, warnings_of
 from defusedxml import ElementTree as SafeET
 from sphinx_newsletter.feeds import body_html, entry_html
 from sphinx_newsletter.model import Post

@@ -9,7 +9,7 @@ import sphinx_newsletter
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-from conftest import html, warnings_of
+from sitetools import html, warnings_of
 
 PACKAGE = Path(sphinx_newsletter.__file__).parent
 CATALOG = PACKAGE / "locale" / "pt_BR" / "LC_MESSAGES" / "sphinx_newsletter"

@@ -9,7 +9,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
-from conftest import ROOTS, html, warnings_of
+from sitetools import ROOTS, html, warnings_of
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from html import escape, unescape
 from pathlib import Path
 
 import pytest
-from conftest import make_site, warnings_of
+from sitetools import make_site, warnings_of
 from sphinx_newsletter.domain import get_domain
 from sphinx_newsletter.loader import find_post_files, load_archive
 from sphinx_newsletter.model import split_file_name

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOTS, html, make_site, warnings_of
+from sitetools import ROOTS, html, make_site, warnings_of
 from sphinx_newsletter.loader import load_archive
 from sphinx_newsletter.registry import load_registry, suggest_entry
 from sphinx_newsletter.settings import Settings

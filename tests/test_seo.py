@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from conftest import html, make_site, warnings_of
+from sitetools import html, make_site, warnings_of
 from defusedxml import ElementTree as SafeET
 
 BASE = "https://example.org/news/"

@@ -37,7 +37,6 @@ def _setup_outputs(app: Sphinx) -> None:
     app.connect("config-inited", seo.notfound_defaults)
     app.connect("html-page-context", seo.html_page_context)
     app.connect("html-page-context", seo.notfound_page_context, priority=450)
-    # After generate.build_finished, which fails the build when posts were refused.
     for module in (feeds, sitemap, export, redirects):
         app.connect("build-finished", module.build_finished)
     app.connect("build-finished", seo.notfound_at_root)
@@ -67,7 +66,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-get-outdated", generate.env_get_outdated)
     # Before Furo (500): it calls toctree() to draw its sidebar.
     app.connect("html-page-context", navigation.html_page_context, priority=400)
-    app.connect("build-finished", generate.build_finished)
+    # Last, after the feeds and other outputs: fails the build when posts were refused.
+    app.connect("build-finished", generate.build_finished, priority=900)
     _setup_outputs(app)
     return {
         "version": __version__,

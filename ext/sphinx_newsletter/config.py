@@ -32,6 +32,7 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
     "newsletter_profile_host": ("linkedin.com", "env", (str,), "Expected host of profile links ('' for any)."),
     "newsletter_authors_file": ("../posts/authors.yml", "env", (str,), "The authors registry (YAML), relative to conf.py; '' for none. A missing file is an empty registry."),
     "newsletter_bounded_navigation": (True, "html", (bool,), "Draw a bounded sidebar: years, this year's editions, this edition's posts."),
+    "newsletter_navigation_window": (5, "html", (int,), "Sidebar entries shown on each side of the current one, below the top level."),
 }
 
 
@@ -42,6 +43,7 @@ class NewsletterConfig:
     output_dir: str
     trust_bodies: bool
     bounded_navigation: bool
+    navigation_window: int
     settings: Settings
     #: The authors registry file (:mod:`sphinx_newsletter.registry`), or None.
     authors_file: Path | None = None
@@ -63,6 +65,7 @@ def read_config(confdir: Path, config: Config) -> NewsletterConfig:
         output_dir=output_dir,
         trust_bodies=config.newsletter_trust_bodies,
         bounded_navigation=config.newsletter_bounded_navigation,
+        navigation_window=max(1, config.newsletter_navigation_window),
         authors_file=(confdir / config.newsletter_authors_file).resolve() if config.newsletter_authors_file else None,
         settings=Settings(
             fields={**DEFAULT_FIELDS, **_fields(config.newsletter_fields)},

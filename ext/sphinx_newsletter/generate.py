@@ -15,7 +15,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sphinx.errors import SphinxError
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
@@ -37,10 +36,6 @@ _ = get_translation("sphinx_newsletter")
 logger = logging.getLogger(__name__)
 
 IMAGES = "imagens"
-
-
-class NewsletterError(SphinxError):
-    category = "Newsletter error"
 
 
 def builder_inited(app: Sphinx) -> None:
@@ -151,13 +146,19 @@ def env_get_outdated(
 
 
 def build_finished(app: Sphinx, exception: BaseException | None) -> None:
-    """Fail the build, after everything else was built and reported, if posts were refused."""
+    """Fail the build, after every output was written, when posts were refused.
+
+    An error (not an exception): the log names every refused file once more,
+    ``sphinx-build`` exits 1, and nothing prints a traceback.
+    """
     result: LoadResult | None = getattr(app, "newsletter_load", None)
     if exception is not None or result is None:
         return
     errors = [p for p in result.problems if p.severity == "error"]
     if errors:
         files = sorted({p.path for p in errors})
-        raise NewsletterError(
-            _("%d post file(s) have errors (see above): %s") % (len(files), ", ".join(files))
+        logger.error(
+            _("%d post file(s) have errors (see above): %s"), len(files), ", ".join(files),
+            type="newsletter", subtype="refused",
         )
+        app.statuscode = 1
