@@ -254,8 +254,10 @@ class MonthsDirective(NewsletterDirective):
         found = browse.months_of_year(self.archive, year)
         if not found:
             return []
-        label = nl.paragraph(nodes.strong("", _("By month:")), " ", classes=["nl-months-label"])
-        return [label, nl.month_links(found, self.language, self.env.docname)]
+        line = nl.month_links(found, self.language, self.env.docname)
+        line.insert(0, nodes.strong("", _("By month:")))
+        line.insert(1, nodes.Text(" "))
+        return [line]
 
 
 class CategoryDirective(NewsletterDirective):
