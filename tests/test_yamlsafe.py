@@ -165,3 +165,26 @@ def test_tabs_in_values_and_body_are_kept_as_text():
     post, problems = read('title: "a\tb"\n', body="\tcódigo\n")
     assert post.title == "a b"
     assert post.body == "\tcódigo\n"
+
+
+def test_libyaml_and_pure_python_readers_agree():
+    """The fast (libyaml) reader gives the same values, lines and quoting as the pure-Python one."""
+    import yaml as _yaml
+
+    from sphinx_newsletter import yamlsafe
+
+    if not _yaml.__with_libyaml__:
+        pytest.skip("PyYAML was built without libyaml")
+    samples = [
+        'title: "x"\ndate: 2022-11-06 08:00:00 -0300 --->\npublished: true\ntag: \'Edição #1\'\n',
+        "a: NO\nb: 1.10\nc: ~\nd:\ne: [1, 'two', {f: g}]\nh: |\n  bloco\n  texto\n",
+        "title: >-\n  dobrado\n  texto\nlist:\n  - a\n  - b: c\n",
+    ]
+    for text in samples:
+        fast = yamlsafe._compose(yamlsafe._Composer, text)
+        slow = yamlsafe._compose(yamlsafe._PyComposer, text)
+        walk = lambda n: (type(n).__name__, n.tag, n.start_mark.line, n.start_mark.column,  # noqa: E731
+                          bool(getattr(n, "style", None)),
+                          [walk(c) for pair in n.value for c in (pair if isinstance(pair, tuple) else (pair,))]
+                          if isinstance(n.value, list) else n.value)
+        assert walk(fast) == walk(slow)
