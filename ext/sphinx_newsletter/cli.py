@@ -56,7 +56,7 @@ def load_config(confdir: Path) -> NewsletterConfig:
     from .config import CONFIG_VALUES, read_config
 
     try:
-        config = Config.read(confdir, overrides={}, tags=Tags())
+        config = Config.read(confdir.resolve(), overrides={}, tags=Tags())
         for name, (default, rebuild, types, description) in CONFIG_VALUES.items():
             config.add(name, default, rebuild, types, description)
         return read_config(confdir.resolve(), config)
@@ -65,7 +65,7 @@ def load_config(confdir: Path) -> NewsletterConfig:
 
 
 def _config(args: argparse.Namespace) -> NewsletterConfig:
-    confdir = Path(args.conf_dir) if args.conf_dir else find_confdir(Path.cwd())
+    confdir = Path(args.conf_dir).resolve() if args.conf_dir else find_confdir(Path.cwd())
     return load_config(confdir)
 
 
