@@ -55,7 +55,10 @@ EDITION_TAG = re.compile(r'(?m)^(tag:\s*"[^"#]*#)(\d+)')
 
 def browser_missing() -> str | None:
     """Why the browser tests cannot run here, or None when they can."""
-    for module, package in (("playwright", "playwright"), ("axe_playwright_python", "axe-playwright-python")):
+    for module, package in (
+        ("playwright", "playwright"),
+        ("axe_playwright_python", "axe-playwright-python"),
+    ):
         if importlib.util.find_spec(module) is None:
             return f"{package} is not installed (pip install -e '.[test]')"
     if not os.access(CHROMIUM, os.X_OK):
@@ -63,7 +66,9 @@ def browser_missing() -> str | None:
     return None
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
     for item in items:
         if HERE in item.path.parents:
             item.add_marker(pytest.mark.browser)
@@ -77,7 +82,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if reason is None:
         return
     if os.environ.get("NEWSLETTER_REQUIRE_BROWSER"):
-        pytest.fail(f"browser tests are required here (NEWSLETTER_REQUIRE_BROWSER) but {reason}", pytrace=False)
+        pytest.fail(
+            f"browser tests are required here (NEWSLETTER_REQUIRE_BROWSER) but {reason}",
+            pytrace=False,
+        )
     pytest.skip(f"browser test: {reason}")
 
 
@@ -104,7 +112,11 @@ def _copy_samples(posts: Path, offset: int) -> frozenset[str]:
     """
     names = set()
     for source in sorted((REPO / "posts").glob("*.md")):
-        text, count = EDITION_TAG.subn(lambda m: f"{m[1]}{int(m[2]) + offset}", source.read_text(encoding="utf-8"), count=1)
+        text, count = EDITION_TAG.subn(
+            lambda m: f"{m[1]}{int(m[2]) + offset}",
+            source.read_text(encoding="utf-8"),
+            count=1,
+        )
         assert count == 1, f"{source}: no 'tag: \"Edição #N ...\"' line to renumber"
         (posts / source.name).write_text(text, encoding="utf-8")
         names.add(source.name)
@@ -115,15 +127,27 @@ def _copy_samples(posts: Path, offset: int) -> frozenset[str]:
 def site(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Site:
     """Build the archive once: a copy of docs/ over the corpus and the samples."""
     root = tmp_path_factory.mktemp("browser-site")
-    src, posts, images, out = (root / name for name in ("src", "posts", "images", "html"))
-    shutil.copytree(REPO / "docs", src, ignore=shutil.ignore_patterns("_build", "arquivo"))
+    src, posts, images, out = (
+        root / name for name in ("src", "posts", "images", "html")
+    )
+    shutil.copytree(
+        REPO / "docs", src, ignore=shutil.ignore_patterns("_build", "arquivo")
+    )
     shutil.copytree(corpus / "_posts", posts)
     shutil.copytree(corpus / "images", images)
     shutil.copytree(REPO / "posts" / "images", images, dirs_exist_ok=True)
-    corpus_editions = [int(m[2]) for p in posts.iterdir() for m in EDITION_TAG.finditer(p.read_text(encoding="utf-8"))]
+    corpus_editions = [
+        int(m[2])
+        for p in posts.iterdir()
+        for m in EDITION_TAG.finditer(p.read_text(encoding="utf-8"))
+    ]
     offset = max(corpus_editions)
     samples = _copy_samples(posts, offset)
-    sample_editions = [int(m[2]) for s in samples for m in EDITION_TAG.finditer((posts / s).read_text(encoding="utf-8"))]
+    sample_editions = [
+        int(m[2])
+        for s in samples
+        for m in EDITION_TAG.finditer((posts / s).read_text(encoding="utf-8"))
+    ]
     warnfile = root / "warnings.txt"
     command = [
         sys.executable, "-m", "sphinx", "-b", "html", "-q", "-w", str(warnfile),
@@ -132,26 +156,37 @@ def site(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Site:
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode:
-        pytest.fail(f"the site build failed ({done.returncode}):\n{done.stderr[-4000:]}", pytrace=False)
+        pytest.fail(
+            f"the site build failed ({done.returncode}):\n{done.stderr[-4000:]}",
+            pytrace=False,
+        )
     return Site(
         outdir=out,
         posts_dir=posts,
         sample_posts=samples,
         latest_edition=max(sample_editions),
-        warnings=[line for line in warnfile.read_text(encoding="utf-8").splitlines() if "WARNING" in line],
+        warnings=[
+            line
+            for line in warnfile.read_text(encoding="utf-8").splitlines()
+            if "WARNING" in line
+        ],
     )
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
 @pytest.fixture(scope="session")
 def base_url(site: Site) -> Iterator[str]:
     """Serve the site on 127.0.0.1 (search does not work from file:// everywhere)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(site.outdir)))
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(_QuietHandler, directory=str(site.outdir))
+    )
+    thread = threading.Thread(
+        target=server.serve_forever, name="site-server", daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -177,7 +212,9 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="session")
 def chromium(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+    )
     try:
         yield browser
     finally:
@@ -207,13 +244,27 @@ class Reader:
         def on_console(message: Any) -> None:
             # The browser's own favicon probe: Sphinx sites without
             # html_favicon get it on every host, and no page asked for it.
-            if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-                self.problems.append(f"console error on {page.url}: {message.text} ({message.location.get('url')})")
+            if message.type == "error" and not message.location.get("url", "").endswith(
+                "/favicon.ico"
+            ):
+                self.problems.append(
+                    f"console error on {page.url}: {message.text} ({message.location.get('url')})"
+                )
 
         page.on("console", on_console)
-        page.on("pageerror", lambda error: self.problems.append(f"JavaScript error on {page.url}: {error}"))
+        page.on(
+            "pageerror",
+            lambda error: self.problems.append(
+                f"JavaScript error on {page.url}: {error}"
+            ),
+        )
         page.on("requestfailed", self._on_failed)
-        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status} for {r.url}"))
+        page.on(
+            "response",
+            lambda r: (
+                r.status >= 400 and self.problems.append(f"HTTP {r.status} for {r.url}")
+            ),
+        )
 
     def _on_failed(self, request: Any) -> None:
         if not _is_local(request.url):
@@ -225,7 +276,9 @@ class Reader:
         if _is_local(url) or url.startswith("data:"):
             route.continue_()
         elif url in self.stubbed:
-            route.fulfill(status=200, content_type="text/html", body="<title>stub</title><p>stub")
+            route.fulfill(
+                status=200, content_type="text/html", body="<title>stub</title><p>stub"
+            )
         else:
             self.problems.append(f"request to outside the site: {url}")
             route.abort()
@@ -241,7 +294,9 @@ def open_reader(chromium: Browser, base_url: str) -> Iterator[Any]:
     contexts: list[BrowserContext] = []
 
     def make(viewport: dict[str, int] = DESKTOP, color_scheme: str = "light") -> Reader:
-        context = chromium.new_context(viewport=viewport, color_scheme=color_scheme, locale="pt-BR")
+        context = chromium.new_context(
+            viewport=viewport, color_scheme=color_scheme, locale="pt-BR"
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         reader = Reader(context=context, base_url=base_url)
