@@ -126,3 +126,49 @@ def test_a_refused_post_fails_the_build_after_everything_else_is_built(tmp_path)
     assert "posts/2024-01-20-quebrado.md [newsletter.refused]" in lines[-1]
     assert app.statuscode == 1
     assert (app.outdir / "arquivo/posts/primeiro-post.html").exists()  # the rest was built
+
+
+def test_another_project_links_to_a_post_through_intersphinx(built, tmp_path):
+    """Through MyST's ``inv:`` links, which need no ``nl`` domain in the other project."""
+    from sphinx.testing.util import SphinxTestApp
+
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "conf.py").write_text(
+        "extensions = ['sphinx.ext.intersphinx', 'myst_parser']\n"
+        f"intersphinx_mapping = {{'news': ('https://news.example.org/', {str(built.outdir / 'objects.inv')!r})}}\n",
+        encoding="utf-8",
+    )
+    (other / "index.md").write_text(
+        "# Outro\n\nLeia <inv:news:nl:post#primeiro-post> e a <inv:news:nl:edition#2>.\n",
+        encoding="utf-8",
+    )
+    app = SphinxTestApp("html", srcdir=other)
+    app.build()
+    app.cleanup()
+    page = (app.outdir / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://news.example.org/arquivo/posts/primeiro-post.html"' in page
+    assert 'href="https://news.example.org/arquivo/edicoes/2.html"' in page
+    assert ">Primeiro post</a>" in page
+    assert warnings_of(app) == []
+
+
+def test_file_names_with_accents_get_ascii_page_names(tmp_path):
+    import shutil
+
+    from sphinx.testing.util import SphinxTestApp
+
+    from sitetools import ROOTS
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-basic", src)
+    text = (src / "posts" / "2024-01-07-segundo-post.md").read_text(encoding="utf-8")
+    (src / "posts" / "2024-01-07-segundo-post.md").unlink()
+    (src / "posts" / "2024-01-07-Ação-Rápida.md").write_text(text, encoding="utf-8")
+    (src / "index.md").write_text(
+        "# Início\n\n```{toctree}\n:hidden:\n\narquivo/index\narquivo/autores/index\n```\n", encoding="utf-8")
+    app = SphinxTestApp("html", srcdir=src)
+    app.build()
+    app.cleanup()
+    assert warnings_of(app) == []
+    assert "Segundo post" in html(app, "arquivo/posts/acao-rapida")

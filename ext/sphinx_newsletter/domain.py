@@ -80,6 +80,10 @@ class NewsletterDomain(Domain):
         return self.data.setdefault("deps", {})
 
     def note_object(self, kind: str, name: str, dispname: str, docname: str) -> None:
+        """Register an object at its generated page (a directive on any other page only shows it)."""
+        config = self.nl_config
+        if config is not None and not docname.startswith(config.output_dir + "/"):
+            return
         self.objects[f"{kind}:{name}"] = (docname, dispname)
 
     def note_dependency(self, docname: str, kind: str, argument: str) -> None:
