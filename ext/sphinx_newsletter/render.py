@@ -126,7 +126,10 @@ def post_page(post: Post) -> str:
 
 def post_header(post: Post) -> str:
     """The generated lines above a post's body; the title is its last non-blank line."""
-    return HEADER.format(source=_comment(post.source)) + f"# {md_escape(post.title) or post.key}\n\n"
+    # The file's name only: a path relative to the working directory would
+    # change every page when the build is started from another folder.
+    source = _comment(post.source.rsplit("/", 1)[-1])
+    return HEADER.format(source=source) + f"# {md_escape(post.title) or post.key}\n\n"
 
 
 def edition_page(edition: Edition, layout: Layout, labels: Labels) -> str:
