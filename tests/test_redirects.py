@@ -124,3 +124,26 @@ def test_a_real_page_is_never_overwritten(tmp_path):
     assert "Página de verdade" in (app.outdir / "Erros-e-Alertas" / "index.html").read_text(encoding="utf-8")
     assert any("redirect-collision" in line for line in warnings_of(app))
     app.cleanup()
+
+
+def test_a_post_declares_its_old_urls_with_redirect_from(tmp_path):
+    """``newsletter import`` renames a colliding post and records its old URL: it must redirect."""
+    import shutil
+
+    from sitetools import ROOTS
+
+    shutil.copytree(ROOTS / "test-site", tmp_path / "site-html")  # make_site reuses this copy
+    post = tmp_path / "site-html" / "posts" / "2024-03-04-terceiro-post.md"
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace("---\n", "---\nredirect_from: [/Antigo-Terceiro/, '/../x/']\n", 1),
+                    encoding="utf-8")
+    app = make_site(tmp_path, "site", confoverrides={"html_baseurl": BASE})
+    try:
+        app.build()
+        target, _page = follow(app.outdir, "/Antigo-Terceiro/")
+        assert target == (app.outdir / "arquivo/posts/terceiro-post.html").resolve()
+        assert [w for w in warnings_of(app) if "redirect-refused" in w] == [
+            w for w in warnings_of(app) if "'/../x/' is not a one-segment path" in w]
+        assert not (app.outdir.parent / "x").exists()
+    finally:
+        app.cleanup()

@@ -174,6 +174,7 @@ def _build_post(fields: dict[str, Field], body: str, body_line: int, stem: str, 
         author_name=_text(fields, "author", reader),
         author_url=author_url,
         categories=_words(fields, "categories", reader) + _words(fields, "tags", reader),
+        redirect_from=_old_urls(fields, reader),
         excerpt=excerpt(body),
         body=body,
         body_line=body_line,
@@ -354,6 +355,22 @@ def _words(fields: dict[str, Field], name: str, reader: _Reader) -> tuple[str, .
     values = found.value if isinstance(found.value, list) else str(found.value).split()
     words = tuple(clean_text(str(v)) for v in values if isinstance(v, (str, bool)))
     return tuple(w for w in words if w)
+
+
+_OLD_URL = re.compile(r"^/?((?![._])(?!.*\.\.)[\w.~-]{1,200})/?$")
+
+
+def _old_urls(fields: dict[str, Field], reader: _Reader) -> tuple[str, ...]:
+    """``redirect_from``: old one-segment URL paths (``/Old-Slug/``) -> ``Old-Slug/``."""
+    urls = []
+    for value in _words(fields, "redirect_from", reader):
+        match = _OLD_URL.match(value)
+        if match:
+            urls.append(match.group(1) + "/")
+        else:
+            reader.problem(_line(fields, "redirect_from", reader), "redirect-refused",
+                           f"old URL {value!r} is not a one-segment path like /Old-Slug/; no redirect")
+    return tuple(urls)
 
 
 def _image(fields: dict[str, Field], reader: _Reader) -> str | None:

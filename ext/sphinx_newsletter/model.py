@@ -69,6 +69,8 @@ class Post:
     author_name: str = ""
     author_url: str | None = None
     categories: tuple[str, ...] = ()
+    #: Old URL paths of this post (jekyll-redirect-from's ``redirect_from``), e.g. ``Old-Slug/``.
+    redirect_from: tuple[str, ...] = ()
     excerpt: str = ""
     body: str = ""
     body_line: int = 1

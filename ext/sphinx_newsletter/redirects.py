@@ -58,7 +58,11 @@ def legacy_redirects(archive: Archive, output_dir: str) -> dict[str, str]:
     (Jekyll kept one), the older keeps it.
     """
     result: dict[str, str] = {}
-    for post in sorted(archive.posts.values(), key=lambda p: (p.date, p.source)):
+    posts = sorted(archive.posts.values(), key=lambda p: (p.date, p.source))
+    for post in posts:  # old URLs a post declares (``newsletter import`` records them)
+        for old in post.redirect_from:
+            result.setdefault(old, f"{output_dir}/posts/{post.key}")
+    for post in posts:
         if _SAFE.match(post.slug):
             result.setdefault(f"{post.slug}/", f"{output_dir}/posts/{post.key}")
     for number in archive.editions:

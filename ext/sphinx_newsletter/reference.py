@@ -28,6 +28,7 @@ FIELD_HELP = {
     "author_url": "Profile link of the commentator (http/https).",
     "categories": "A list (or space-separated words) of categories.",
     "tags": "A list (or space-separated words) of tags.",
+    "redirect_from": "Old URL paths of the post (/Old-Slug/), each redirected here.",
 }
 
 

@@ -28,13 +28,12 @@ DEFAULT_FIELDS: Mapping[str, str] = MappingProxyType(
         "author_url": "comentado_por_linkedin",
         "categories": "categories",
         "tags": "tags",
+        "redirect_from": "redirect_from",
     }
 )
 
 #: Jekyll keys that carry no meaning for the archive: accepted, not warned about.
-#: ``redirect_from`` (jekyll-redirect-from's key) lists a post's old URLs;
-#: ``newsletter import`` records one when it renames a post.
-IGNORED_KEYS = frozenset({"layout", "permalink", "excerpt_separator", "redirect_from"})
+IGNORED_KEYS = frozenset({"layout", "permalink", "excerpt_separator"})
 
 #: Reads ``Edição #35 - 07.11.2022``: the number and the edition's date.
 DEFAULT_EDITION_PATTERN = (
