@@ -9,6 +9,7 @@ extensions = ["sphinx_newsletter"]
 language = "pt_BR"
 html_theme = "furo"
 html_title = "Destaques da Newsletter"
+html_favicon = "_static/favicon.svg"
 html_search_language = "pt"
 # Absolute links in feeds, sitemap, canonical and OpenGraph tags (the old site's address).
 html_baseurl = "https://destaque.srebrasil.com/"

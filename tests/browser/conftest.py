@@ -242,11 +242,7 @@ class Reader:
 
     def watch(self, page: Page) -> None:
         def on_console(message: Any) -> None:
-            # The browser's own favicon probe: Sphinx sites without
-            # html_favicon get it on every host, and no page asked for it.
-            if message.type == "error" and not message.location.get("url", "").endswith(
-                "/favicon.ico"
-            ):
+            if message.type == "error":
                 self.problems.append(
                     f"console error on {page.url}: {message.text} ({message.location.get('url')})"
                 )
