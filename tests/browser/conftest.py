@@ -265,6 +265,11 @@ class Reader:
     def _on_failed(self, request: Any) -> None:
         if not _is_local(request.url):
             return  # already counted by the router, which aborted it
+        if request.failure == "net::ERR_ABORTED" and request.resource_type in ("image", "other"):
+            # The browser cancels an icon or image still loading when a page
+            # navigates away (the search page does): a cancellation, not a
+            # failure. A missing file is an HTTP error, counted below.
+            return
         self.problems.append(f"request failed: {request.url} ({request.failure})")
 
     def route(self, route: Route) -> None:
