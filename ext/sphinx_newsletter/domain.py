@@ -63,10 +63,12 @@ class NewsletterDomain(Domain):
     initial_data: dict[str, Any] = {
         # "type:name" -> (docname, dispname)
         "objects": {},
+        # docname -> ["type:name", ...]: so clear_doc costs one page, not the archive
+        "doc_objects": {},
         # docname -> [(kind, argument, fingerprint)]: what a page showed of the archive
         "deps": {},
     }
-    data_version = 1
+    data_version = 2
 
     archive: Archive | None = None
     nl_config: NewsletterConfig | None = None
@@ -74,6 +76,10 @@ class NewsletterDomain(Domain):
     @property
     def objects(self) -> dict[str, tuple[str, str]]:
         return self.data.setdefault("objects", {})
+
+    @property
+    def doc_objects(self) -> dict[str, list[str]]:
+        return self.data.setdefault("doc_objects", {})
 
     @property
     def deps(self) -> dict[str, list[tuple[str, str, str]]]:
@@ -84,7 +90,9 @@ class NewsletterDomain(Domain):
         config = self.nl_config
         if config is not None and not docname.startswith(config.output_dir + "/"):
             return
-        self.objects[f"{kind}:{name}"] = (docname, dispname)
+        key = f"{kind}:{name}"
+        self.objects[key] = (docname, dispname)
+        self.doc_objects.setdefault(docname, []).append(key)
 
     def note_dependency(self, docname: str, kind: str, argument: str) -> None:
         """Record that *docname* shows part *kind*/*argument* of the archive."""
@@ -102,18 +110,20 @@ class NewsletterDomain(Domain):
         }
 
     def clear_doc(self, docname: str) -> None:
-        for key in [k for k, (doc, _d) in self.objects.items() if doc == docname]:
-            del self.objects[key]
+        for key in self.doc_objects.pop(docname, ()):
+            if self.objects.get(key, ("",))[0] == docname:
+                del self.objects[key]
         self.deps.pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
-        wanted = set(docnames)
-        for key, (doc, dispname) in otherdata.get("objects", {}).items():
-            if doc in wanted:
-                self.objects[key] = (doc, dispname)
-        for doc, used in otherdata.get("deps", {}).items():
-            if doc in wanted:
-                self.deps[doc] = used
+        objects, doc_objects = otherdata.get("objects", {}), otherdata.get("doc_objects", {})
+        deps = otherdata.get("deps", {})
+        for doc in docnames:
+            for key in doc_objects.get(doc, ()):
+                if key in objects and objects[key][0] == doc:
+                    self.note_object(*key.split(":", 1), objects[key][1], doc)
+            if doc in deps:
+                self.deps[doc] = deps[doc]
 
     def resolve_xref(
         self,
