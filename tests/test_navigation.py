@@ -78,3 +78,18 @@ def test_sidebar_shows_where_the_reader_is_and_links_to_the_rest(small_and_large
     assert 'href="../edicoes/60.html">Edição #60' in nav and 'href="../edicoes/58.html"' in nav
     assert 'href="../edicoes/40.html"' not in nav  # far editions are behind "Mais…"
     assert nav.count("nl-more") == 2  # one for the years, one for the year's editions
+
+
+def test_our_furo_markup_is_what_furo_makes_of_the_tree(small_and_large):
+    """We write Furo's sidebar markup directly (no BeautifulSoup pass): it must match Furo's own."""
+    from bs4 import BeautifulSoup
+    from furo.navigation import get_navigation_tree
+
+    from sphinx_newsletter.navigation import bounded_toctree
+
+    _, large = small_and_large
+    for doc in ["index", "arquivo/index", "arquivo/posts/post-60", "arquivo/edicoes/60", "genindex"]:
+        ours = bounded_toctree(large.builder, doc, 2, furo=True)
+        theirs = get_navigation_tree(bounded_toctree(large.builder, doc, 2))
+        assert BeautifulSoup(ours, "html.parser") == BeautifulSoup(theirs, "html.parser"), doc
+        assert "toctree-checkbox" in ours or doc in ("index", "genindex")  # pages outside the archive tree

@@ -66,6 +66,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-get-outdated", generate.env_get_outdated)
     # Before Furo (500): it calls toctree() to draw its sidebar.
     app.connect("html-page-context", navigation.html_page_context, priority=400)
+    # After Furo: its sidebar tree, written in its markup without a BeautifulSoup pass.
+    app.connect("html-page-context", navigation.furo_page_context, priority=600)
     # Last, after the feeds and other outputs: fails the build when posts were refused.
     app.connect("build-finished", generate.build_finished, priority=900)
     _setup_outputs(app)
