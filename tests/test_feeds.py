@@ -127,3 +127,33 @@ def test_entry_html_escapes_front_matter_and_strips_control_characters():
     assert "<b>" not in out and "&lt;b&gt;" in out
     assert "<i>" not in out and "\x0c" not in out
     assert 'href="https://e.org/?a=1&amp;b=2"' in out
+
+
+def test_feeds_are_kept_on_a_no_op_rebuild_and_redone_when_a_post_changes(tmp_path, monkeypatch):
+    import shutil
+
+    from sphinx.testing.util import SphinxTestApp
+
+    from sitetools import ROOTS
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-site", src)
+
+    def build():
+        app = SphinxTestApp("html", srcdir=src)
+        app.build()
+        app.cleanup()
+        return app.outdir / "feed.xml"
+
+    import sphinx_newsletter.feeds as feeds
+
+    build()
+    real = feeds.all_feeds
+    monkeypatch.setattr(feeds, "all_feeds", lambda *a, **k: pytest.fail("feeds rendered on a no-op build"))
+    build()
+    monkeypatch.setattr(feeds, "all_feeds", real)
+    post = next(p for p in (src / "posts").glob("*segundo-post.md"))
+    post.write_text(post.read_text(encoding="utf-8").replace("Texto", "Texto novo, editado", 1), encoding="utf-8")
+    assert "Texto novo, editado" in build().read_text(encoding="utf-8")
+    (src / "_build" / "html" / "atom.xml").unlink()  # a missing file is written again
+    assert (build().parent / "atom.xml").is_file()

@@ -12,7 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from .browse import reading_minutes
-from .site import Site, site_for, write_if_changed
+from .site import Site, outputs_current, remember_outputs, site_for, write_if_changed
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -62,5 +62,9 @@ def archive_json(site: Site) -> bytes:
 
 def build_finished(app: Sphinx, exception: BaseException | None) -> None:
     site = site_for(app, exception)
-    if site is not None:
+    if site is None:
+        return
+    current, stamp = outputs_current(app, site, "export")
+    if not current:
         write_if_changed(site.outdir / PATH, archive_json(site))
+        remember_outputs(app, "export", stamp, [PATH])

@@ -27,7 +27,15 @@ from sphinx.locale import get_translation
 from sphinx.util import logging
 
 from .frontmatter import image_path
-from .site import Site, output_config, site_for, write_if_changed, xml_text
+from .site import (
+    Site,
+    output_config,
+    outputs_current,
+    remember_outputs,
+    site_for,
+    write_if_changed,
+    xml_text,
+)
 from .urls import clean_url
 
 if TYPE_CHECKING:
@@ -225,11 +233,16 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
     if not site.base:
         logger.info(_("newsletter: no html_baseurl, so no feeds (they need absolute links)"))
         return
-    wanted = all_feeds(site, project=app.config.project, language=app.config.language or "en",
-                       home=site.url(app.config.root_doc), length=output_config(app).feed_length)
+    language, length = app.config.language or "en", output_config(app).feed_length
+    current, stamp = outputs_current(app, site, "feeds", app.config.project, language, length)
+    if current:
+        return
+    wanted = all_feeds(site, project=app.config.project, language=language,
+                       home=site.url(app.config.root_doc), length=length)
     for path, data in wanted.items():
         write_if_changed(site.outdir / path, data)
     _delete_stale(site, set(wanted))
+    remember_outputs(app, "feeds", stamp, list(wanted))
 
 
 def all_feeds(site: Site, *, project: str, language: str, home: str, length: int) -> dict[str, bytes]:

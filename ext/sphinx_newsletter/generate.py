@@ -9,6 +9,7 @@ into the same folder (regular files inside the images folder only).
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import stat
 from dataclasses import replace
@@ -20,7 +21,9 @@ from sphinx.util import logging
 
 from . import nodes as nl
 from .domain import get_domain
-from .loader import LoadResult, image_problem, load_archive
+from . import __version__
+from .loader import LoadResult, PostCache, image_problem, load_archive
+from .model import Post, fingerprint
 from .registry import load_configured
 from .render import Labels, Layout, render_pages
 from .settings import IMAGE_SUFFIXES
@@ -41,7 +44,9 @@ IMAGES = "imagens"
 def builder_inited(app: Sphinx) -> None:
     config: NewsletterConfig = app.newsletter_config  # type: ignore[attr-defined]
     registry, registry_problems = load_configured(config.authors_file, config.images_dir, config.settings)
-    result = load_archive(config.posts_dir, config.images_dir, config.settings, registry=registry)
+    cache = _load_cache(app, config)
+    result = load_archive(config.posts_dir, config.images_dir, config.settings, registry=registry, cache=cache)
+    _save_cache(app, cache.pruned())
     result = replace(result, problems=registry_problems + result.problems)
     report(result.problems)
     for path, why in result.skipped.items():
@@ -66,6 +71,31 @@ def builder_inited(app: Sphinx) -> None:
         _("newsletter: %d posts, %d editions, %d authors; %d pages rewritten"),
         len(result.archive.posts), len(result.archive.editions), len(result.archive.authors), written,
     )
+
+
+CACHE_FILE = "newsletter-posts.pickle"
+
+
+def _load_cache(app: Sphinx, config: NewsletterConfig) -> PostCache:
+    """The posts an earlier build read (empty on a fresh environment or any doubt)."""
+    key = fingerprint(__version__, tuple(Post.__dataclass_fields__), repr(config.settings))
+    path = Path(app.doctreedir) / CACHE_FILE
+    if app.fresh_env_used is not True:
+        try:
+            with open(path, "rb") as handle:
+                cache = pickle.load(handle)
+            if isinstance(cache, PostCache) and cache.settings_key == key:
+                return cache
+        except Exception:  # noqa: BLE001 - a cache that can't be read is just rebuilt
+            pass
+    return PostCache(settings_key=key)
+
+
+def _save_cache(app: Sphinx, cache: PostCache) -> None:
+    path = Path(app.doctreedir) / CACHE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def report(problems: list[Problem]) -> None:

@@ -26,6 +26,41 @@ class LoadResult:
     skipped: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(slots=True)
+class PostCache:
+    """Posts read by an earlier build, reused while their file is unchanged.
+
+    A file is unchanged when its size and modification time (nanoseconds) are,
+    and the settings it was read with are the same. Symbolic links and other
+    non-regular files are never cached, so :func:`read_post` refuses them
+    every time. The cache is plain data, pickled between builds by the caller.
+    """
+
+    entries: dict[str, tuple[object, Post | None, list[Problem]]] = field(default_factory=dict)
+    settings_key: str = ""
+    used: set[str] = field(default_factory=set)
+
+    def read(self, path: Path, shown: str, settings: Settings) -> tuple[Post | None, list[Problem]]:
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return read_post(path, shown, settings)
+        stamp = (shown, info.st_mtime_ns, info.st_size, info.st_ino, self.settings_key)
+        key = str(path)
+        self.used.add(key)
+        cached = self.entries.get(key)
+        if cached is not None and cached[0] == stamp:
+            return cached[1], list(cached[2])
+        post, problems = read_post(path, shown, settings)
+        if stat.S_ISREG(info.st_mode):
+            self.entries[key] = (stamp, post, list(problems))
+        return post, problems
+
+    def pruned(self) -> PostCache:
+        """Only the files this build read (deleted posts drop out)."""
+        return PostCache({k: v for k, v in self.entries.items() if k in self.used}, self.settings_key)
+
+
 def display_path(path: Path, base: Path | None = None) -> str:
     """*path* relative to *base* (the working directory) when it is inside it."""
     base = base or Path.cwd()
@@ -53,6 +88,7 @@ def load_archive(
     *,
     base: Path | None = None,
     registry: Registry | None = None,
+    cache: PostCache | None = None,
 ) -> LoadResult:
     """Read every post; refused posts and drafts are named in ``skipped``.
 
@@ -64,7 +100,7 @@ def load_archive(
                                 severity="error", message="the posts folder does not exist"))
         return LoadResult(archive=build_archive([])[0], problems=problems)
     files = find_post_files(posts_dir, images_dir)
-    return load_files(files, images_dir, settings, base=base, registry=registry)
+    return load_files(files, images_dir, settings, base=base, registry=registry, cache=cache)
 
 
 def load_files(
@@ -74,6 +110,7 @@ def load_files(
     *,
     base: Path | None = None,
     registry: Registry | None = None,
+    cache: PostCache | None = None,
 ) -> LoadResult:
     """:func:`load_archive` for a given list of post files (``newsletter check FILE...``)."""
     problems: list[Problem] = []
@@ -81,7 +118,7 @@ def load_files(
     skipped: dict[str, str] = {}
     for path in files:
         shown = display_path(path, base)
-        post, found = read_post(path, shown, settings)
+        post, found = cache.read(path, shown, settings) if cache is not None else read_post(path, shown, settings)
         problems += found
         if post is None:
             skipped[shown] = "refused: " + next(p.message for p in found if p.severity == "error")

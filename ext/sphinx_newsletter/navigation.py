@@ -63,8 +63,8 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
 def furo_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """After Furo (priority 600): its sidebar tree, in its markup, from the bounded tree."""
     bounded = context.pop(_FURO_PENDING, None)
-    if bounded is None:
-        return
+    if bounded is None or context.get("toctree") is not _no_toctree:
+        return  # another handler (the 404 page's) drew its own tree, and Furo used it
     context["toctree"] = bounded
     context["furo_navigation_tree"] = bounded(furo=True)
 

@@ -11,11 +11,14 @@ are not rewritten and Sphinx does not re-read them.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Callable
 
 from .browse import categories, months
+from markdown_it import MarkdownIt
+
 from .frontmatter import clean_text
 from .model import Archive, Edition, Post
 
@@ -219,6 +222,12 @@ _ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 
 
+@functools.cache
+def _commonmark() -> MarkdownIt:
+    """One CommonMark parser for every post (building one costs more than a parse)."""
+    return MarkdownIt("commonmark")
+
+
 def shift_headings(body: str, top: int = 2) -> str:
     """Shift the body's headings so the biggest is level *top* (the page title is 1).
 
@@ -228,9 +237,7 @@ def shift_headings(body: str, top: int = 2) -> str:
     """
     if "#" not in body and "=" not in body and "-" not in body:
         return body
-    from markdown_it import MarkdownIt
-
-    tokens = MarkdownIt("commonmark").parse(body)
+    tokens = _commonmark().parse(body)
     heads = [t for t in tokens if t.type == "heading_open" and t.map]
     if not heads:
         return body

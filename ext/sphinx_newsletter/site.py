@@ -149,6 +149,35 @@ def site_for(app: Sphinx, exception: BaseException | None = None) -> Site | None
     )
 
 
+def outputs_current(app: Sphinx, site: Site, name: str, *inputs: object) -> tuple[bool, str]:
+    """Whether output *name* was written from these same *inputs* and its files are all there.
+
+    Whole-site files are derived from the archive alone, so a build whose
+    archive (every post, body included) and settings did not change can keep
+    them: a no-op rebuild then costs no feed rendering. Returns the stamp to
+    :func:`remember_outputs` after writing.
+    """
+    import json
+
+    from .model import fingerprint
+
+    stamp = fingerprint(name, repr(site.archive), site.base, site.output_dir, app.builder.name, *inputs)
+    try:
+        saved = json.loads((app.doctreedir / f"newsletter-{name}.json").read_text(encoding="utf-8"))
+        current = saved["stamp"] == stamp and all((site.outdir / f).is_file() for f in saved["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        current = False
+    return current, stamp
+
+
+def remember_outputs(app: Sphinx, name: str, stamp: str, files: list[str]) -> None:
+    import json
+
+    path = app.doctreedir / f"newsletter-{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"stamp": stamp, "files": sorted(files)}), encoding="utf-8")
+
+
 def write_if_changed(path, data: bytes) -> bool:
     """Write *data* unless the file already holds it (keeps mtimes for rsync and autobuild)."""
     try:
