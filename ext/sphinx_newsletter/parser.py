@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
+from myst_parser.mdit_to_docutils import base as _myst_base
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
@@ -89,7 +90,20 @@ class PostRenderer(SphinxRenderer):
     warning at the post's line and the refused text is shown as a literal block.
     """
 
-    post: Post
+    @property
+    def post(self) -> Post:
+        return self.md_options["newsletter_post"]
+
+    def setup_render(self, options: dict[str, Any], env: Any) -> None:
+        # MyST evaluates ``options.get("document", make_document())``: a whole
+        # throwaway docutils document (its option parser included) for every
+        # page, though we always pass ours. Skip building it.
+        real = _myst_base.make_document
+        _myst_base.make_document = _no_document
+        try:
+            super().setup_render(options, env)
+        finally:
+            _myst_base.make_document = real
 
     def render_restructuredtext(self, token: SyntaxTreeNode) -> None:
         line = token.map[0] if token.map else None  # MyST's own line convention
@@ -160,14 +174,27 @@ class NewsletterMystParser(MystParser):
             enable_extensions=set(myst.enable_extensions) & SAFE_EXTENSIONS,
             disable_syntax=[*myst.disable_syntax, "html_block", "html_inline"],
         )
-        renderer = type("BoundPostRenderer", (PostRenderer,), {"post": post})
-        parser = create_md_parser(md_config, renderer)
+        parser = _post_parser(domain, md_config)
         parser.options["document"] = document
+        parser.options["newsletter_post"] = post
         with _Allowlist():
             parser.render(inputstring)
         _sanitise(document, post, config.output_dir, env)
         _finish(document, post, domain, env.docname)
         _literal_title(document)
+
+
+def _no_document(*_args: Any, **_kwargs: Any) -> None:
+    return None
+
+
+def _post_parser(domain: Any, md_config: Any) -> Any:
+    """One Markdown parser for every post of a build (making one costs more than a parse)."""
+    cached = getattr(domain, "_newsletter_post_parser", None)
+    if cached is None or cached[0] != md_config:
+        cached = (md_config, create_md_parser(md_config, PostRenderer))
+        domain._newsletter_post_parser = cached
+    return cached[1]
 
 
 def _literal_title(document: nodes.document) -> None:
