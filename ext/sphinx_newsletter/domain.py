@@ -135,7 +135,8 @@ class NewsletterDomain(Domain):
         node: pending_xref,
         contnode: nodes.Element,
     ) -> nodes.reference | None:
-        found = self.objects.get(f"{typ}:{self._normalise(typ, target)}")
+        # Generated links carry the exact key; hand-written ones may need folding.
+        found = self.objects.get(f"{typ}:{target}") or self.objects.get(f"{typ}:{self._normalise(typ, target)}")
         if found is None:
             return None
         docname, dispname = found
