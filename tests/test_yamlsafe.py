@@ -183,8 +183,13 @@ def test_libyaml_and_pure_python_readers_agree():
     for text in samples:
         fast = yamlsafe._compose(yamlsafe._Composer, text)
         slow = yamlsafe._compose(yamlsafe._PyComposer, text)
-        walk = lambda n: (type(n).__name__, n.tag, n.start_mark.line, n.start_mark.column,  # noqa: E731
-                          bool(getattr(n, "style", None)),
-                          [walk(c) for pair in n.value for c in (pair if isinstance(pair, tuple) else (pair,))]
-                          if isinstance(n.value, list) else n.value)
-        assert walk(fast) == walk(slow)
+        assert _shape(fast) == _shape(slow)
+
+
+def _shape(node):
+    """A node tree as plain data: kinds, tags, positions, quoting and values."""
+    value = node.value
+    if isinstance(value, list):
+        value = [_shape(c) for item in value for c in (item if isinstance(item, tuple) else (item,))]
+    return (type(node).__name__, node.tag, node.start_mark.line, node.start_mark.column,
+            bool(getattr(node, "style", None)), value)

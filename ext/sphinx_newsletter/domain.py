@@ -71,6 +71,8 @@ class NewsletterDomain(Domain):
     data_version = 2
 
     archive: Archive | None = None
+    #: A hash of the whole archive (bodies included), for outputs derived from all of it.
+    archive_stamp: str = ""
     nl_config: NewsletterConfig | None = None
 
     @property

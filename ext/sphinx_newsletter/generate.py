@@ -53,6 +53,7 @@ def builder_inited(app: Sphinx) -> None:
         logger.info(_("%s: left out of the archive: %s"), path, why)
     domain = get_domain(app.env)
     domain.archive = result.archive
+    domain.archive_stamp = fingerprint(repr(result.archive))
     domain.nl_config = config
     app.newsletter_load = result  # type: ignore[attr-defined]
     out = Path(app.srcdir) / config.output_dir

@@ -161,7 +161,8 @@ def outputs_current(app: Sphinx, site: Site, name: str, *inputs: object) -> tupl
 
     from .model import fingerprint
 
-    stamp = fingerprint(name, repr(site.archive), site.base, site.output_dir, app.builder.name, *inputs)
+    archive = get_domain(app.env).archive_stamp
+    stamp = fingerprint(name, archive, site.base, site.output_dir, app.builder.name, *inputs)
     try:
         saved = json.loads((app.doctreedir / f"newsletter-{name}.json").read_text(encoding="utf-8"))
         current = saved["stamp"] == stamp and all((site.outdir / f).is_file() for f in saved["files"])
