@@ -147,7 +147,7 @@ class AuthorDirective(NewsletterDirective):
             return self.missing("author")
         self.domain.note_object("author", author.key, author.name, self.env.docname)
         result: list[nodes.Node] = nl.author_details(author, self.output_dir)
-        count = _("%d posts") % len(author.posts) if len(author.posts) != 1 else _("1 post")
+        count = nl.post_count(len(author.posts))
         intro = nl.paragraph(count, classes=["nl-author-count"])
         if author.url:
             intro += nodes.Text(" · ")
@@ -166,7 +166,7 @@ class AuthorsDirective(NewsletterDirective):
     def build(self) -> list[nodes.Node]:
         items = nodes.bullet_list(classes=["nl-author-list"])
         for author in sorted(self.archive.authors.values(), key=lambda a: a.name.casefold()):
-            count = _("%d posts") % len(author.posts) if len(author.posts) != 1 else _("1 post")
+            count = nl.post_count(len(author.posts))
             line = nl.paragraph(nl.xref("author", author.key, author.name, self.env.docname), f" ({count})")
             items += nodes.list_item("", line)
         return [items]
@@ -198,18 +198,27 @@ class YearDirective(NewsletterDirective):
         return items
 
 
-class ArchiveDirective(YearDirective):
-    """``{nl:archive}``: every edition, grouped by year, newest first."""
+class ArchiveDirective(NewsletterDirective):
+    """``{nl:archive}``: every edition, grouped by year, newest first.
+
+    One line per edition (its title and number of posts), not its posts: the
+    year pages list those, and this page stays one line per edition however
+    many posts an edition has.
+    """
 
     kind = "archive"
-    required_arguments = 0
-    optional_arguments = 0
 
     def build(self) -> list[nodes.Node]:
         result: list[nodes.Node] = []
         for year, editions in self.archive.years().items():
             title = nl.paragraph(nodes.strong(str(year), str(year)), classes=["nl-year"])
-            result += [title, self._edition_list(editions)]
+            items = nodes.bullet_list(classes=["nl-edition-list"])
+            for edition in editions:
+                items += nodes.list_item("", nl.paragraph(
+                    nl.xref("edition", edition.key, nl.edition_title(edition, self.language), self.env.docname),
+                    f" ({nl.post_count(len(edition.posts))})",
+                ))
+            result += [title, items]
         if self.archive.loose:
             loose = [self.archive.posts[k] for k in self.archive.loose]
             result += [nl.paragraph(nodes.strong("", _("Loose posts")), classes=["nl-year"]),
@@ -284,7 +293,7 @@ class CategoriesDirective(NewsletterDirective):
     def build(self) -> list[nodes.Node]:
         items = nodes.bullet_list(classes=["nl-category-list"])
         for category in browse.categories(self.archive).values():
-            count = _("%d posts") % len(category.posts) if len(category.posts) != 1 else _("1 post")
+            count = nl.post_count(len(category.posts))
             line = nl.paragraph(nl.xref("category", category.key, category.name, self.env.docname), f" ({count})")
             items += nodes.list_item("", line)
         return [items]

@@ -74,6 +74,11 @@ def format_date(value: dt.date, language: str | None) -> str:
         return babel_format(value, format="long", locale="en")
 
 
+def post_count(count: int) -> str:
+    """``1 post`` / ``12 posts``, translated."""
+    return _("%d posts") % count if count != 1 else _("1 post")
+
+
 def edition_title(edition: Edition, language: str | None) -> str:
     return _("Edition #%(number)s · %(date)s") % {
         "number": edition.number,
