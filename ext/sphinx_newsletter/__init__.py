@@ -43,7 +43,7 @@ def _setup_outputs(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    from . import config, directives, domain, generate, navigation, nodes, parser, reference
+    from . import config, directives, domain, generate, memory, navigation, nodes, parser, reference
 
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
@@ -71,6 +71,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # Last, after the feeds and other outputs: fails the build when posts were refused.
     app.connect("build-finished", generate.build_finished, priority=900)
     _setup_outputs(app)
+    memory.setup(app)
     return {
         "version": __version__,
         "env_version": 1,

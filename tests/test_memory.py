@@ -1,0 +1,85 @@
+"""The garbage collector runs between documents, not inside them (see ``memory.py``)."""
+
+from __future__ import annotations
+
+import gc
+import shutil
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from sitetools import ROOTS
+
+
+@pytest.fixture
+def src(tmp_path):
+    shutil.copytree(ROOTS / "test-basic", tmp_path / "src")
+    # A long post: reading it allocates far more than the interpreter's 700-object threshold.
+    post = tmp_path / "src" / "posts" / "2024-01-07-primeiro-post.md"
+    paragraphs = "".join(f"\n\nParágrafo {i} com *ênfase* e um [link](https://example.com/{i})." for i in range(300))
+    post.write_text(post.read_text(encoding="utf-8") + paragraphs, encoding="utf-8")
+    return tmp_path / "src"
+
+
+def collections_inside_posts(src, **confoverrides) -> tuple[int, int]:
+    """Young collections that ran while a post page was being read, and in all."""
+    app = SphinxTestApp("html", srcdir=src, confoverrides=confoverrides)
+    current: list[str] = []
+    counts = {"inside": 0, "all": 0}
+
+    def on_gc(phase: str, info: dict) -> None:
+        if phase == "start" and info["generation"] < 2:
+            counts["all"] += 1
+            counts["inside"] += bool(current)
+
+    def started(_app, docname: str, _source) -> None:
+        # After the extension's own handler: its collection is a boundary, not inside.
+        current[:] = [docname] if docname.startswith("arquivo/posts/") else []
+
+    app.connect("source-read", started, priority=900)
+    app.connect("doctree-read", lambda _app, _doctree: current.clear())
+    gc.callbacks.append(on_gc)
+    try:
+        app.build()
+    finally:
+        gc.callbacks.remove(on_gc)
+        app.cleanup()
+    assert not app._warncount, app.warning.getvalue()
+    return counts["inside"], counts["all"]
+
+
+def test_no_collection_runs_while_a_post_is_read(src):
+    inside, total = collections_inside_posts(src)
+    assert total > 0  # the boundaries collect
+    assert inside == 0
+
+
+def test_turned_off_the_interpreter_collects_inside_documents(src):
+    inside, _ = collections_inside_posts(src, newsletter_lean_builds=False)
+    assert inside > 0
+
+
+def test_the_interpreter_thresholds_are_restored(src):
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    app = SphinxTestApp("html", srcdir=src)
+    app.connect("doctree-read", lambda _app, _doctree: seen.append(gc.get_threshold()))
+    app.build()
+    app.cleanup()
+    assert seen and seen[0][0] > before[0]
+    assert gc.get_threshold() == before
+
+
+@pytest.mark.parametrize("lean", [True, False])
+def test_the_read_phase_keeps_at_most_one_doctree_in_memory(src, lean):
+    app = SphinxTestApp("html", srcdir=src, confoverrides={"newsletter_lean_builds": lean})
+    held: list[int] = []
+    # Sphinx's own cache of read doctrees, private: this test tells when it changes.
+    app.connect("env-updated", lambda _app, env: held.append(len(env._write_doc_doctree_cache)))
+    app.build()
+    app.cleanup()
+    read = len(app.env.found_docs)
+    assert read > 1
+    assert held[0] == (1 if lean else read)
+    # Every page was still written, from the doctrees on disk.
+    assert all((app.outdir / f"{doc}.html").is_file() for doc in app.env.found_docs)
