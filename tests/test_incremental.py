@@ -81,3 +81,30 @@ def test_parallel_build_has_every_post(src):
         page = html(app, f"arquivo/posts/{key}")
         assert "nl-highlight" in page and "nl-author-box" in page
     assert warnings_of(app) == []
+
+
+def toctree_state(app) -> dict:
+    env = app.env
+    return {
+        "files_to_rebuild": {k: sorted(v) for k, v in sorted(env.files_to_rebuild.items())},
+        "toctree_includes": {k: sorted(v) for k, v in sorted(env.toctree_includes.items())},
+    }
+
+
+def test_toctree_entries_are_those_of_a_parallel_read(src, tmp_path):
+    """The serial read sets toctree entries aside while reading (toctrees.py); none is lost."""
+    serial, _ = build(src)
+    parallel_src = tmp_path / "parallel"
+    shutil.copytree(ROOTS / "test-basic", parallel_src)
+    parallel, _ = build(parallel_src, parallel=2)
+    assert toctree_state(serial) == toctree_state(parallel)
+    assert "arquivo/posts/primeiro-post" in serial.env.files_to_rebuild
+
+
+def test_toctree_entries_follow_an_edit(src):
+    """A post moved to another edition: its old edition no longer includes it."""
+    build(src)
+    edit(src, "2024-01-07-segundo-post.md", "Edição #1 - 08.01.2024", "Edição #2 - 15.01.2024")
+    app, _ = build(src)
+    including = app.env.files_to_rebuild["arquivo/posts/segundo-post"]
+    assert including == {"arquivo/edicoes/2"}

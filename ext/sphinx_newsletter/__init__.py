@@ -43,7 +43,7 @@ def _setup_outputs(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    from . import config, directives, domain, generate, memory, navigation, nodes, parser, reference
+    from . import config, directives, domain, generate, memory, navigation, nodes, parser, reference, toctrees
 
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
@@ -72,6 +72,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("build-finished", generate.build_finished, priority=900)
     _setup_outputs(app)
     memory.setup(app)
+    toctrees.setup(app)
     return {
         "version": __version__,
         "env_version": 1,
