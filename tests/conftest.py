@@ -11,6 +11,15 @@ from sitetools import CORPUS, REPO, ROOTS, SHARED, TESTS, html, make_site, warni
 pytest_plugins = ("sphinx.testing.fixtures",)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Sphinx's deprecation warnings fail the tests, whichever Sphinx (8.2+) is installed."""
+    import sphinx.deprecation
+
+    for name in dir(sphinx.deprecation):
+        if name.startswith("RemovedInSphinx"):
+            config.addinivalue_line("filterwarnings", f"error::sphinx.deprecation.{name}")
+
+
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return ROOTS

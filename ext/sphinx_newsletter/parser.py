@@ -34,6 +34,8 @@ from docutils import nodes
 from docutils.parsers.rst import Directive
 from myst_parser.mdit_to_docutils import base as _myst_base
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+from myst_parser.config.main import TopmatterReadError, merge_file_level, read_topmatter
+from myst_parser.warnings_ import create_warning
 from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
 from sphinx import addnodes
@@ -83,16 +85,8 @@ ALLOWED_ROLES = frozenset(
 )
 
 
-class PostRenderer(SphinxRenderer):
-    """MyST's renderer with the allowlists, for an untrusted post body.
-
-    Refusals are checked here, where the line is known, so each gives one
-    warning at the post's line and the refused text is shown as a literal block.
-    """
-
-    @property
-    def post(self) -> Post:
-        return self.md_options["newsletter_post"]
+class _OwnDocumentRenderer(SphinxRenderer):
+    """MyST's renderer, without the throwaway document it builds for every page."""
 
     def setup_render(self, options: dict[str, Any], env: Any) -> None:
         # MyST evaluates ``options.get("document", make_document())``: a whole
@@ -104,6 +98,18 @@ class PostRenderer(SphinxRenderer):
             super().setup_render(options, env)
         finally:
             _myst_base.make_document = real
+
+
+class PostRenderer(_OwnDocumentRenderer):
+    """MyST's renderer with the allowlists, for an untrusted post body.
+
+    Refusals are checked here, where the line is known, so each gives one
+    warning at the post's line and the refused text is shown as a literal block.
+    """
+
+    @property
+    def post(self) -> Post:
+        return self.md_options["newsletter_post"]
 
     def render_restructuredtext(self, token: SyntaxTreeNode) -> None:
         line = token.map[0] if token.map else None  # MyST's own line convention
@@ -158,11 +164,16 @@ class NewsletterMystParser(MystParser):
         domain = get_domain(env)
         post = _post_for(domain, env.docname)
         config = domain.nl_config
+        generated = config is not None and env.docname.startswith(f"{config.output_dir}/")
+        if generated and post is None:
+            _parse_listing(inputstring, document, domain)
+            _literal_title(document)
+            return
         if post is None or config is None or config.trust_bodies:
             super().parse(inputstring, document)
             if post is not None:
                 _finish(document, post, domain, env.docname)
-            if config is not None and env.docname.startswith(f"{config.output_dir}/"):
+            if generated:
                 _literal_title(document)
             return
         document.settings = copy.copy(document.settings)
@@ -188,13 +199,37 @@ def _no_document(*_args: Any, **_kwargs: Any) -> None:
     return None
 
 
-def _post_parser(domain: Any, md_config: Any) -> Any:
-    """One Markdown parser for every post of a build (making one costs more than a parse)."""
-    cached = getattr(domain, "_newsletter_post_parser", None)
+def _post_parser(domain: Any, md_config: Any, renderer: type[SphinxRenderer] = PostRenderer) -> Any:
+    """One Markdown parser per renderer for a build's pages (making one costs more than a parse)."""
+    parsers = domain.__dict__.setdefault("_newsletter_parsers", {})
+    cached = parsers.get(renderer)
     if cached is None or cached[0] != md_config:
-        cached = (md_config, create_md_parser(md_config, PostRenderer))
-        domain._newsletter_post_parser = cached
+        cached = parsers[renderer] = (md_config, create_md_parser(md_config, renderer))
     return cached[1]
+
+
+def _parse_listing(inputstring: str, document: nodes.document, domain: Any) -> None:
+    """A generated listing page (edition, author, year...), as MyST would parse it.
+
+    Its text comes from :mod:`.render` and every value in it from the model,
+    shown as typed (see :func:`.nodes.paragraph`): Sphinx's smart-quotes pass
+    would change nothing, so it is off for these pages.
+    """
+    document.settings = copy.copy(document.settings)
+    document.settings.smart_quotes = False
+    md_config = document.settings.env.myst_config
+    try:
+        topmatter = read_topmatter(inputstring)
+    except TopmatterReadError:
+        topmatter = None  # MyST reports it while rendering
+    if topmatter:
+        def warning(kind: Any, message: str) -> None:
+            create_warning(document, message, kind, line=1, append_to=document)
+
+        md_config = merge_file_level(md_config, topmatter, warning)
+    parser = _post_parser(domain, md_config, _OwnDocumentRenderer)
+    parser.options["document"] = document
+    parser.render(inputstring)
 
 
 def _literal_title(document: nodes.document) -> None:
