@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SPHINXOPTS ?=
 BUILDDIR ?= docs/_build
 
-.PHONY: html dirhtml test serve bench check clean venv locale
+.PHONY: html dirhtml test test-oldest serve bench check clean venv locale
 
 venv: $(STAMP)
 
@@ -26,6 +26,20 @@ dirhtml: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# `make test-oldest`: the tests (browser tests aside) against the oldest Sphinx
+# we support, in a venv of its own. CI runs it after `make test`.
+OLDEST_SPHINX ?= 8.2.3
+OLDEST := .venv-sphinx-oldest
+
+$(OLDEST)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(OLDEST)
+	$(OLDEST)/bin/python -m pip install --quiet --upgrade pip
+	$(OLDEST)/bin/python -m pip install --quiet 'sphinx==$(OLDEST_SPHINX)' -e '.[test]'
+	touch $@
+
+test-oldest: $(OLDEST)/.installed
+	$(OLDEST)/bin/python -m pytest --ignore=tests/browser $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(BUILDDIR) docs/arquivo

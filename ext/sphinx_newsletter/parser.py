@@ -405,6 +405,8 @@ def install_locations(app: Sphinx) -> None:
         if any(isinstance(f, PostLocations) and f._app is app for f in filters):
             continue
         for i, found in enumerate(filters):
-            if isinstance(found, WarningLogRecordTranslator) and getattr(found, "_app", None) is app:
+            # Sphinx 9 keeps the app as ``_app``, Sphinx 8.2 as ``app``.
+            owner = getattr(found, "_app", None) or getattr(found, "app", None)
+            if isinstance(found, WarningLogRecordTranslator) and owner is app:
                 filters.insert(i + 1, PostLocations(app))
                 break
