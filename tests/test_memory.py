@@ -83,3 +83,16 @@ def test_the_read_phase_keeps_at_most_one_doctree_in_memory(src, lean):
     assert held[0] == (1 if lean else read)
     # Every page was still written, from the doctrees on disk.
     assert all((app.outdir / f"{doc}.html").is_file() for doc in app.env.found_docs)
+
+
+def test_a_parallel_build_gives_the_collector_back_as_it_found_it(src):
+    before = gc.get_threshold()
+    app = SphinxTestApp("html", srcdir=src, parallel=2)
+    frozen: list[int] = []
+    app.connect("html-page-context", lambda *_args: frozen.append(gc.get_freeze_count()))
+    app.build()
+    app.cleanup()
+    assert app.builder.parallel_ok
+    assert max(frozen) > 0  # the parallel write ran with the build's objects frozen
+    assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == before

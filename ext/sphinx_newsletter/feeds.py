@@ -18,6 +18,7 @@ holds drafts, and are rewritten only when their bytes change.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import mimetypes
 from html import escape
 from typing import TYPE_CHECKING
@@ -40,6 +41,7 @@ from .urls import clean_url
 
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator
+    from markdown_it import MarkdownIt
     from sphinx.application import Sphinx
 
     from .model import Post
@@ -68,11 +70,17 @@ def latest_posts(site: Site, count: int) -> list[Post]:
 # --- entry content ------------------------------------------------------------------
 
 
-def body_html(post: Post, site: Site, prefix: str = "/images/") -> str:
-    """The post's Markdown as HTML for a feed reader: raw HTML off, URLs absolute."""
+@functools.cache
+def _commonmark() -> MarkdownIt:
+    """One CommonMark parser, raw HTML off, for every entry (making one costs more than a parse)."""
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark", {"html": False})
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def body_html(post: Post, site: Site, prefix: str = "/images/") -> str:
+    """The post's Markdown as HTML for a feed reader: raw HTML off, URLs absolute."""
+    md = _commonmark()
     tokens = md.parse(post.body)
     page = site.post_url(post)
     for token in tokens:

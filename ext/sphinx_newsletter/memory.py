@@ -28,7 +28,9 @@ While a build runs (``newsletter_lean_builds``, on by default):
 
 Nothing is disabled: a document that allocates more than the raised threshold
 still triggers the usual automatic collections, and the interpreter's own
-thresholds are put back when the build finishes.
+thresholds are put back when the build finishes, or when the write phase
+starts if Sphinx writes in parallel (its worker processes write whole chunks
+of pages with no boundary event between them).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ YOUNG_THRESHOLD = 100_000
 
 #: The interpreter's thresholds while a lean build runs (to put them back).
 _saved: list[tuple[int, int, int]] = []
+_frozen: list[bool] = []
 
 
 def builder_inited(app: Sphinx) -> None:
@@ -76,13 +79,30 @@ def doctree_resolved(app: Sphinx, doctree: Any, docname: str) -> None:
     collect_young()
 
 
-def build_finished(app: Sphinx, exception: BaseException | None) -> None:
+def write_started(app: Sphinx, builder: Any) -> None:
+    """A parallel write has no document boundaries in its worker processes: give them
+    the interpreter's thresholds back (with the raised one they ran slower, measured)."""
+    if builder.parallel_ok and _saved:
+        restore()
+        gc.freeze()
+        _frozen.append(True)
+
+
+def restore() -> None:
     if _saved:
         gc.set_threshold(*_saved.pop())
+
+
+def build_finished(app: Sphinx, exception: BaseException | None) -> None:
+    restore()
+    if _frozen:
+        _frozen.clear()
+        gc.unfreeze()
 
 
 def setup(app: Sphinx) -> None:
     app.connect("builder-inited", builder_inited)
     app.connect("source-read", source_read)
     app.connect("doctree-resolved", doctree_resolved)
+    app.connect("write-started", write_started)
     app.connect("build-finished", build_finished, priority=1000)
