@@ -96,3 +96,14 @@ def test_a_parallel_build_gives_the_collector_back_as_it_found_it(src):
     assert max(frozen) > 0  # the parallel write ran with the build's objects frozen
     assert gc.get_freeze_count() == 0
     assert gc.get_threshold() == before
+
+
+def test_a_parallel_read_raises_the_threshold_in_the_readers_only(src):
+    before = gc.get_threshold()
+    app = SphinxTestApp("html", srcdir=src, parallel=2)
+    merging: list[tuple[int, int, int]] = []
+    # env-merge-info runs in the process that merges what the readers send back.
+    app.connect("env-merge-info", lambda *_args: merging.append(gc.get_threshold()))
+    app.build()
+    app.cleanup()
+    assert merging and set(merging) == {before}
