@@ -32,12 +32,12 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
+from myst_parser.config.main import TopmatterReadError, merge_file_level, read_topmatter
 from myst_parser.mdit_to_docutils import base as _myst_base
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
-from myst_parser.config.main import TopmatterReadError, merge_file_level, read_topmatter
-from myst_parser.warnings_ import create_warning
 from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
+from myst_parser.warnings_ import create_warning
 from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import CustomReSTDispatcher
@@ -185,7 +185,7 @@ class NewsletterMystParser(MystParser):
             enable_extensions=set(myst.enable_extensions) & SAFE_EXTENSIONS,
             disable_syntax=[*myst.disable_syntax, "html_block", "html_inline"],
         )
-        parser = _post_parser(domain, md_config)
+        parser = _cached_parser(domain, md_config)
         parser.options["document"] = document
         parser.options["newsletter_post"] = post
         with _Allowlist():
@@ -199,7 +199,7 @@ def _no_document(*_args: Any, **_kwargs: Any) -> None:
     return None
 
 
-def _post_parser(domain: Any, md_config: Any, renderer: type[SphinxRenderer] = PostRenderer) -> Any:
+def _cached_parser(domain: Any, md_config: Any, renderer: type[SphinxRenderer] = PostRenderer) -> Any:
     """One Markdown parser per renderer for a build's pages (making one costs more than a parse)."""
     parsers = domain.__dict__.setdefault("_newsletter_parsers", {})
     cached = parsers.get(renderer)
@@ -227,7 +227,7 @@ def _parse_listing(inputstring: str, document: nodes.document, domain: Any) -> N
             create_warning(document, message, kind, line=1, append_to=document)
 
         md_config = merge_file_level(md_config, topmatter, warning)
-    parser = _post_parser(domain, md_config, _OwnDocumentRenderer)
+    parser = _cached_parser(domain, md_config, _OwnDocumentRenderer)
     parser.options["document"] = document
     parser.render(inputstring)
 
