@@ -8,7 +8,7 @@ import shutil
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from sitetools import ROOTS
+from sitetools import ROOTS, warnings_of
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def collections_inside_posts(src, **confoverrides) -> tuple[int, int]:
     finally:
         gc.callbacks.remove(on_gc)
         app.cleanup()
-    assert not app._warncount, app.warning.getvalue()
+    assert warnings_of(app) == []
     return counts["inside"], counts["all"]
 
 
