@@ -189,12 +189,7 @@ class YearDirective(NewsletterDirective):
     def _edition_list(self, editions: list) -> nodes.bullet_list:
         items = nodes.bullet_list(classes=["nl-edition-list"])
         for edition in editions:
-            line = nl.paragraph(nl.xref("edition", edition.key, nl.edition_title(edition, self.language), self.env.docname))
-            posts = [self.archive.posts[k] for k in edition.posts]
-            inner = nodes.bullet_list()
-            for post in posts:
-                inner += nodes.list_item("", nl.paragraph(nl.xref("post", post.key, post.title, self.env.docname)))
-            items += nodes.list_item("", line, inner)
+            items += nl.edition_summary(self.archive, edition, self.language, self.env.docname)
         return items
 
 

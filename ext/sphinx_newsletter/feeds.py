@@ -72,7 +72,7 @@ def latest_posts(site: Site, count: int) -> list[Post]:
 
 @functools.cache
 def _commonmark() -> MarkdownIt:
-    """One CommonMark parser, raw HTML off, for every entry (making one costs more than a parse)."""
+    """The CommonMark parser (raw HTML off) that every feed entry shares."""
     from markdown_it import MarkdownIt
 
     return MarkdownIt("commonmark", {"html": False})
