@@ -62,13 +62,55 @@ def test_turned_off_the_interpreter_collects_inside_documents(src):
 
 def test_the_interpreter_thresholds_are_restored(src):
     before = gc.get_threshold()
-    seen: list[tuple[int, int, int]] = []
+    reading: list[tuple[int, int, int]] = []
+    writing: list[tuple[int, int, int]] = []
     app = SphinxTestApp("html", srcdir=src)
+    app.connect("doctree-read", lambda _app, _doctree: reading.append(gc.get_threshold()))
+    app.connect("html-page-context", lambda *_args: writing.append(gc.get_threshold()))
+    app.build()
+    app.cleanup()
+    # Raised from the first document read to the last one written.
+    assert reading and writing
+    assert {t[0] for t in reading + writing} == {memory.YOUNG_THRESHOLD}
+    assert gc.get_threshold() == before
+
+
+def test_a_finished_build_leaves_its_heap_frozen_until_the_next_one(src):
+    app = SphinxTestApp("html", srcdir=src)
+    app.build()
+    app.cleanup()
+    assert gc.get_freeze_count() > 0
+    # The next build in this process gives it back to the collector first.
+    second = SphinxTestApp("html", srcdir=src)
+    assert gc.get_freeze_count() == 0
+    second.build()
+    second.cleanup()
+    memory.release()
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_failed_build_leaves_nothing_frozen(src):
+    app = SphinxTestApp("html", srcdir=src)
+
+    def fail(_app, _doctree, docname):
+        raise RuntimeError(docname)
+
+    app.connect("doctree-resolved", fail)
+    with pytest.raises(Exception, match="doctree-resolved"):
+        app.build()
+    app.cleanup()
+    assert gc.get_freeze_count() == 0
+
+
+def test_turned_off_nothing_is_frozen_or_raised(src):
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    app = SphinxTestApp("html", srcdir=src, confoverrides={"newsletter_lean_builds": False})
     app.connect("doctree-read", lambda _app, _doctree: seen.append(gc.get_threshold()))
     app.build()
     app.cleanup()
-    assert seen and seen[0][0] > before[0]
-    assert gc.get_threshold() == before
+    assert seen and set(seen) == {before}
+    assert gc.get_freeze_count() == 0
 
 
 @pytest.mark.parametrize(("lean", "kept"), [(True, 2), (False, 2), (True, 10_000)])
@@ -98,8 +140,9 @@ def test_a_parallel_build_gives_the_collector_back_as_it_found_it(src):
     app.cleanup()
     assert app.builder.parallel_ok
     assert max(frozen) > 0  # the parallel write ran with the build's objects frozen
-    assert gc.get_freeze_count() == 0
     assert gc.get_threshold() == before
+    memory.release()
+    assert gc.get_freeze_count() == 0
 
 
 def test_a_parallel_read_raises_the_threshold_in_the_readers_only(src):
