@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SPHINXOPTS ?=
 BUILDDIR ?= docs/_build
+DOCS ?= docs
+POSTS ?= posts
 
 .PHONY: html dirhtml test test-oldest serve bench check clean venv locale
 
@@ -15,14 +17,27 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,serve]'
 	touch $(STAMP)
 
 html: $(STAMP)
-	$(PY) -m sphinx -b html docs $(BUILDDIR)/html $(SPHINXOPTS)
+	$(PY) -m sphinx -b html $(DOCS) $(BUILDDIR)/html $(SPHINXOPTS)
 
 dirhtml: $(STAMP)
-	$(PY) -m sphinx -b dirhtml docs $(BUILDDIR)/dirhtml $(SPHINXOPTS)
+	$(PY) -m sphinx -b dirhtml $(DOCS) $(BUILDDIR)/dirhtml $(SPHINXOPTS)
+
+# `make serve`: preview while editing, at http://127.0.0.1:8000. Rebuilds after
+# every change under docs/ or posts/ and reloads the page (sphinx-autobuild);
+# docs/arquivo/ is what the extension generates from the posts, not a source.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+serve: $(STAMP)
+	$(PY) -m sphinx_autobuild $(DOCS) $(BUILDDIR)/html --watch $(POSTS) --ignore $(DOCS)/arquivo --host $(HOST) --port $(PORT) $(SPHINXOPTS)
+
+# `make check`: what CI checks of the posts (front matter, authors, links, images).
+check: $(STAMP)
+	$(VENV)/bin/newsletter check --strict
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -35,7 +50,7 @@ OLDEST := .venv-sphinx-oldest
 $(OLDEST)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(OLDEST)
 	$(OLDEST)/bin/python -m pip install --quiet --upgrade pip
-	$(OLDEST)/bin/python -m pip install --quiet 'sphinx==$(OLDEST_SPHINX)' -e '.[test]'
+	$(OLDEST)/bin/python -m pip install --quiet 'sphinx==$(OLDEST_SPHINX)' -e '.[test,serve]'
 	touch $@
 
 test-oldest: $(OLDEST)/.installed
