@@ -157,3 +157,53 @@ def test_feeds_are_kept_on_a_no_op_rebuild_and_redone_when_a_post_changes(tmp_pa
     assert "Texto novo, editado" in build().read_text(encoding="utf-8")
     (src / "_build" / "html" / "atom.xml").unlink()  # a missing file is written again
     assert (build().parent / "atom.xml").is_file()
+
+
+def test_an_edit_renders_only_the_feeds_of_the_edited_post(tmp_path, monkeypatch):
+    """After an edit, the post's edition and commentator feeds are rendered again, and no other.
+
+    The feeds kept from the previous build are the bytes a fresh build writes.
+    """
+    import shutil
+
+    from sphinx.testing.util import SphinxTestApp
+
+    import sphinx_newsletter.feeds as feeds
+    from sitetools import ROOTS
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-site", src)
+
+    def build(srcdir, outdir=None):
+        app = SphinxTestApp("html", srcdir=srcdir, builddir=outdir)
+        app.build()
+        app.cleanup()
+        return app.outdir
+
+    build(src)
+    rendered: list[str] = []
+    real = feeds.render_feed
+
+    def spy(site, spec, language, bodies):
+        rendered.append(spec.path)
+        return real(site, spec, language, bodies)
+
+    monkeypatch.setattr(feeds, "render_feed", spy)
+    # Edition 1, by Maria Souza; not among the two latest posts of feed.xml and atom.xml.
+    post = next((src / "posts").glob("*Erros-e-Alertas.md"))
+    post.write_text(post.read_text(encoding="utf-8").replace("Um comentário", "Um comentário editado", 1),
+                    encoding="utf-8")
+    out = build(src)
+    authors = [p.relative_to(out).as_posix() for p in (out / "feeds" / "autores").glob("*maria*.xml")]
+    assert len(authors) == 1
+    assert sorted(rendered) == sorted(["feeds/edicoes/1.xml", *authors])
+    assert "Um comentário editado" in (out / "feeds" / "edicoes" / "1.xml").read_text(encoding="utf-8")
+
+    fresh = tmp_path / "fresh"
+    shutil.copytree(src, fresh, ignore=shutil.ignore_patterns("_build"))
+    fresh_out = build(fresh)
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.xml") if "feeds" in p.parts or p.parent == out)
+    assert written == sorted(p.relative_to(fresh_out).as_posix() for p in fresh_out.rglob("*.xml")
+                             if "feeds" in p.parts or p.parent == fresh_out)
+    for name in written:
+        assert (out / name).read_bytes() == (fresh_out / name).read_bytes(), name

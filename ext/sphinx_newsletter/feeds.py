@@ -13,6 +13,12 @@ post's Markdown by markdown-it with raw HTML off (as CommonMark: it's a
 feed reader's copy, not the page); links are made absolute and images point
 at the copies Sphinx made. Feeds derive only from the model, which never
 holds drafts, and are rewritten only when their bytes change.
+
+A build whose archive and settings did not change renders no feed. Otherwise
+each feed has a stamp of its own inputs (its title and links, and for each of
+its posts every value an entry shows), and only the feeds whose stamp changed,
+or whose file is missing, are rendered again: after an edit to one post,
+its edition's, its commentator's and the latest posts' feeds, not all of them.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import mimetypes
+from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
@@ -33,6 +40,7 @@ from .site import (
     output_config,
     outputs_current,
     remember_outputs,
+    remembered_parts,
     site_for,
     write_if_changed,
     xml_text,
@@ -245,40 +253,97 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
     current, stamp = outputs_current(app, site, "feeds", app.config.project, language, length)
     if current:
         return
-    wanted = all_feeds(site, project=app.config.project, language=language,
-                       home=site.url(app.config.root_doc), length=length)
-    for path, data in wanted.items():
-        write_if_changed(site.outdir / path, data)
-    _delete_stale(site, set(wanted))
-    remember_outputs(app, "feeds", stamp, list(wanted))
+    specs = feed_specs(site, project=app.config.project, home=site.url(app.config.root_doc), length=length)
+    previous = remembered_parts(app, "feeds")
+    inputs: dict[str, str] = {}
+    bodies: dict[str, str] = {}
+    stamps = {}
+    for spec in specs:
+        stamps[spec.path] = spec_stamp(site, spec, language, inputs)
+        if previous.get(spec.path) == stamps[spec.path] and (site.outdir / spec.path).is_file():
+            continue
+        write_if_changed(site.outdir / spec.path, render_feed(site, spec, language, bodies))
+    _delete_stale(site, set(stamps))
+    remember_outputs(app, "feeds", stamp, list(stamps), stamps)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSpec:
+    """One feed to write: where, its title, the page it belongs to, its posts (newest first)."""
+
+    path: str
+    title: str
+    page: str
+    posts: tuple[Post, ...]
+    atom: bool = True
+
+
+def feed_specs(site: Site, *, project: str, home: str, length: int) -> list[FeedSpec]:
+    """Every feed of the site, without rendering any."""
+    latest = tuple(latest_posts(site, length))
+    specs = [
+        FeedSpec(RSS_PATH, project, home, latest, atom=False),
+        FeedSpec(ATOM_PATH, project, home, latest),
+    ]
+    archive = site.archive
+    for edition in archive.editions.values():
+        posts = tuple(archive.posts[k] for k in reversed(edition.posts))
+        title = f"{project} · " + _("Edition #%s") % edition.number
+        specs.append(FeedSpec(edition_feed_path(edition.number), title,
+                              site.url(site.edition_docname(edition.number)), posts))
+    for author in archive.authors.values():
+        posts = tuple(archive.posts[k] for k in author.posts[:length])
+        specs.append(FeedSpec(author_feed_path(author.key), f"{project} · {author.name}",
+                              site.url(site.author_docname(author.key)), posts))
+    return specs
+
+
+def render_feed(site: Site, spec: FeedSpec, language: str, bodies: dict[str, str]) -> bytes:
+    """The XML of one feed; *bodies* (post key -> entry HTML) is shared between the feeds of a build."""
+    feed = make_feed(site, list(spec.posts), title=spec.title, path=spec.path, page=spec.page,
+                     language=language, atom=spec.atom, bodies=bodies)
+    return feed.atom_str(pretty=True) if spec.atom else feed.rss_str(pretty=True)
+
+
+def spec_stamp(site: Site, spec: FeedSpec, language: str, inputs: dict[str, str]) -> str:
+    """A stamp of everything *spec*'s XML is made from; *inputs* caches each post's part."""
+    from .model import fingerprint
+
+    parts = []
+    for post in spec.posts:
+        if post.key not in inputs:
+            inputs[post.key] = _entry_inputs(site, post)
+        parts.append(inputs[post.key])
+    from . import __version__
+
+    # The labels entries show, and this code's version: a feed made by an
+    # older release or in another translation is rendered again.
+    labels = (_("Commented article:"), _("by %s"), _("Commented by %s"), __version__)
+    return fingerprint(spec.path, spec.title, spec.page, spec.atom, language, labels, parts)
+
+
+def _entry_inputs(site: Site, post: Post) -> str:
+    """A stamp of what an entry shows of *post*: the post, its links, its image, its commentator."""
+    from .model import fingerprint
+
+    author = site.archive.author_of(post)
+    author_url = site.url(site.author_docname(author.key)) if author else None
+    size = None
+    if post.image and site.image_url(post.image):
+        try:
+            size = site.image_file(post.image).stat().st_size
+        except OSError:
+            pass
+    return fingerprint(post, site.post_url(post), site.image_url(post.image), size, author, author_url)
 
 
 def all_feeds(site: Site, *, project: str, language: str, home: str, length: int) -> dict[str, bytes]:
     """Every feed of the site: path from the output root -> XML."""
     bodies: dict[str, str] = {}
-
-    def atom(posts: list[Post], title: str, path: str, page: str) -> bytes:
-        feed = make_feed(site, posts, title=title, path=path, page=page, language=language, atom=True,
-                         bodies=bodies)
-        return feed.atom_str(pretty=True)
-
-    latest = latest_posts(site, length)
-    rss = make_feed(site, latest, title=project, path=RSS_PATH, page=home, language=language, atom=False,
-                    bodies=bodies)
-    wanted = {RSS_PATH: rss.rss_str(pretty=True), ATOM_PATH: atom(latest, project, ATOM_PATH, home)}
-    archive = site.archive
-    for edition in archive.editions.values():
-        posts = [archive.posts[k] for k in reversed(edition.posts)]
-        title = f"{project} · " + _("Edition #%s") % edition.number
-        page = site.url(site.edition_docname(edition.number))
-        path = edition_feed_path(edition.number)
-        wanted[path] = atom(posts, title, path, page)
-    for author in archive.authors.values():
-        posts = [archive.posts[k] for k in author.posts[:length]]
-        page = site.url(site.author_docname(author.key))
-        wanted[author_feed_path(author.key)] = atom(posts, f"{project} · {author.name}",
-                                                    author_feed_path(author.key), page)
-    return wanted
+    return {
+        spec.path: render_feed(site, spec, language, bodies)
+        for spec in feed_specs(site, project=project, home=home, length=length)
+    }
 
 
 def _delete_stale(site: Site, wanted: set[str]) -> None:

@@ -171,12 +171,30 @@ def outputs_current(app: Sphinx, site: Site, name: str, *inputs: object) -> tupl
     return current, stamp
 
 
-def remember_outputs(app: Sphinx, name: str, stamp: str, files: list[str]) -> None:
+def remember_outputs(
+    app: Sphinx, name: str, stamp: str, files: list[str], parts: dict[str, str] | None = None
+) -> None:
+    """Record what output *name* was written from; *parts*: file -> the stamp of its own inputs."""
     import json
 
     path = app.doctreedir / f"newsletter-{name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"stamp": stamp, "files": sorted(files)}), encoding="utf-8")
+    record = {"stamp": stamp, "files": sorted(files), "parts": parts or {}}
+    path.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+
+
+def remembered_parts(app: Sphinx, name: str) -> dict[str, str]:
+    """The per-file stamps :func:`remember_outputs` recorded for output *name* (empty if none)."""
+    import json
+
+    try:
+        saved = json.loads((app.doctreedir / f"newsletter-{name}.json").read_text(encoding="utf-8"))
+        parts = saved.get("parts", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    if not isinstance(parts, dict):
+        return {}
+    return {str(k): str(v) for k, v in parts.items()}
 
 
 def write_if_changed(path, data: bytes) -> bool:
