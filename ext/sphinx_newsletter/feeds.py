@@ -307,6 +307,7 @@ def render_feed(site: Site, spec: FeedSpec, language: str, bodies: dict[str, str
 
 def spec_stamp(site: Site, spec: FeedSpec, language: str, inputs: dict[str, str]) -> str:
     """A stamp of everything *spec*'s XML is made from; *inputs* caches each post's part."""
+    from . import __version__
     from .model import fingerprint
 
     parts = []
@@ -314,8 +315,6 @@ def spec_stamp(site: Site, spec: FeedSpec, language: str, inputs: dict[str, str]
         if post.key not in inputs:
             inputs[post.key] = _entry_inputs(site, post)
         parts.append(inputs[post.key])
-    from . import __version__
-
     # The labels entries show, and this code's version: a feed made by an
     # older release or in another translation is rendered again.
     labels = (_("Commented article:"), _("by %s"), _("Commented by %s"), __version__)
