@@ -38,3 +38,29 @@ def test_shift_headings_promotes_setext_and_demotes_h1():
 
 def test_shift_headings_leaves_bodies_without_headings_alone():
     assert shift_headings("só texto - com traço\n") == "só texto - com traço\n"
+
+
+BODIES = [
+    "texto\n\n---\n\nassinatura\n",  # a thematic break, not a heading: no parse needed
+    "texto\n---\n\nmais\n",  # a setext heading (the text line right above ---)
+    "  ## recuado\n\ntexto\n",
+    "#semespaço não é título\n",
+    "- item\n- outro\n\n***\n",
+    "> citação\n> # título citado\n",
+    "```\n# código\n```\n\nTítulo\n===\n",
+    "Texto com = e - e # no meio.\n",
+    "Título\n======\n\ntexto\n",  # setext only, no #
+]
+
+
+def test_shift_headings_without_a_parse_gives_what_the_parse_gives(monkeypatch):
+    import re
+
+    import sphinx_newsletter.render as render
+
+    quick = [shift_headings(body, top) for body in BODIES for top in (2, 3)]
+    monkeypatch.setattr(render, "_HEADING_LINE", re.compile(r"(?s)."))  # parse every body
+    assert quick == [shift_headings(body, top) for body in BODIES for top in (2, 3)]
+    quick = quick[::2]  # top=2
+    assert quick[0] == BODIES[0]
+    assert quick[-1] == "## Título\n\n\ntexto\n"

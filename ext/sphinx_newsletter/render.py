@@ -220,6 +220,9 @@ def _comment(text: str) -> str:
 
 _ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+#: A line that could open an ATX heading, or a text line and the ``===``/``---`` under it
+#: (after a blank line, ``---`` is a thematic break: posts often have one).
+_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)|^[^\n]*\S[^\n]*\n {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
 
 
 @functools.cache
@@ -235,8 +238,8 @@ def shift_headings(body: str, top: int = 2) -> str:
     their relative structure under the page title, without MyST's warnings
     about skipped levels. Headings inside code fences are left alone.
     """
-    if "#" not in body and "=" not in body and "-" not in body:
-        return body
+    if not _HEADING_LINE.search(body):
+        return body  # no heading to shift (most posts): no parse
     tokens = _commonmark().parse(body)
     heads = [t for t in tokens if t.type == "heading_open" and t.map]
     if not heads:
