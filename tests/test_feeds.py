@@ -148,10 +148,10 @@ def test_feeds_are_kept_on_a_no_op_rebuild_and_redone_when_a_post_changes(tmp_pa
     import sphinx_newsletter.feeds as feeds
 
     build()
-    real = feeds.all_feeds
-    monkeypatch.setattr(feeds, "all_feeds", lambda *a, **k: pytest.fail("feeds rendered on a no-op build"))
+    real = feeds.render_feed
+    monkeypatch.setattr(feeds, "render_feed", lambda *a, **k: pytest.fail("feeds rendered on a no-op build"))
     build()
-    monkeypatch.setattr(feeds, "all_feeds", real)
+    monkeypatch.setattr(feeds, "render_feed", real)
     post = next(p for p in (src / "posts").glob("*segundo-post.md"))
     post.write_text(post.read_text(encoding="utf-8").replace("Texto", "Texto novo, editado", 1), encoding="utf-8")
     assert "Texto novo, editado" in build().read_text(encoding="utf-8")

@@ -336,15 +336,6 @@ def _entry_inputs(site: Site, post: Post) -> str:
     return fingerprint(post, site.post_url(post), site.image_url(post.image), size, author, author_url)
 
 
-def all_feeds(site: Site, *, project: str, language: str, home: str, length: int) -> dict[str, bytes]:
-    """Every feed of the site: path from the output root -> XML."""
-    bodies: dict[str, str] = {}
-    return {
-        spec.path: render_feed(site, spec, language, bodies)
-        for spec in feed_specs(site, project=project, home=home, length=length)
-    }
-
-
 def _delete_stale(site: Site, wanted: set[str]) -> None:
     """Feeds of editions or authors that are gone (a post was unpublished)."""
     folder = site.outdir / FEEDS_DIR
