@@ -34,7 +34,9 @@ from urllib.parse import urljoin, urlsplit
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
+from . import __version__
 from .frontmatter import image_path
+from .model import fingerprint
 from .site import (
     Site,
     output_config,
@@ -224,14 +226,22 @@ def add_entry(feed: FeedGenerator, site: Site, post: Post, *, atom: bool, bodies
     _enclosure(entry, site, post, links)
 
 
-def _enclosure(entry, site: Site, post: Post, links: list | None) -> None:
+def _image(site: Site, post: Post) -> tuple[str, int] | None:
+    """The URL and size in bytes of the post's image, when Sphinx copied it and it is there."""
     url = site.image_url(post.image)
     if not url or not post.image:
-        return
+        return None
     try:
-        length = str(site.image_file(post.image).stat().st_size)
+        return url, site.image_file(post.image).stat().st_size
     except OSError:
+        return None
+
+
+def _enclosure(entry, site: Site, post: Post, links: list | None) -> None:
+    image = _image(site, post)
+    if image is None:
         return
+    url, length = image[0], str(image[1])
     kind = mimetypes.guess_type(post.image)[0] or "application/octet-stream"
     if links is None:
         entry.enclosure(url, length, kind)
@@ -255,11 +265,14 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
         return
     specs = feed_specs(site, project=app.config.project, home=site.url(app.config.root_doc), length=length)
     previous = remembered_parts(app, "feeds")
+    # What every entry shows besides its post, and this code's version: a feed
+    # made by an older release or in another translation is rendered again.
+    common = (language, _("Commented article:"), _("by %s"), _("Commented by %s"), __version__)
     inputs: dict[str, str] = {}
     bodies: dict[str, str] = {}
     stamps = {}
     for spec in specs:
-        stamps[spec.path] = spec_stamp(site, spec, language, inputs)
+        stamps[spec.path] = spec_stamp(site, spec, common, inputs)
         if previous.get(spec.path) == stamps[spec.path] and (site.outdir / spec.path).is_file():
             continue
         write_if_changed(site.outdir / spec.path, render_feed(site, spec, language, bodies))
@@ -305,35 +318,21 @@ def render_feed(site: Site, spec: FeedSpec, language: str, bodies: dict[str, str
     return feed.atom_str(pretty=True) if spec.atom else feed.rss_str(pretty=True)
 
 
-def spec_stamp(site: Site, spec: FeedSpec, language: str, inputs: dict[str, str]) -> str:
+def spec_stamp(site: Site, spec: FeedSpec, common: tuple, inputs: dict[str, str]) -> str:
     """A stamp of everything *spec*'s XML is made from; *inputs* caches each post's part."""
-    from . import __version__
-    from .model import fingerprint
-
     parts = []
     for post in spec.posts:
         if post.key not in inputs:
             inputs[post.key] = _entry_inputs(site, post)
         parts.append(inputs[post.key])
-    # The labels entries show, and this code's version: a feed made by an
-    # older release or in another translation is rendered again.
-    labels = (_("Commented article:"), _("by %s"), _("Commented by %s"), __version__)
-    return fingerprint(spec.path, spec.title, spec.page, spec.atom, language, labels, parts)
+    return fingerprint(spec.path, spec.title, spec.page, spec.atom, common, parts)
 
 
 def _entry_inputs(site: Site, post: Post) -> str:
     """A stamp of what an entry shows of *post*: the post, its links, its image, its commentator."""
-    from .model import fingerprint
-
     author = site.archive.author_of(post)
     author_url = site.url(site.author_docname(author.key)) if author else None
-    size = None
-    if post.image and site.image_url(post.image):
-        try:
-            size = site.image_file(post.image).stat().st_size
-        except OSError:
-            pass
-    return fingerprint(post, site.post_url(post), site.image_url(post.image), size, author, author_url)
+    return fingerprint(post, site.post_url(post), site.image_url(post.image), _image(site, post), author, author_url)
 
 
 def _delete_stale(site: Site, wanted: set[str]) -> None:
