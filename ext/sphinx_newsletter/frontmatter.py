@@ -405,16 +405,27 @@ def image_path(value: str, prefix: str = "/images/") -> tuple[str | None, str]:
     return pure.as_posix(), ""
 
 
-_MD_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|[*_`#>]+|<[^>]*>")
+#: Bounded link text and URLs: a paragraph of ``[`` or ``![`` costs linear time
+#: (unbounded, every ``[`` scanned to the end of the paragraph: hours for 1 MB).
+_MD_NOISE = re.compile(
+    r"!\[[^\]]{0,1000}\]\([^)]{0,2000}\)|\[([^\]]{0,1000})\]\([^)]{0,2000}\)|[*_`#>]+|<[^>]{0,1000}>"
+)
 
 
 def excerpt(body: str, limit: int = 240) -> str:
-    """The first paragraph of *body* as plain text, cut at a word near *limit*."""
+    """The first paragraph of *body* as plain text, cut at a word near *limit*.
+
+    Only the paragraph's first ``16 * limit`` characters are read: enough for
+    *limit* characters of text unless nearly all of it is markup.
+    """
     for block in re.split(r"\n\s*\n", body):
         block = block.strip()
         if not block or block.startswith(("#", "```", ":::", "|", "%", "(")):
             continue
-        text = clean_text(_MD_NOISE.sub(lambda m: m.group(1) or "", block))
+        piece = block[: 16 * limit]
+        text = clean_text(_MD_NOISE.sub(lambda m: m.group(1) or "", piece))
         if text:
-            return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+            if len(text) <= limit and len(piece) == len(block):
+                return text
+            return text[:limit].rsplit(" ", 1)[0] + "…"
     return ""

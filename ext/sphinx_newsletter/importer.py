@@ -41,7 +41,8 @@ if TYPE_CHECKING:
 #: The old site's permalink for a post (``/:title/``, Jekyll's ``:title`` keeps case).
 OLD_URL = "/{slug}/"
 REDIRECT_KEY = "redirect_from"
-_BODY_IMAGE = re.compile(r"""(?:\]\(\s*<?|src\s*=\s*["'])\s*/images/([^)\s"'<>?#]+)""")
+#: Each run of spaces has one place in the pattern (``\s*<?\s*`` would try every split).
+_BODY_IMAGE = re.compile(r"""(?:\]\(\s*(?:<\s*)?|src\s*=\s*["']\s*)/images/([^)\s"'<>?#]+)""")
 _URL_FIELDS = ("highlight_url", "author_url")
 
 
