@@ -8,6 +8,7 @@ parsed as markup and nothing becomes ``nodes.raw``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -63,8 +64,13 @@ def xref(kind: str, target: str, text: str = "", docname: str = "") -> addnodes.
     return node
 
 
+@functools.lru_cache(maxsize=4096)
 def format_date(value: dt.date, language: str | None) -> str:
-    """A long, localised date: ``7 de novembro de 2022`` / ``November 7, 2022``."""
+    """A long, localised date: ``7 de novembro de 2022`` / ``November 7, 2022``.
+
+    Cached: a build asks for each date about four times (post, edition, listings),
+    and Babel takes longer to format one than a doctree takes to hold it.
+    """
     from babel.core import UnknownLocaleError
     from babel.dates import format_date as babel_format
 
