@@ -154,3 +154,17 @@ def test_a_parallel_read_raises_the_threshold_in_the_readers_only(src):
     app.build()
     app.cleanup()
     assert merging and set(merging) == {before}
+
+
+@pytest.mark.parametrize(("parallel", "lean", "frozen"), [(2, True, True), (2, False, False), (1, True, False)])
+def test_only_a_parallel_read_freezes_what_was_loaded_before_it(src, parallel, lean, frozen):
+    app = SphinxTestApp("html", srcdir=src, parallel=parallel, confoverrides={"newsletter_lean_builds": lean})
+    seen: list[int] = []
+    # env-merge-info runs in the merging process; source-read where a serial read runs.
+    event = "env-merge-info" if parallel > 1 else "source-read"
+    app.connect(event, lambda *_args: seen.append(gc.get_freeze_count()))
+    app.build()
+    app.cleanup()
+    memory.release()
+    assert seen and (min(seen) > 0) is frozen
+    assert gc.get_freeze_count() == 0

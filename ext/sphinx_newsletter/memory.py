@@ -33,8 +33,8 @@ Nothing is disabled: a document that allocates more than the raised threshold
 still triggers the usual automatic collections, and the interpreter's own
 thresholds are back for a parallel write and when the build finishes. A
 process that only merges a parallel read's results never raises them (it
-would hold garbage longer: 2 GB peak at 10,000 posts, measured), and a
-parallel write freezes the heap before Sphinx forks its writers.
+would hold garbage longer: 2 GB peak at 10,000 posts, measured); a parallel
+read or write freezes the heap before Sphinx forks its readers or writers.
 
 A finished build leaves its heap frozen (``build_finished``): the full
 collections that restoring the thresholds over it would start, and the one
@@ -62,7 +62,7 @@ DOCTREES_KEPT = 2_000
 
 #: The interpreter's thresholds while they are raised (to put them back).
 _saved: list[tuple[int, int, int]] = []
-#: Whether this build froze the heap before a parallel write.
+#: Whether this build froze the heap before a parallel read or write.
 _frozen: list[bool] = []
 #: Whether a finished build left the heap frozen (see ``build_finished``).
 _frozen_at_end: list[bool] = []
@@ -105,6 +105,19 @@ def source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     while cached and len(cached) > DOCTREES_KEPT:
         cached.popitem()  # the last one read; the first ones stay
     collect_young()
+
+
+def before_read(app: Sphinx, env: Any, docnames: list[str]) -> None:
+    """A parallel read: freeze the heap before Sphinx forks its readers.
+
+    The process that merges their results keeps the interpreter's thresholds
+    (see ``source_read``); frozen, its full collections walk only what the
+    read adds, not the modules and the archive loaded before it. Without it
+    they took 1.2 s of a 7.5 s ``-j 2`` read at 1,000 posts (measured).
+    """
+    if _lean(app) and app.parallel > 1:
+        gc.freeze()
+        _frozen.append(True)
 
 
 def write_started(app: Sphinx, builder: Any) -> None:
@@ -158,6 +171,7 @@ def release() -> None:
 
 def setup(app: Sphinx) -> None:
     release()  # a new build in this process: the previous one's heap is collectable again
+    app.connect("env-before-read-docs", before_read)
     app.connect("source-read", source_read)
     app.connect("write-started", write_started)
     app.connect("doctree-resolved", doctree_resolved)
