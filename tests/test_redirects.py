@@ -11,7 +11,7 @@ from sitetools import make_site, warnings_of
 from sphinx_newsletter.domain import get_domain
 from sphinx_newsletter.loader import find_post_files, load_archive
 from sphinx_newsletter.model import split_file_name
-from sphinx_newsletter.redirects import legacy_redirects
+from sphinx_newsletter.redirects import MARKER, legacy_redirects
 from sphinx_newsletter.settings import Settings
 
 BASE = "https://destaque.srebrasil.com/"
@@ -110,6 +110,19 @@ def test_redirects_follow_the_posts_on_incremental_builds(tmp_path):
     assert not (again.outdir / "segundo-post").exists()
     assert (again.outdir / "Erros-e-Alertas" / "index.html").is_file()
     again.cleanup()
+
+
+def test_a_rebuild_rewrites_only_the_redirects_that_changed(tmp_path):
+    app = make_site(tmp_path, "site")
+    app.build()
+    redirects = [path for path in app.outdir.glob("*/index.html") if MARKER in path.read_text(encoding="utf-8")]
+    pages = {path: path.stat().st_mtime_ns for path in redirects}
+    assert len(pages) > 3
+    app.cleanup()
+    again = make_site(tmp_path, "site")
+    again.build()
+    again.cleanup()
+    assert {path: path.stat().st_mtime_ns for path in pages} == pages
 
 
 def test_a_real_page_is_never_overwritten(tmp_path):
