@@ -204,6 +204,20 @@ def test_paths_limit_the_check(site) -> None:
     assert problems(lines) == [] and lines[-1].startswith("1 post checked")
 
 
+def test_posts_sharing_an_image_are_each_checked(site) -> None:
+    """Each image is looked up once per check; every post that uses a missing one is named."""
+    missing, found = "image: /images/nao-existe.png\n", "image: /images/ok.png\n"
+    root = site({
+        "2024-01-07-a.md": post(extra=missing),
+        "2024-01-07-b.md": post(url="https://example.org/b", extra=missing),
+        "2024-01-07-c.md": post(url="https://example.org/c", extra=found),
+        "2024-01-07-d.md": post(url="https://example.org/d", extra=found),
+    })
+    _, lines = run(root)
+    assert [line.split(": ", 1)[0] for line in problems(lines)] == [
+        "posts/2024-01-07-a.md:8:1", "posts/2024-01-07-b.md:8:1"]
+
+
 def test_github_format(site) -> None:
     root = site({"2024-01-07-a.md": post(date="2024-01-07 08:00:00 -0300 --->", title="a, b: 100%")})
     _, lines = run(root, "--format", "github")

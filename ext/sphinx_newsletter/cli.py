@@ -163,8 +163,7 @@ def _emit_json(out: TextIO, problems: list[Problem], notes: list[Note], files: i
                    "suggestion": n.detail} for n in notes],
         "summary": {"files": files, "errors": errors, "warnings": len(problems) - errors, "notes": len(notes)},
     }
-    json.dump(data, out, ensure_ascii=False, indent=1)
-    out.write("\n")
+    out.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")  # one write, not one per token
 
 
 # --- new ---------------------------------------------------------------------------------------

@@ -116,14 +116,16 @@ def load_files(
     problems: list[Problem] = []
     posts: list[Post] = []
     skipped: dict[str, str] = {}
-    for path in files:
-        shown = display_path(path, base)
+    base = base or Path.cwd()
+    sources = [display_path(path, base) for path in files]
+    images: dict[str, str] = {}  # image -> why it can't be shown: posts share images
+    for path, shown in zip(files, sources, strict=True):
         post, found = cache.read(path, shown, settings) if cache is not None else read_post(path, shown, settings)
         problems += found
         if post is None:
             skipped[shown] = "refused: " + next(p.message for p in found if p.severity == "error")
             continue
-        post = _check_image(post, images_dir, settings, problems)
+        post = _check_image(post, images_dir, settings, problems, images)
         if not post.published:
             if not settings.show_drafts:
                 skipped[shown] = "not published (published: false)"
@@ -134,14 +136,17 @@ def load_files(
     problems += found
     archive, found = build_archive(posts, max_days=settings.edition_max_days, registry=registry)
     problems += found
-    return LoadResult(archive=archive, problems=problems, sources=[display_path(f, base) for f in files],
-                      skipped=skipped)
+    return LoadResult(archive=archive, problems=problems, sources=sources, skipped=skipped)
 
 
-def _check_image(post: Post, images_dir: Path | None, settings: Settings, problems: list[Problem]) -> Post:
+def _check_image(
+    post: Post, images_dir: Path | None, settings: Settings, problems: list[Problem], known: dict[str, str]
+) -> Post:
     if post.image is None:
         return post
-    why = image_problem(post.image, images_dir, settings)
+    why = known.get(post.image)
+    if why is None:
+        why = known[post.image] = image_problem(post.image, images_dir, settings)
     if not why:
         return post
     problems.append(Problem(path=post.source, line=post.line_of("image"), code="image-missing",
