@@ -108,12 +108,14 @@ def source_read(app: Sphinx, docname: str, source: list[str]) -> None:
 
 
 def before_read(app: Sphinx, env: Any, docnames: list[str]) -> None:
-    """A parallel read: freeze the heap before Sphinx forks its readers.
+    """A build with ``-j`` over 1: freeze the heap before Sphinx forks its readers.
 
     The process that merges their results keeps the interpreter's thresholds
     (see ``source_read``); frozen, its full collections walk only what the
     read adds, not the modules and the archive loaded before it. Without it
-    they took 1.2 s of a 7.5 s ``-j 2`` read at 1,000 posts (measured).
+    they took 1.2 s of a 7.5 s ``-j 2`` read at 1,000 posts (measured). When
+    Sphinx reads serially anyway (a handful of documents, or an extension
+    that is not parallel-safe) the heap simply stays frozen until the end.
     """
     if _lean(app) and app.parallel > 1:
         gc.freeze()
