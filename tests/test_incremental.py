@@ -39,6 +39,15 @@ def test_a_second_build_with_nothing_changed_reads_nothing(src):
     assert read == []
 
 
+def test_a_build_started_from_another_folder_reads_nothing(src, monkeypatch):
+    """Messages name post files relative to the working folder; the pages don't depend on it."""
+    monkeypatch.chdir(src)
+    build(src)
+    monkeypatch.chdir(src / "posts")
+    _, read = build(src)
+    assert read == []
+
+
 def test_editing_a_post_body_rereads_only_that_post(src):
     build(src)
     edit(src, "2024-01-07-primeiro-post.md", "Mais texto.", "Mais texto, agora editado.")

@@ -525,5 +525,10 @@ def _browse_dependency(archive: Archive, kind: str, argument: str) -> object:
 
 
 def dataclass_values(post: Post) -> tuple[object, ...]:
-    """A post's fields except the body (the page's own text covers the body)."""
-    return tuple(getattr(post, f) for f in post.__dataclass_fields__ if f not in ("body", "lines"))
+    """A post's fields except the body (the page's own text covers the body) and its path.
+
+    The path is relative to the working folder, for messages; pages show only
+    the file's name, which the generated page itself holds. With it, a build
+    started from another folder re-read every post.
+    """
+    return tuple(getattr(post, f) for f in post.__dataclass_fields__ if f not in ("body", "lines", "source"))
