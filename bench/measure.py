@@ -1,9 +1,11 @@
 """Run one Sphinx build as a subprocess and measure it; measure an output folder.
 
 Each build is its own process, timed from spawn to exit (the whole-process
-time a user waits for). Peak RSS comes from ``os.wait4``'s rusage: on Linux
-``ru_maxrss`` is in KiB and, for a parallel build, is the largest single
-process among the build and its forked workers, not their sum.
+time a user waits for). Peak RSS and CPU time come from ``os.wait4``'s
+rusage: on Linux ``ru_maxrss`` is in KiB and, for a parallel build, is the
+largest single process among the build and its forked workers, not their sum;
+the CPU time (user + system) does add up the workers Sphinx waited for: how
+much work a build does, where wall time is how long a user waits.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Build:
     """What one build cost and what it did."""
 
     seconds: float
+    cpu_seconds: float
     maxrss_kib: int
     returncode: int
     timed_out: bool
@@ -100,7 +103,9 @@ def run(command: Sequence[str], log: Path, timeout: float) -> Build:
             timer.cancel()
         seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-    return parse_log(log, seconds, usage.ru_maxrss, proc.returncode, fired.is_set())
+    cpu = usage.ru_utime + usage.ru_stime
+    code, maxrss = proc.returncode, usage.ru_maxrss
+    return parse_log(log, seconds, cpu, maxrss, code, fired.is_set())
 
 
 def kill_group(pid: int, fired: threading.Event) -> None:
@@ -111,7 +116,7 @@ def kill_group(pid: int, fired: threading.Event) -> None:
 
 
 def parse_log(
-    log: Path, seconds: float, maxrss: int, code: int, timed_out: bool
+    log: Path, seconds: float, cpu: float, maxrss: int, code: int, timed_out: bool
 ) -> Build:
     """Read from Sphinx's output the sources it read, pages it wrote, warnings."""
     text = log.read_text(encoding="utf-8", errors="replace")
@@ -119,6 +124,7 @@ def parse_log(
     read = int(updated[-1][0]) + int(updated[-1][1]) if updated else None
     return Build(
         seconds=seconds,
+        cpu_seconds=cpu,
         maxrss_kib=maxrss,
         returncode=code,
         timed_out=timed_out and code != 0,

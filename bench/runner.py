@@ -98,7 +98,8 @@ def describe(build: Build, kind: str) -> str:
     # A parallel build logs its writes by chunks: its count would mislead.
     written = "" if kind == "full_auto" else f"  written {build.written:>5}"
     return (
-        f"{build.seconds:8.2f} s {build.maxrss_kib / 1024:7.0f} MiB"
+        f"{build.seconds:8.2f} s (CPU {build.cpu_seconds:7.2f} s)"
+        f" {build.maxrss_kib / 1024:7.0f} MiB"
         f"  read {build.read if build.read is not None else '?':>5}"
         f"{written}  warnings {build.warnings}{state}"
     )
