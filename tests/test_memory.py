@@ -75,6 +75,25 @@ def test_the_interpreter_thresholds_are_restored(src):
     assert gc.get_threshold() == before
 
 
+@pytest.mark.parametrize("lean", [True, False])
+def test_a_rebuild_loads_the_previous_environment_with_the_threshold_raised(src, lean):
+    first = SphinxTestApp("html", srcdir=src)
+    first.build()
+    first.cleanup()
+    memory.release()
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    # builder-inited comes after Sphinx unpickled the environment the first build left.
+    second = SphinxTestApp("html", srcdir=src, confoverrides={"newsletter_lean_builds": lean})
+    assert second.env.all_docs  # loaded from disk, not a fresh environment
+    second.connect("env-get-outdated", lambda *_args: seen.append(gc.get_threshold()) or [])
+    second.build()
+    second.cleanup()
+    memory.release()
+    assert seen and seen[0][0] == (memory.YOUNG_THRESHOLD if lean else before[0])
+    assert gc.get_threshold() == before
+
+
 def test_a_finished_build_leaves_its_heap_frozen_until_the_next_one(src):
     app = SphinxTestApp("html", srcdir=src)
     app.build()
