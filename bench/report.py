@@ -34,19 +34,11 @@ class Target:
         return {True: "PASS", False: "FAIL", None: "n/a"}[self.passed]
 
 
-def seconds(outcome: Outcome | None, kind: str) -> float | None:
-    """Median wall time of the successful builds of one kind."""
+def seconds(outcome: Outcome | None, kind: str, *, cpu: bool = False) -> float | None:
+    """Median wall time (or CPU time, workers included) of the successful builds of a kind."""
     if outcome is None:
         return None
-    times = [b.seconds for b in outcome.builds[kind] if b.ok]
-    return statistics.median(times) if times else None
-
-
-def cpu_seconds(outcome: Outcome | None, kind: str) -> float | None:
-    """Median CPU time (user + system, with workers) of the successful builds of a kind."""
-    if outcome is None:
-        return None
-    times = [b.cpu_seconds for b in outcome.builds[kind] if b.ok]
+    times = [b.cpu_seconds if cpu else b.seconds for b in outcome.builds[kind] if b.ok]
     return statistics.median(times) if times else None
 
 
@@ -95,8 +87,8 @@ def ratio(ours: float | None, other: float | None) -> str:
 ROWS: tuple[tuple[str, Callable[[Outcome | None], float | None], float, int], ...] = (
     ("full build, -j 1 (s)", lambda o: seconds(o, "full"), 1.0, 2),
     ("full build, -j auto (s)", lambda o: seconds(o, "full_auto"), 1.0, 2),
-    ("full build, -j 1, CPU time (s)", lambda o: cpu_seconds(o, "full"), 1.0, 2),
-    ("full build, -j auto, CPU time (s)", lambda o: cpu_seconds(o, "full_auto"), 1.0, 2),
+    ("full build, -j 1, CPU time (s)", lambda o: seconds(o, "full", cpu=True), 1.0, 2),
+    ("full build, -j auto, CPU time (s)", lambda o: seconds(o, "full_auto", cpu=True), 1.0, 2),
     ("no-op rebuild (s)", lambda o: seconds(o, "noop"), 1.0, 2),
     ("edit one post, rebuild (s)", lambda o: seconds(o, "edit"), 1.0, 2),
     ("peak RSS (MiB)", peak_rss, MIB, 0),
