@@ -6,6 +6,7 @@ site, edits a post the way a contributor does, and reads the page it serves.
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shutil
@@ -35,10 +36,15 @@ def free_port() -> int:
 
 
 def fetch(url: str) -> str | None:
+    """The page at *url*, or None while it can't be had whole.
+
+    A page read while the rebuild rewrites it comes back short of its
+    Content-Length (``IncompleteRead``): the caller polls again.
+    """
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode("utf-8")
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
+    except (urllib.error.URLError, ConnectionError, TimeoutError, http.client.IncompleteRead):
         return None
 
 
