@@ -88,3 +88,49 @@ def test_month_pages_follow_the_posts_on_incremental_builds(tmp_path):
     assert "Quarto post" in text(html(again, "arquivo/2024/04"))
     assert "Edição #2 · 4 de março de 2024" in home  # now a previous edition
     again.cleanup()
+
+
+def test_a_listing_is_one_node_however_many_posts_it_lists(tmp_path):
+    """Listings stay data until written: every transform, the pickler and the resolver walk one node."""
+    app = make_site(tmp_path, "site")
+    try:
+        app.build()
+        sizes = {docname: len(list(app.env.get_doctree(docname).findall()))
+                 for docname in ("arquivo/2024/02", "arquivo/2024/03")}  # two posts, one post
+        assert sizes["arquivo/2024/02"] == sizes["arquivo/2024/03"], sizes
+        assert text(html(app, "arquivo/2024/02")).count(" — ") == 2
+    finally:
+        app.cleanup()
+
+
+@pytest.mark.parametrize(("buildername", "page", "expected"), [
+    ("dirhtml", "arquivo/2024/02/index.html",
+     'href="../../posts/segundo-post/" title="Segundo post"><span>Segundo post</span></a>'),
+    ("singlehtml", "index.html",
+     'href="#document-arquivo/posts/segundo-post" title="Segundo post"><span>Segundo post</span></a>'),
+    ("text", "arquivo/2024/02.txt",
+     '* Erros & <alertas> "reais" — 5 de fevereiro de 2024 · Edição #1\n\n'
+     "* Segundo post — 6 de fevereiro de 2024 · Edição #1"),
+    ("text", "arquivo/2024.txt", '* Edição #1 · 5 de fevereiro de 2024\n\n  * Erros & <alertas> "reais"'),
+])
+def test_listings_under_other_builders(tmp_path, buildername, page, expected):
+    app = make_site(tmp_path, "site", buildername)
+    try:
+        app.build()
+        assert warnings_of(app) == []
+        assert expected in (app.outdir / page).read_text(encoding="utf-8")
+    finally:
+        app.cleanup()
+
+
+def test_a_listed_page_left_out_of_the_build_is_a_warning_at_the_listing(tmp_path):
+    app = make_site(tmp_path, "site", confoverrides={"exclude_patterns": ["arquivo/edicoes/1.md"]})
+    try:
+        app.build()
+        year = str(app.srcdir / "arquivo" / "2024.md")
+        assert f"{year}:7: WARNING: nl:edition reference target not found: 1 [ref.edition]" in warnings_of(app)
+        page = html(app, "arquivo/2024")
+        assert "<li><p>Edição #1 · 5 de fevereiro de 2024</p>" in page  # kept, without a link
+        assert 'href="edicoes/2.html"' in page and 'href="posts/segundo-post.html"' in page
+    finally:
+        app.cleanup()

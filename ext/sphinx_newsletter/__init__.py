@@ -43,7 +43,7 @@ def _setup_outputs(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    from . import config, directives, domain, generate, memory, navigation, nodes, parser, reference, toctrees
+    from . import config, directives, domain, generate, listing, memory, navigation, nodes, parser, reference, toctrees
 
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
@@ -56,6 +56,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         app.add_role(kind, domain.NewsletterXRefRole(kind))
     app.add_source_parser(parser.NewsletterMystParser, override=True)
     app.add_node(nodes.external_link, html=(nodes.visit_external_link, nodes.depart_external_link))
+    app.add_node(nodes.link_list, html=(listing.visit_link_list, None))
+    app.connect("doctree-resolved", listing.resolve_link_lists)
     app.add_message_catalog("sphinx_newsletter", str(HERE / "locale"))
     app.add_css_file("newsletter.css")
     app.connect("config-inited", config.config_inited)

@@ -58,7 +58,11 @@ class NewsletterDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         self.domain.note_dependency(self.env.docname, self.kind, self.argument)
-        return self.build()
+        result = self.build()
+        for node in result:
+            if isinstance(node, nl.link_list):
+                self.set_source_info(node)  # for the warning about a link it can't resolve
+        return result
 
     def build(self) -> list[nodes.Node]:
         raise NotImplementedError
@@ -154,7 +158,7 @@ class AuthorDirective(NewsletterDirective):
             intro += nl.ext_link(author.url, _("Profile"), classes=["nl-profile"])
         result.append(intro)
         posts = [self.archive.posts[k] for k in author.posts]
-        result.append(nl.post_list(posts, self.archive, self.language, self.env.docname))
+        result.append(nl.post_list(posts, self.archive, self.language))
         return result
 
 
@@ -164,12 +168,9 @@ class AuthorsDirective(NewsletterDirective):
     kind = "authors"
 
     def build(self) -> list[nodes.Node]:
-        items = nodes.bullet_list(classes=["nl-author-list"])
-        for author in sorted(self.archive.authors.values(), key=lambda a: a.name.casefold()):
-            count = nl.post_count(len(author.posts))
-            line = nl.paragraph(nl.xref("author", author.key, author.name, self.env.docname), f" ({count})")
-            items += nodes.list_item("", line)
-        return [items]
+        rows = [((nl.ref("author", author.key, author.name), f" ({nl.post_count(len(author.posts))})"), ())
+                for author in sorted(self.archive.authors.values(), key=lambda a: a.name.casefold())]
+        return [nl.link_list(classes=["nl-author-list"], rows=rows)]
 
 
 class YearDirective(NewsletterDirective):
@@ -184,13 +185,8 @@ class YearDirective(NewsletterDirective):
         editions = self.archive.years().get(year)
         if not editions:
             return self.missing("year")
-        return [self._edition_list(editions)]
-
-    def _edition_list(self, editions: list) -> nodes.bullet_list:
-        items = nodes.bullet_list(classes=["nl-edition-list"])
-        for edition in editions:
-            items += nl.edition_summary(self.archive, edition, self.language, self.env.docname)
-        return items
+        rows = [nl.edition_summary(self.archive, edition, self.language) for edition in editions]
+        return [nl.link_list(classes=["nl-edition-list"], rows=rows)]
 
 
 class ArchiveDirective(NewsletterDirective):
@@ -207,17 +203,14 @@ class ArchiveDirective(NewsletterDirective):
         result: list[nodes.Node] = []
         for year, editions in self.archive.years().items():
             title = nl.paragraph(nodes.strong(str(year), str(year)), classes=["nl-year"])
-            items = nodes.bullet_list(classes=["nl-edition-list"])
-            for edition in editions:
-                items += nodes.list_item("", nl.paragraph(
-                    nl.xref("edition", edition.key, nl.edition_title(edition, self.language), self.env.docname),
-                    f" ({nl.post_count(len(edition.posts))})",
-                ))
-            result += [title, items]
+            rows = [((nl.ref("edition", edition.key, nl.edition_title(edition, self.language)),
+                      f" ({nl.post_count(len(edition.posts))})"), ())
+                    for edition in editions]
+            result += [title, nl.link_list(classes=["nl-edition-list"], rows=rows)]
         if self.archive.loose:
             loose = [self.archive.posts[k] for k in self.archive.loose]
             result += [nl.paragraph(nodes.strong("", _("Loose posts")), classes=["nl-year"]),
-                       nl.post_list(loose, self.archive, self.language, self.env.docname)]
+                       nl.post_list(loose, self.archive, self.language)]
         return result
 
 
@@ -228,7 +221,7 @@ class LooseDirective(NewsletterDirective):
 
     def build(self) -> list[nodes.Node]:
         posts = [self.archive.posts[k] for k in self.archive.loose]
-        return [nl.post_list(posts, self.archive, self.language, self.env.docname)]
+        return [nl.post_list(posts, self.archive, self.language)]
 
 
 class MonthDirective(NewsletterDirective):
@@ -245,7 +238,7 @@ class MonthDirective(NewsletterDirective):
         title = nl.month_title(month.year, month.month, self.language)
         self.domain.note_object("month", month.key, title, self.env.docname)
         posts = [self.archive.posts[k] for k in month.posts]
-        return [nl.post_list(posts, self.archive, self.language, self.env.docname)]
+        return [nl.post_list(posts, self.archive, self.language)]
 
 
 class MonthsDirective(NewsletterDirective):
@@ -277,7 +270,7 @@ class CategoryDirective(NewsletterDirective):
             return self.missing("category")
         self.domain.note_object("category", category.key, category.name, self.env.docname)
         posts = [self.archive.posts[k] for k in category.posts]
-        return [nl.post_list(posts, self.archive, self.language, self.env.docname)]
+        return [nl.post_list(posts, self.archive, self.language)]
 
 
 class CategoriesDirective(NewsletterDirective):
@@ -286,12 +279,9 @@ class CategoriesDirective(NewsletterDirective):
     kind = "categories"
 
     def build(self) -> list[nodes.Node]:
-        items = nodes.bullet_list(classes=["nl-category-list"])
-        for category in browse.categories(self.archive).values():
-            count = nl.post_count(len(category.posts))
-            line = nl.paragraph(nl.xref("category", category.key, category.name, self.env.docname), f" ({count})")
-            items += nodes.list_item("", line)
-        return [items]
+        rows = [((nl.ref("category", category.key, category.name), f" ({nl.post_count(len(category.posts))})"), ())
+                for category in browse.categories(self.archive).values()]
+        return [nl.link_list(classes=["nl-category-list"], rows=rows)]
 
 
 class PreviousEditionsDirective(NewsletterDirective):
@@ -307,11 +297,8 @@ class PreviousEditionsDirective(NewsletterDirective):
         if not self.argument.isdigit():
             return self.missing("count")
         numbers = browse.previous_editions(self.archive, int(self.argument))
-        items = nodes.bullet_list(classes=["nl-edition-list", "nl-previous-editions"])
-        for number in numbers:
-            edition = self.archive.editions[number]
-            items += nl.edition_summary(self.archive, edition, self.language, self.env.docname)
-        return [items] if numbers else []
+        rows = [nl.edition_summary(self.archive, self.archive.editions[n], self.language) for n in numbers]
+        return [nl.link_list(classes=["nl-edition-list", "nl-previous-editions"], rows=rows)] if rows else []
 
 
 DIRECTIVES: dict[str, type[NewsletterDirective]] = {

@@ -1,8 +1,9 @@
 """Doctree builders for the card, the author box and listings.
 
-Every value from front matter enters the doctree as ``nodes.Text`` or as a
-URL that already passed :func:`sphinx_newsletter.urls.clean_url`; nothing is
-parsed as markup and nothing becomes ``nodes.raw``.
+Every value from front matter enters the doctree as ``nodes.Text``, as a
+URL that already passed :func:`sphinx_newsletter.urls.clean_url`, or as text
+in a :class:`link_list`, which the writer escapes like ``nodes.Text``; nothing
+is parsed as markup and nothing becomes ``nodes.raw``.
 """
 
 from __future__ import annotations
@@ -206,18 +207,38 @@ def card_grid(cards: list[nodes.Node]) -> nodes.container:
     return grid
 
 
-def post_list(posts: list[Post], archive: Archive, language: str | None, docname: str) -> nodes.bullet_list:
+class link_list(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+    """A bullet list of links to archive pages, held as data until it is written.
+
+    Listing pages (a month, an author, a year) hold thousands of links. As
+    standard nodes every line is a dozen nodes that each transform, the
+    pickler, the reference resolver, the search indexer and the writer walk;
+    here a line is a tuple. ``node["rows"]`` is a list of ``(parts, subrows)``:
+    *parts* are plain text, ``("ref", kind, key, text)`` (a link to an ``nl``
+    object), or ``("span", class, text)``; *subrows* are the rows of a list
+    nested under the line. :func:`~sphinx_newsletter.listing.resolve_link_lists`
+    resolves the links: HTML builders then write the list directly (the markup
+    of a docutils bullet list of references), other builders get those nodes.
+    The lines are not in the search index: the pages they link to are.
+    """
+
+
+
+def ref(kind: str, key: str, text: str) -> tuple[str, str, str, str]:
+    return ("ref", kind, key, text)
+
+
+def post_list(posts: list[Post], archive: Archive, language: str | None) -> link_list:
     """A plain list of posts: title (link), date, edition."""
-    items = nodes.bullet_list(classes=["nl-post-list"])
+    rows = []
     for post in posts:
-        item = paragraph(xref("post", post.key, post.title, docname), " — ",
-                         nodes.inline("", format_date(post.date.date(), language), classes=["nl-date"]))
+        parts: list = [ref("post", post.key, post.title), " — ",
+                       ("span", "nl-date", format_date(post.date.date(), language))]
         edition = archive.edition_of(post)
         if edition:
-            item += nodes.Text(" · ")
-            item += xref("edition", edition.key, _("Edition #%s") % edition.number, docname)
-        items += nodes.list_item("", item)
-    return items
+            parts += [" · ", ref("edition", edition.key, _("Edition #%s") % edition.number)]
+        rows.append((tuple(parts), ()))
+    return link_list(classes=["nl-post-list"], rows=rows)
 
 
 def edition_nav(archive: Archive, edition: Edition, language: str | None, docname: str) -> nodes.paragraph:
@@ -286,11 +307,7 @@ def month_links(months: list, language: str | None, docname: str) -> nodes.parag
     return line
 
 
-def edition_summary(archive: Archive, edition: Edition, language: str | None, docname: str) -> nodes.list_item:
-    """An edition's title (link) and its posts' titles (links)."""
-    line = paragraph(xref("edition", edition.key, edition_title(edition, language), docname))
-    inner = nodes.bullet_list()
-    for key in edition.posts:
-        post = archive.posts[key]
-        inner += nodes.list_item("", paragraph(xref("post", post.key, post.title, docname)))
-    return nodes.list_item("", line, inner)
+def edition_summary(archive: Archive, edition: Edition, language: str | None) -> tuple:
+    """A :class:`link_list` row: an edition's title (link) and its posts' titles (links)."""
+    posts = tuple(((ref("post", key, archive.posts[key].title),), ()) for key in edition.posts)
+    return ((ref("edition", edition.key, edition_title(edition, language)),), posts)
