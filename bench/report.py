@@ -242,8 +242,9 @@ def targets_table(targets: list[Target]) -> str:
 INTRO = """\
 How long the archive takes to build, measured by `make bench` (the code is in
 `bench/`). The bench grows a real newsletter's posts into N realistic ones,
-then builds three sites from them, alternating between them, R times, and
-reports medians:
+then builds three sites from them R times, the systems taking turns build
+by build (ours full, floor full, ABlog full, ours no-op, ...; the system that
+starts a round rotates), and reports medians:
 
 - **ours**: this project's site, the extension reading the posts folder;
 - **floor**: the same pages written directly as MyST (title, date, a

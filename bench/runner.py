@@ -1,9 +1,10 @@
-"""Generate a corpus and build every system on it, round-robin, R times.
+"""Generate a corpus and build every system on it, R times, the systems taking turns.
 
 A round of one system: lay out a fresh source, full build with ``-j 1``,
 no-op rebuild, append a sentence to one post and rebuild, then a fresh full
-build with ``-j auto``. Rounds alternate between the systems (ours, floor,
-ABlog, ours, ...) so a slow patch of the machine hits all of them alike.
+build with ``-j auto``. The systems take turns build by build (ours full,
+floor full, ABlog full, ours no-op, ...) so a slow patch of the machine hits
+the builds that are compared alike.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ class Outcome:
     html_pages: int | None = None
     post_pages: list[int] = field(default_factory=list)
     error: str | None = None
+    #: The source the round's latest full build laid out (its no-op and edit rebuild it).
+    source: Source | None = None
 
 
 def make_corpus(shared: Path, size: int, dest: Path) -> Corpus:
@@ -113,49 +116,64 @@ def record_output(outcome: Outcome, work: Path, corpus: Corpus) -> None:
     outcome.post_pages = measure.post_page_sizes(html, (p.title for p in corpus.posts))
 
 
-def run_round(
+def run_step(
     system: System,
+    kind: str,
     corpus: Corpus,
     work: Path,
     outcome: Outcome,
     number: int,
     timeout: float,
 ) -> bool:
-    """One round of one system; False (and ``outcome.error``) at a failed build."""
-    clean_build(work)
-    source = system.prepare(corpus, work)
-    for kind in KINDS:
-        if kind == "full_auto":  # from scratch again: the edit is undone too
-            clean_build(work)
-            source = system.prepare(corpus, work)
-        elif kind == "edit":
+    """One build of one round of one system; False (and ``outcome.error``) when it failed.
+
+    A round is full, no-op, edit, full -j auto, in that order, in the system's
+    own work folder: a full build (either) starts from a fresh source and no
+    output; the edit undoes nothing (the -j auto build lays the source out again).
+    """
+    if kind in ("full", "full_auto"):
+        clean_build(work)
+        source = system.prepare(corpus, work)
+    else:
+        if kind == "edit":
             system.edit(corpus, work)
-        result = build(system, source, work, f"{kind}-r{number}", timeout)
-        where = f"[{corpus.size} posts, r{number}] {system.label:<5} {kind:<9}"
-        print(f"  {where} {describe(result, kind)}")
-        outcome.builds[kind].append(result)
-        if not result.ok:
-            outcome.error = (
-                f"{kind} build failed ({result.log}):\n{measure.tail(result.log)}"
-            )
-            return False
-        if kind == "full":
-            record_output(outcome, work, corpus)
+        source = outcome.source
+    outcome.source = source
+    result = build(system, source, work, f"{kind}-r{number}", timeout)
+    where = f"[{corpus.size} posts, r{number}] {system.label:<5} {kind:<9}"
+    print(f"  {where} {describe(result, kind)}")
+    outcome.builds[kind].append(result)
+    if not result.ok:
+        outcome.error = f"{kind} build failed ({result.log}):\n{measure.tail(result.log)}"
+        return False
+    if kind == "full":
+        record_output(outcome, work, corpus)
     return True
 
 
 def run_size(
     systems: list[System], corpus: Corpus, work: Path, repeat: int, timeout: float
 ) -> dict[str, Outcome]:
-    """All rounds at one corpus size; a system that fails drops out of later rounds."""
+    """All rounds at one corpus size; a system that fails drops out of later builds.
+
+    The systems take turns build by build (ours full, floor full, ABlog full,
+    ours no-op, ...), not round by round: builds that are compared run within
+    a minute of each other, so a slow patch of this shared machine, which
+    lasts minutes, hits them alike. The system that starts a round rotates
+    (ours, then floor, then ABlog first), so none is always the one that
+    follows another system's -j auto build.
+    """
     outcomes = {s.name: Outcome(label=s.label) for s in systems}
     active = list(systems)
     for number in range(1, repeat + 1):
-        for system in list(active):
-            outcome = outcomes[system.name]
-            if not run_round(
-                system, corpus, work / system.name, outcome, number, timeout
-            ):
-                print(f"bench: {system.label}: {outcome.error}")
-                active.remove(system)
+        shift = (number - 1) % len(systems)
+        order = systems[shift:] + systems[:shift]
+        for kind in KINDS:
+            for system in order:
+                if system not in active:
+                    continue
+                outcome = outcomes[system.name]
+                if not run_step(system, kind, corpus, work / system.name, outcome, number, timeout):
+                    print(f"bench: {system.label}: {outcome.error}")
+                    active.remove(system)
     return outcomes
