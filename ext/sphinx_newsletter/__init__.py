@@ -77,7 +77,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     toctrees.setup(app)
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,  # 2: listings are link_list nodes
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
