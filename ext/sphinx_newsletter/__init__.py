@@ -43,7 +43,9 @@ def _setup_outputs(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    from . import config, directives, domain, generate, listing, memory, navigation, nodes, parser, reference, toctrees
+    from . import (
+        config, directives, domain, generate, listing, memory, navigation, nodes, parser, reference, titles, toctrees,
+    )
 
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
@@ -75,6 +77,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     _setup_outputs(app)
     memory.setup(app)
     toctrees.setup(app)
+    titles.setup(app)
     return {
         "version": __version__,
         "env_version": 2,  # 2: listings are link_list nodes
