@@ -223,7 +223,6 @@ class link_list(nodes.General, nodes.Element):  # noqa: N801 (docutils node nami
     """
 
 
-
 def ref(kind: str, key: str, text: str) -> tuple[str, str, str, str]:
     return ("ref", kind, key, text)
 
