@@ -36,6 +36,18 @@ def test_every_published_post_has_a_page_with_card_and_author_box(built):
     assert page.index("nl-highlight") < page.index("Um comentário") < page.index("nl-author-box")
 
 
+def test_card_images_are_located_at_the_posts_image_line(built):
+    """Sphinx's messages about a card's image name the post file (and it skips patching one in)."""
+    from docutils import nodes
+
+    for docname in ("arquivo/posts/primeiro-post", "arquivo/edicoes/1"):
+        images = [i for i in built.env.get_doctree(docname).findall(nodes.image) if "um.svg" in i["uri"]]
+        assert images, docname
+        for image in images:
+            assert image.source.endswith("posts/2024-01-07-primeiro-post.md"), (docname, image.source)
+            assert image.line == 10
+
+
 def test_post_headings_are_shifted_under_the_title(built):
     page = html(built, "arquivo/posts/primeiro-post")
     assert re.search(r"<h2>Um detalhe", page)

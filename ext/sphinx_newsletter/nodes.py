@@ -98,6 +98,19 @@ def image_uri(output_dir: str, relative: str) -> str:
     return f"/{output_dir}/imagens/{relative}"
 
 
+def post_image(post: Post, output_dir: str, alt: str) -> nodes.image:
+    """A post's image for a card, located at the post file's ``image:`` line.
+
+    Sphinx's own messages about an image (a file it can't read) then name that
+    line. An image node without a source, line and raw source is also patched
+    by Sphinx's ApplySourceWorkaround (line 0), which renders its XML for a
+    debug message, on every page that shows it.
+    """
+    image = nodes.image(post.image or "", uri=image_uri(output_dir, post.image or ""), alt=alt, classes=["sd-card-img-top"])
+    image.source, image.line = post.source, post.line_of("image")
+    return image
+
+
 def paragraph(*children: nodes.Node | str, classes: list[str] | None = None) -> nodes.paragraph:
     # Post text is shown as typed: no smart quotes or dashes (Sphinx's smartquotes).
     node = nodes.paragraph(classes=classes or [], support_smartquotes=False)
@@ -110,8 +123,7 @@ def highlight_card(post: Post, output_dir: str) -> nodes.container:
     """The commented article: image, headline, its title (a link) and author."""
     card = create_component("card", ["sd-card", "sd-sphinx-override", "sd-mb-3", "sd-shadow-sm", "nl-highlight"])
     if post.image:
-        alt = post.highlight_title or post.title
-        card += nodes.image("", uri=image_uri(output_dir, post.image), alt=alt, classes=["sd-card-img-top"])
+        card += post_image(post, output_dir, post.highlight_title or post.title)
     body = create_component("card-body", ["sd-card-body"])
     if post.headline:
         title = create_component("card-title", ["sd-card-title", "sd-font-weight-bold"])
@@ -187,7 +199,7 @@ def post_card(post: Post, archive: Archive, output_dir: str, docname: str, *, ex
     """A compact card for a listing: image, title (link), headline, commentator."""
     card = create_component("card", ["sd-card", "sd-sphinx-override", "sd-shadow-sm", "nl-card"])
     if post.image:
-        card += nodes.image("", uri=image_uri(output_dir, post.image), alt="", classes=["sd-card-img-top"])
+        card += post_image(post, output_dir, "")
     body = create_component("card-body", ["sd-card-body"])
     title = create_component("card-title", ["sd-card-title", "sd-font-weight-bold"])
     title += PassthroughTextElement("", "", xref("post", post.key, post.title, docname))
