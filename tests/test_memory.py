@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import os
 import shutil
+import weakref
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
@@ -187,3 +189,58 @@ def test_only_a_parallel_read_freezes_what_was_loaded_before_it(src, parallel, l
     memory.release()
     assert seen and (min(seen) > 0) is frozen
     assert gc.get_freeze_count() == 0
+
+
+@pytest.fixture
+def many(src):
+    """Forty more posts: a parallel read then has more chunks than readers."""
+    first = (src / "posts" / "2024-01-07-primeiro-post.md").read_text(encoding="utf-8")
+    for i in range(40):
+        text = first.replace("Primeiro post", f"Post número {i}").replace("/article", f"/article-{i}")
+        (src / "posts" / f"2024-01-07-post-{i}.md").write_text(text, encoding="utf-8")
+    return src
+
+
+def test_a_parallel_read_collects_each_readers_environment_at_the_next_fork(many, tmp_path):
+    app = SphinxTestApp("html", srcdir=many, parallel=2)
+    parent = os.getpid()
+    sent: list[weakref.ref] = []
+    at_merge: list[tuple[bool, int]] = []
+    readers = tmp_path / "readers"
+    readers.mkdir()
+
+    def merged(_app, _env, _docnames, other) -> None:
+        # Runs in the merging process: environments sent before the last fork are gone.
+        at_merge.append((gc.isenabled(), sum(ref() is not None for ref in sent)))
+        sent.append(weakref.ref(other))
+
+    def reading(_app, _docname, _source) -> None:
+        if os.getpid() != parent:
+            (readers / str(os.getpid())).write_text(str(gc.isenabled()))
+
+    app.connect("env-merge-info", merged)
+    app.connect("source-read", reading)
+    app.build()
+    app.cleanup()
+    memory.release()
+    assert len(at_merge) >= 4, "the read should fork more readers than it runs at once"
+    # Each reader's environment is garbage once merged; until the last reader is
+    # forked, the merging process collects it at the next fork, not automatically.
+    before_last_fork = at_merge[: len(at_merge) - app.parallel]
+    assert before_last_fork == [(False, 0)] * len(before_last_fork)
+    assert {p.read_text() for p in readers.iterdir()} == {"True"}  # readers collect as usual
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize("lean", [True, False])
+def test_a_doctree_read_back_for_writing_is_not_kept(src, lean):
+    app = SphinxTestApp("html", srcdir=src, parallel=2, confoverrides={"newsletter_lean_builds": lean})
+    app.build()  # a parallel read: the write phase reads every doctree back from disk
+    kept = set(app.env._pickled_doctree_cache)
+    app.cleanup()
+    memory.release()
+    assert app.builder.parallel_ok
+    if lean:
+        assert kept == set()
+    else:
+        assert kept >= {d for d in app.env.found_docs if d.startswith("arquivo/posts/")}
