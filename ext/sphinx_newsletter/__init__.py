@@ -44,7 +44,7 @@ def _setup_outputs(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     from . import (
-        config, directives, domain, generate, listing, memory, navigation, nodes, parser, reference, titles, toctrees,
+        assettags, config, directives, domain, generate, listing, memory, navigation, nodes, parser, reference, titles, toctrees,
     )
 
     app.setup_extension("myst_parser")
@@ -78,6 +78,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     memory.setup(app)
     toctrees.setup(app)
     titles.setup(app)
+    assettags.setup(app)
     return {
         "version": __version__,
         "env_version": 2,  # 2: listings are link_list nodes
