@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from urllib.parse import urljoin
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sphinx_newsletter.site import join_url
 from sphinx_newsletter.urls import clean_url
 
 # input, cleaned URL (None: refused), warning code
@@ -58,3 +63,20 @@ def test_a_cleaned_url_is_clean(value: str, url: str | None, code: str) -> None:
     if url is not None:
         assert clean_url(url).url == url
         assert clean_url(url).code == ""
+
+
+_SEGMENT = st.text(alphabet="abz019-_.%~:?#=&+ é/", max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    base=st.sampled_from(["https://x.org/", "https://x.org/site/", "http://x.org:8080/a/b/", "https://x.org/?q=1/"]),
+    path=st.lists(_SEGMENT, max_size=4).map("/".join),
+)
+def test_site_urls_are_what_urljoin_makes(base: str, path: str) -> None:
+    assert join_url(base, path) == urljoin(base, path)
+
+
+@pytest.mark.parametrize("path", ["arquivo/posts/a.html", "arquivo/posts/a/", "feeds/edicoes/3.xml", "_images/a%20b.png"])
+def test_a_site_path_is_appended_to_the_base(path: str) -> None:
+    assert join_url("https://x.org/site/", path) == "https://x.org/site/" + path
