@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 
 import pytest
@@ -92,3 +93,25 @@ def test_our_furo_markup_is_what_furo_makes_of_the_tree(small_and_large):
         theirs = get_navigation_tree(bounded_toctree(large.builder, doc, 2))
         assert BeautifulSoup(ours, "html.parser") == BeautifulSoup(theirs, "html.parser"), doc
         assert "toctree-checkbox" in ours or doc in ("index", "genindex")  # pages outside the archive tree
+
+
+def test_a_second_build_of_the_same_application_shows_the_new_titles(tmp_path):
+    """The sidebar's titles and parents are computed once per build, not once per application."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-basic", src)
+    (src / "index.md").write_text("# Início\n\n```{toctree}\n:hidden:\n\nsobre\narquivo/index\n```\n", encoding="utf-8")
+    page = src / "sobre.md"
+    page.write_text("# Sobre a newsletter\n\nTexto.\n", encoding="utf-8")
+    app = SphinxTestApp("html", srcdir=src)
+    try:
+        app.build()
+        assert "Sobre a newsletter" in sidebar(app, "sobre")
+        page.write_text("# Quem somos\n\nTexto.\n", encoding="utf-8")
+        later = page.stat().st_mtime + 10
+        os.utime(page, (later, later))
+        app.build()
+        tree = sidebar(app, "sobre")
+        assert "Quem somos" in tree
+        assert "Sobre a newsletter" not in tree
+    finally:
+        app.cleanup()

@@ -18,7 +18,7 @@ depth renders each tag with Sphinx's helper, the next ones reuse it. A page
 that shares a folder with an asset, and anything unhashable, go to Sphinx's
 helper every time. Sphinx already caches each asset's checksum for the whole
 process, so reusing a tag can't show a checksum Sphinx itself would not.
-Each builder (each build) starts a new cache.
+Each write phase starts a new cache.
 """
 
 from __future__ import annotations
@@ -94,6 +94,12 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
         context[name] = reuse_tags(helper, base, tags)
 
 
+def write_started(app: Sphinx, builder: Any) -> None:
+    """A new write phase: the tags of an earlier build of this application are not reused."""
+    builder.__dict__.pop("_newsletter_asset_tags", None)
+
+
 def setup(app: Sphinx) -> None:
+    app.connect("write-started", write_started)
     # Last: after the handlers that replace these helpers for a page of their own.
     app.connect("html-page-context", html_page_context, priority=990)

@@ -69,6 +69,12 @@ def furo_page_context(app: Sphinx, pagename: str, templatename: str, context: di
     context["furo_navigation_tree"] = bounded(furo=True)
 
 
+def write_started(app: Sphinx, builder: Builder) -> None:
+    """A new write phase: forget what an earlier build of this application computed."""
+    for name in ("_newsletter_parents", "_newsletter_title_texts"):
+        builder.__dict__.pop(name, None)
+
+
 def _no_toctree(**_kwargs: Any) -> str:
     return ""
 
@@ -88,6 +94,11 @@ def _parents(builder: Builder) -> dict[str, str]:
                 cached.setdefault(child, parent)
         builder._newsletter_parents = cached  # type: ignore[attr-defined]
     return cached
+
+
+def _title_texts(builder: Builder) -> dict[str, str]:
+    """Each document's title as text, filled as pages ask (once per writer, not per page)."""
+    return builder.__dict__.setdefault("_newsletter_title_texts", {})
 
 
 def bounded_toctree(builder: Builder, pagename: str, window: int = 5, *, furo: bool = False, **_kwargs: Any) -> str:
@@ -124,11 +135,15 @@ def _level(builder: Builder, pagename: str, parent: str, path: set[str], depth: 
     if depth > 10:
         return []
     shown = children if depth == 1 else _window(children, path, window)
+    texts = _title_texts(builder)
     entries = []
     for child in shown:
         current = child in path
+        title = texts.get(child)
+        if title is None:
+            title = texts[child] = env.titles[child].astext()
         entry = Entry(
-            title=env.titles[child].astext(),
+            title=title,
             href="#" if child == pagename else builder.get_relative_uri(pagename, child),
             depth=depth,
             current=current,
