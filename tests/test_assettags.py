@@ -51,19 +51,20 @@ def test_every_page_is_the_same_with_its_asset_tags_reused(tmp_path, monkeypatch
     assert len(every) >= assets * len(reused) // 2 > len(few) * 2
 
 
-@pytest.mark.parametrize(
-    ("base", "asset", "depth"),
-    [
-        ("index.html", "_static/furo.css", 1),
-        ("arquivo/posts/a.html", "_static/furo.css", 3),
-        ("arquivo/posts/a/", "_static/styles/furo.css", 4),
-        ("arquivo/posts/a.html#x", "_static/furo.css", 3),
-        ("https://example.com/x.js", "_static/furo.css", 4),
-        # The path then depends on the folders too, or is the page's own.
-        ("_static/page.html", "_static/furo.css", None),
-        ("_static/furo.css", "_static/furo.css", None),
-        ("index.html", "_static/", None),
-    ],
-)
-def test_a_tag_is_reused_only_when_it_depends_on_the_page_depth_alone(base, asset, depth):
-    assert page_depth(base, asset) == depth
+#: (page URI, asset) -> the page depth the tag depends on; None: Sphinx's helper every time.
+DEPTHS = {
+    ("index.html", "_static/furo.css"): 1,
+    ("arquivo/posts/a.html", "_static/furo.css"): 3,
+    ("arquivo/posts/a/", "_static/styles/furo.css"): 4,
+    ("arquivo/posts/a.html#x", "_static/furo.css"): 3,
+    ("https://example.com/x.js", "_static/furo.css"): 4,
+    # The path then depends on the folders too, or is the page's own.
+    ("_static/page.html", "_static/furo.css"): None,
+    ("_static/furo.css", "_static/furo.css"): None,
+    ("index.html", "_static/"): None,
+}
+
+
+@pytest.mark.parametrize(("base", "asset"), DEPTHS)
+def test_a_tag_is_reused_only_when_it_depends_on_the_page_depth_alone(base, asset):
+    assert page_depth(base, asset) == DEPTHS[base, asset]
