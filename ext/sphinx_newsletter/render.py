@@ -209,7 +209,7 @@ def directive(name: str, argument: str) -> str:
 
 def toctree(entries: list[str]) -> str:
     lines = "".join(f"{entry}\n" for entry in entries)
-    return f"```{{toctree}}\n:hidden:\n\n{lines}```\n"
+    return f"```{{nl:toctree}}\n:hidden:\n\n{lines}```\n"
 
 
 def _comment(text: str) -> str:
