@@ -8,13 +8,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
 
-from .model import RESERVED_KEYS, Archive, Post, slugify
-
-T = TypeVar("T")
+from .model import RESERVED_KEYS, Archive, Post, once_per_archive, slugify
 
 #: Words a reader reads in a minute (Portuguese prose, a common estimate).
 WORDS_PER_MINUTE = 200
@@ -47,25 +43,7 @@ def post_month(post: Post) -> tuple[int, int]:
     return post.date.year, post.date.month
 
 
-def _once_per_archive(function: Callable[[Archive], T]) -> Callable[[Archive], T]:
-    """Memoise *function* for the last archive it saw.
-
-    Every month and category page asks for the same grouping (directives and
-    dependency fingerprints); computing it once per build keeps a 10,000-post
-    archive from paying pages x posts.
-    """
-    last: list[Any] = [None, None]
-
-    def wrapper(archive: Archive) -> T:
-        if last[0] is not archive:  # the archive itself is kept, so its id can't be reused
-            last[0], last[1] = archive, function(archive)
-        return last[1]
-
-    wrapper.__doc__ = function.__doc__
-    return wrapper
-
-
-@_once_per_archive
+@once_per_archive
 def months(archive: Archive) -> dict[str, Month]:
     """Months with at least one published post, newest first."""
     groups: dict[tuple[int, int], list[Post]] = defaultdict(list)
@@ -84,7 +62,7 @@ def months_of_year(archive: Archive, year: int | None = None) -> list[Month]:
     return [m for m in months(archive).values() if year is None or m.year == year]
 
 
-@_once_per_archive
+@once_per_archive
 def categories(archive: Archive) -> dict[str, Category]:
     """Categories and tags of published posts, by slug; spellings of one slug are one category."""
     groups: dict[str, list[Post]] = defaultdict(list)

@@ -14,9 +14,11 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Iterable, Literal
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, TypeVar
 
 from .urls import profile_key
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -130,8 +132,8 @@ class Archive:
 
     def neighbours(self, number: int) -> tuple[Edition | None, Edition | None]:
         """The editions before and after edition *number*."""
-        numbers = sorted(self.editions)
-        i = numbers.index(number)
+        numbers, index = _edition_order(self)
+        i = index[number]
         prev = self.editions[numbers[i - 1]] if i > 0 else None
         nxt = self.editions[numbers[i + 1]] if i + 1 < len(numbers) else None
         return prev, nxt
@@ -142,6 +144,31 @@ class Archive:
         for edition in self.editions_newest_first():
             years[edition.date.year].append(edition)
         return dict(sorted(years.items(), reverse=True))
+
+
+def once_per_archive(function: Callable[[Archive], T]) -> Callable[[Archive], T]:
+    """Memoise *function* for the last archive it saw.
+
+    Every edition, month and category page asks for the same ordering or
+    grouping (directives and dependency fingerprints); computing it once per
+    build keeps a 10,000-post archive from paying pages x posts.
+    """
+    last: list[Any] = [None, None]
+
+    def wrapper(archive: Archive) -> T:
+        if last[0] is not archive:  # the archive itself is kept, so its id can't be reused
+            last[0], last[1] = archive, function(archive)
+        return last[1]
+
+    wrapper.__doc__ = function.__doc__
+    return wrapper
+
+
+@once_per_archive
+def _edition_order(archive: Archive) -> tuple[list[int], dict[int, int]]:
+    """Edition numbers in order, and each one's position."""
+    numbers = sorted(archive.editions)
+    return numbers, {number: i for i, number in enumerate(numbers)}
 
 
 def slugify(text: str) -> str:
