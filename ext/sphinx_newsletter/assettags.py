@@ -18,7 +18,8 @@ depth renders each tag with Sphinx's helper, the next ones reuse it. A page
 that shares a folder with an asset, and anything unhashable, go to Sphinx's
 helper every time. Sphinx already caches each asset's checksum for the whole
 process, so reusing a tag can't show a checksum Sphinx itself would not.
-Each write phase starts a new cache.
+Each write phase starts a new cache. It is a memo, not state: a forked
+writer of a parallel build fills its own, and nothing reads it after the page.
 """
 
 from __future__ import annotations
