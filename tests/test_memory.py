@@ -244,3 +244,16 @@ def test_a_doctree_read_back_for_writing_is_not_kept(src, lean):
         assert kept == set()
     else:
         assert kept >= {d for d in app.env.found_docs if d.startswith("arquivo/posts/")}
+
+
+@pytest.mark.parametrize(("lean", "frozen"), [(True, True), (False, False)])
+def test_a_serial_write_runs_with_the_read_phase_frozen(src, lean, frozen):
+    app = SphinxTestApp("html", srcdir=src, confoverrides={"newsletter_lean_builds": lean})
+    seen: list[int] = []
+    app.connect("html-page-context", lambda *_args: seen.append(gc.get_freeze_count()))
+    app.build()
+    app.cleanup()
+    memory.release()
+    assert not app.builder.parallel_ok
+    assert seen and (min(seen) > 0) is frozen
+    assert gc.get_freeze_count() == 0

@@ -40,7 +40,8 @@ interpreter's own thresholds are back for a parallel write and when the build
 finishes. A process that only merges a parallel read's results never raises
 them (it would hold garbage longer: 2 GB peak at 10,000 posts, measured); it
 collects at each fork instead (``before_read``). A parallel read or write
-freezes the heap before Sphinx forks its readers or writers.
+freezes the heap before Sphinx forks its readers or writers; a serial write
+freezes what the read left (``write_started``).
 
 A finished build leaves its heap frozen (``build_finished``): the full
 collections that restoring the thresholds over it would start, and the one
@@ -193,7 +194,7 @@ def _merged() -> None:
 
 
 def write_started(app: Sphinx, builder: Any) -> None:
-    """Serial writes collect between documents; a parallel write freezes the heap instead.
+    """The write phase starts with what the read left frozen.
 
     Sphinx's parallel writers are forked processes that write whole chunks of
     pages with no boundary event between them. Freezing the heap before they
@@ -202,6 +203,12 @@ def write_started(app: Sphinx, builder: Any) -> None:
     ``-j 2`` writing took 19-22 s instead of 12-15 s at 1,000 posts (measured).
     After a parallel read, what is not frozen yet is only what the read's last
     readers sent: collected first, their environments are not frozen with it.
+
+    A serial write collects between documents, with the read's heap frozen
+    too: the full collections of the write phase then walk only what it adds,
+    not the environment and the doctrees kept in memory. At 3,000 posts they
+    took 0.32 s instead of 1.88 s, for 6 MB more peak memory (the kept
+    doctrees, once written, wait for the end of the build to be freed).
     """
     _merged()
     if not _lean(app):
@@ -210,10 +217,11 @@ def write_started(app: Sphinx, builder: Any) -> None:
         _restore()
         if _frozen:
             gc.collect()
-        gc.freeze()
-        _frozen.append(True)
     else:
         _raise()
+        gc.collect(1)  # the last documents' garbage is not frozen with the rest
+    gc.freeze()
+    _frozen.append(True)
 
 
 def doctree_resolved(app: Sphinx, doctree: Any, docname: str) -> None:
