@@ -44,7 +44,7 @@ def _setup_outputs(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     from . import (
-        assettags, config, directives, domain, generate, listing, memory, navigation, nodes, parser, reference, titles, toctrees,
+        assettags, buildcache, config, directives, domain, generate, listing, memory, navigation, nodes, parser, reference, titles, toctrees,
     )
 
     app.setup_extension("myst_parser")
@@ -72,11 +72,11 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("html-page-context", navigation.html_page_context, priority=400)
     # After Furo: its sidebar tree, written in its markup without a BeautifulSoup pass.
     app.connect("html-page-context", navigation.furo_page_context, priority=600)
-    app.connect("write-started", navigation.write_started)
     # Last, after the feeds and other outputs: fails the build when posts were refused.
     app.connect("build-finished", generate.build_finished, priority=900)
     _setup_outputs(app)
     memory.setup(app)
+    buildcache.setup(app)
     toctrees.setup(app)
     titles.setup(app)
     assettags.setup(app)

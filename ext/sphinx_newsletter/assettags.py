@@ -18,8 +18,7 @@ depth renders each tag with Sphinx's helper, the next ones reuse it. A page
 that shares a folder with an asset, and anything unhashable, go to Sphinx's
 helper every time. Sphinx already caches each asset's checksum for the whole
 process, so reusing a tag can't show a checksum Sphinx itself would not.
-Each write phase starts a new cache. It is a memo, not state: a forked
-writer of a parallel build fills its own, and nothing reads it after the page.
+The tags are a memo of the write phase (:mod:`.buildcache`).
 """
 
 from __future__ import annotations
@@ -27,6 +26,8 @@ from __future__ import annotations
 import functools
 import os
 from typing import TYPE_CHECKING, Any, Callable
+
+from .buildcache import build_cache
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -84,7 +85,7 @@ def reuse_tags(helper: Callable[[Any], str], base: str, tags: dict[tuple, str]) 
 
 def html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     builder = app.builder
-    tags = builder.__dict__.setdefault("_newsletter_asset_tags", {})
+    tags = build_cache(builder, "asset-tags")
     base = None
     for name in HELPERS:
         helper = context.get(name)
@@ -95,12 +96,6 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
         context[name] = reuse_tags(helper, base, tags)
 
 
-def write_started(app: Sphinx, builder: Any) -> None:
-    """A new write phase: the tags of an earlier build of this application are not reused."""
-    builder.__dict__.pop("_newsletter_asset_tags", None)
-
-
 def setup(app: Sphinx) -> None:
-    app.connect("write-started", write_started)
     # Last: after the handlers that replace these helpers for a page of their own.
     app.connect("html-page-context", html_page_context, priority=990)

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.locale import get_translation
 
+from .buildcache import build_cache
+
 _ = get_translation("sphinx_newsletter")
 
 if TYPE_CHECKING:
@@ -69,12 +71,6 @@ def furo_page_context(app: Sphinx, pagename: str, templatename: str, context: di
     context["furo_navigation_tree"] = bounded(furo=True)
 
 
-def write_started(app: Sphinx, builder: Builder) -> None:
-    """A new write phase: forget what an earlier build of this application computed."""
-    for name in ("_newsletter_parents", "_newsletter_title_texts"):
-        builder.__dict__.pop(name, None)
-
-
 def _no_toctree(**_kwargs: Any) -> str:
     return ""
 
@@ -85,20 +81,13 @@ def _theme_name(app: Sphinx) -> str:
 
 
 def _parents(builder: Builder) -> dict[str, str]:
-    """Each document's first parent in the toctree (computed once per writer)."""
-    cached = getattr(builder, "_newsletter_parents", None)
-    if cached is None:
-        cached = {}
+    """Each document's first parent in the toctree (computed once per write phase)."""
+    cached = build_cache(builder, "parents")
+    if not cached:
         for parent, children in builder.env.toctree_includes.items():
             for child in children:
                 cached.setdefault(child, parent)
-        builder._newsletter_parents = cached  # type: ignore[attr-defined]
     return cached
-
-
-def _title_texts(builder: Builder) -> dict[str, str]:
-    """Each document's title as text, filled as pages ask (once per writer, not per page)."""
-    return builder.__dict__.setdefault("_newsletter_title_texts", {})
 
 
 def bounded_toctree(builder: Builder, pagename: str, window: int = 5, *, furo: bool = False, **_kwargs: Any) -> str:
@@ -135,7 +124,7 @@ def _level(builder: Builder, pagename: str, parent: str, path: set[str], depth: 
     if depth > 10:
         return []
     shown = children if depth == 1 else _window(children, path, window)
-    texts = _title_texts(builder)
+    texts = build_cache(builder, "titles")  # each title as text, once per write phase
     entries = []
     for child in shown:
         current = child in path
