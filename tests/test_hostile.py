@@ -259,6 +259,15 @@ def test_unpublished_posts_are_absent_from_every_output(hostile: Built) -> None:
     assert (hostile.out / "_sources").is_dir()
 
 
+def test_the_environment_keeps_nothing_of_a_draft(hostile: Built) -> None:
+    """Sphinx's environment, doctrees and our post cache may be published by mistake
+    (``sphinx-build -b html`` puts them in ``<out>/.doctrees``): no draft text in them."""
+    doctrees = Path(hostile.app.doctreedir)
+    files = [p for p in doctrees.rglob("*") if p.is_file()]
+    assert any(p.name == "newsletter-posts.pickle" for p in files)
+    assert [p for p in files if any(d in p.read_bytes() for d in DRAFTS)] == []
+
+
 def test_text_fields_are_shown_exactly_as_typed(hostile: Built) -> None:
     page = hostile.page("arquivo/posts/titulo-myst")
     title = "(pwn-label)= % PWN <!-- $x$ {{ 7*7 }} ``` :::{note} {raw}`PWN` [x](javascript:PWN) -- \"aspas\""

@@ -33,7 +33,9 @@ class PostCache:
     A file is unchanged when its size and modification time (nanoseconds) are,
     and the settings it was read with are the same. Symbolic links and other
     non-regular files are never cached, so :func:`read_post` refuses them
-    every time. The cache is plain data, pickled between builds by the caller.
+    every time; nor are unpublished posts (while drafts are not shown), so
+    nothing of a draft is pickled. The cache is plain data, pickled between
+    builds by the caller.
     """
 
     entries: dict[str, tuple[object, Post | None, list[Problem]]] = field(default_factory=dict)
@@ -52,7 +54,10 @@ class PostCache:
         if cached is not None and cached[0] == stamp:
             return cached[1], list(cached[2])
         post, problems = read_post(path, shown, settings)
-        if stat.S_ISREG(info.st_mode):
+        # A draft is read again at every build rather than kept: this cache is
+        # pickled beside the environment, which must hold nothing of a draft.
+        draft = post is not None and not post.published and not settings.show_drafts
+        if stat.S_ISREG(info.st_mode) and not draft:
             self.entries[key] = (stamp, post, list(problems))
         return post, problems
 
