@@ -7,6 +7,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SPHINXOPTS ?=
 BUILDDIR ?= docs/_build
+# Sphinx's environment and doctrees, never inside a published folder: Read the
+# Docs publishes BUILDDIR/html, and sphinx-build's default is BUILDDIR/html/.doctrees.
+DOCTREES ?= docs/_build/doctrees
 DOCS ?= docs
 POSTS ?= posts
 
@@ -21,10 +24,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 html: $(STAMP)
-	$(PY) -m sphinx -b html $(DOCS) $(BUILDDIR)/html $(SPHINXOPTS)
+	$(PY) -m sphinx -b html -d $(DOCTREES)/html $(DOCS) $(BUILDDIR)/html $(SPHINXOPTS)
 
 dirhtml: $(STAMP)
-	$(PY) -m sphinx -b dirhtml $(DOCS) $(BUILDDIR)/dirhtml $(SPHINXOPTS)
+	$(PY) -m sphinx -b dirhtml -d $(DOCTREES)/dirhtml $(DOCS) $(BUILDDIR)/dirhtml $(SPHINXOPTS)
 
 # `make serve`: preview while editing, at http://127.0.0.1:8000. Rebuilds after
 # every change under docs/ or posts/ and reloads the page (sphinx-autobuild);
@@ -33,7 +36,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 serve: $(STAMP)
-	$(PY) -m sphinx_autobuild $(DOCS) $(BUILDDIR)/html --watch $(POSTS) --ignore $(DOCS)/arquivo --host $(HOST) --port $(PORT) $(SPHINXOPTS)
+	$(PY) -m sphinx_autobuild -d $(DOCTREES)/html $(DOCS) $(BUILDDIR)/html --watch $(POSTS) --ignore $(DOCS)/arquivo --host $(HOST) --port $(PORT) $(SPHINXOPTS)
 
 # `make check`: what CI checks of the posts (front matter, authors, links, images).
 check: $(STAMP)
@@ -57,7 +60,7 @@ test-oldest: $(OLDEST)/.installed
 	$(OLDEST)/bin/python -m pytest --ignore=tests/browser $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(BUILDDIR) docs/arquivo
+	rm -rf $(BUILDDIR) $(DOCTREES) docs/arquivo
 
 # `make bench`: issue 7's benchmark of ours vs the floor vs ABlog (not a test,
 # never part of `make test`). `make bench N=10000`, or any flags of
