@@ -77,6 +77,8 @@ def test_each_raster_format_is_accepted(tmp_path: Path, name: str, fmt: str) -> 
         ("x.avif", b"", "is not an image"),
         ("x.html", HTML, "is not an image"),
     ],
+    ids=["svg-as-png", "html-as-png", "signature-then-html", "png-as-jpg", "webp-as-gif", "truncated",
+         "svg", "avif", "html"],
 )
 def test_what_does_not_decode_as_its_suffix_is_refused(tmp_path: Path, name: str, data: bytes, why: str) -> None:
     (tmp_path / name).write_bytes(data)
