@@ -29,7 +29,7 @@ def test_every_published_post_has_a_page_with_card_and_author_box(built):
     assert 'href="https://example.org/article"' in card
     assert 'target="_blank"' in card and 'rel="noopener noreferrer"' in card
     assert "An article" in card and "Jane Doe" in card
-    assert "um.svg" in card
+    assert "um.png" in card
     box = page[page.index("nl-author-box") :]
     assert "Maria Souza" in box and 'href="https://www.linkedin.com/in/maria-souza"' in box
     assert 'href="../autores/maria-souza.html"' in box
@@ -41,7 +41,7 @@ def test_card_images_are_located_at_the_posts_image_line(built):
     from docutils import nodes
 
     for docname in ("arquivo/posts/primeiro-post", "arquivo/edicoes/1"):
-        images = [i for i in built.env.get_doctree(docname).findall(nodes.image) if "um.svg" in i["uri"]]
+        images = [i for i in built.env.get_doctree(docname).findall(nodes.image) if "um.png" in i["uri"]]
         assert images, docname
         for image in images:
             assert image.source.endswith("posts/2024-01-07-primeiro-post.md"), (docname, image.source)

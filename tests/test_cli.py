@@ -12,6 +12,9 @@ import pytest
 from sphinx_newsletter.checks import RULES
 from sphinx_newsletter.cli import main
 
+#: A real 1x1 PNG: images are verified by decoding them.
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x01\x00\x00\x00\x007n\xf9$"
+       b"\x00\x00\x00\nIDATx\xdac`\x00\x00\x00\x02\x00\x01\xe5'\xde\xfc\x00\x00\x00\x00IEND\xaeB`\x82")
 CONF = """\
 extensions = ["sphinx_newsletter"]
 newsletter_posts_dir = "posts"
@@ -52,7 +55,7 @@ def make_site(root: Path, posts: dict[str, str], authors: str = AUTHORS) -> Path
     (root / "posts" / "images").mkdir(parents=True, exist_ok=True)
     (root / "conf.py").write_text(CONF, encoding="utf-8")
     (root / "posts" / "authors.yml").write_text(authors, encoding="utf-8")
-    (root / "posts" / "images" / "ok.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (root / "posts" / "images" / "ok.png").write_bytes(PNG)
     for name, text in posts.items():
         (root / "posts" / name).write_text(text, encoding="utf-8")
     return root

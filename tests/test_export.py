@@ -31,7 +31,7 @@ def test_archive_json_has_every_published_post(app):
         "article": {"title": "Alerting <on> SLOs", "url": "https://example.org/slo?a=1&b=2", "author": "Jane Doe"},
         "commentator": {"name": "Maria Souza", "profile": "https://www.linkedin.com/in/maria-souza",
                         "page": BASE + "arquivo/autores/maria-souza.html"},
-        "image": BASE + "_images/um.svg",
+        "image": BASE + "_images/um.png",
         "excerpt": post["excerpt"],
         "categories": ["Observabilidade"],
         "reading_minutes": 1,

@@ -56,8 +56,8 @@ def test_edition_feed_entry_has_everything(app):
     # Each entry has one alternate link (no rel); the others keep rel, type and length.
     links = [link.attrib for entry in root.iter(f"{ATOM}entry") for link in entry.iter(f"{ATOM}link")]
     assert [link.get("rel") for link in links] == [None, "related", None, "related", "enclosure"]
-    size = (app.srcdir / "posts" / "images" / "um.svg").stat().st_size
-    assert links[-1] == {"rel": "enclosure", "href": BASE + "_images/um.svg", "type": "image/svg+xml",
+    size = (app.srcdir / "posts" / "images" / "um.png").stat().st_size
+    assert links[-1] == {"rel": "enclosure", "href": BASE + "_images/um.png", "type": "image/png",
                          "length": str(size)}
     entry = parsed.entries[1]
     assert entry.link == BASE + "arquivo/posts/erros-e-alertas.html"
@@ -67,12 +67,12 @@ def test_edition_feed_entry_has_everything(app):
     assert "Artigo comentado:" in content
     assert '<a href="https://example.org/slo?a=1&amp;b=2">Alerting &lt;on&gt; SLOs</a>' in content
     assert "Comentado por Maria Souza" in content
-    assert f'src="{BASE}_images/um.svg"' in content
+    assert f'src="{BASE}_images/um.png"' in content
     assert '<a href="https://example.org/x">externo</a>' in content
     assert "\x0b" not in content  # XML 1.0 forbids it: stripped
     enclosure = [link for link in entry.links if link.rel == "enclosure"]
-    assert enclosure and enclosure[0].href == BASE + "_images/um.svg"
-    assert enclosure[0].type == "image/svg+xml"
+    assert enclosure and enclosure[0].href == BASE + "_images/um.png"
+    assert enclosure[0].type == "image/png"
     related = [link for link in entry.links if link.rel == "related"]
     assert related[0].href == "https://example.org/slo?a=1&b=2"
 
@@ -111,12 +111,12 @@ def _post(body: str, **fields) -> Post:
 
 def test_body_html_escapes_markup_and_fixes_urls():
     body = ('<script>alert(1)</script>\n\n[a](javascript:alert(1)) [b](../outro/) '
-            '![i](/images/um.svg) ![r](/images/../../etc/passwd.png)')
+            '![i](/images/um.png) ![r](/images/../../etc/passwd.png)')
     out = body_html(_post(body), _site())
     assert "<script>" not in out and "&lt;script&gt;" in out
     assert 'href="javascript' not in out
     assert f'href="{BASE}arquivo/outro/"' in out
-    assert f'src="{BASE}_images/um.svg"' in out
+    assert f'src="{BASE}_images/um.png"' in out
     assert "passwd" not in out and 'src=""' not in out
 
 

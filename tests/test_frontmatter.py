@@ -145,7 +145,8 @@ def test_parse_date_reports_why():
     [
         ("/images/a.png", "a.png"),
         ("images/sub/a.jpg", "sub/a.jpg"),
-        ("a.svg", "a.svg"),
+        ("a.webp", "a.webp"),
+        ("a.svg", None),
         ("/images/../x.png", None),
         ("/etc/passwd.png", None),
         ("/images/a%2e.png", None),

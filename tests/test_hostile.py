@@ -240,9 +240,9 @@ def test_no_file_outside_the_posts_and_images_folders_is_read(hostile: Built) ->
     leaked = [p for p in hostile.out.rglob("*") if p.is_file() and SECRET in p.read_bytes()]
     assert leaked == []
     assert not any((hostile.out / "_downloads").rglob("*"))
-    assert sorted(p.name for p in (hostile.out / "_images").iterdir()) == ["ok.svg"]
+    assert sorted(p.name for p in (hostile.out / "_images").iterdir()) == ["ok.png"]
     mirrored = hostile.src / "arquivo" / "imagens"
-    assert sorted(p.name for p in mirrored.rglob("*")) == ["ok.svg"]
+    assert sorted(p.name for p in mirrored.rglob("*")) == ["ok.png"]
     messages = "\n".join(hostile.warnings)
     assert "posts/2024-01-21-imagem-atalho.md:5: WARNING: image 'atalho.png' is a symbolic link" in messages
     for name in ("script.svg", "onload.svg", "stylesheet.svg", "animate.svg", "style.svg", "atalho.png"):
@@ -325,7 +325,8 @@ def _line(path: Path, needle: str) -> int:
         ("arquivos", "```{figure}", "image '../../secret/passwd.txt' removed"),
         ("arquivos", "![script]", "image '/images/script.svg' removed"),
         ("marcacao-nos-campos", "highlight_url", "URL \"javascript:alert('PWN')\" uses the scheme 'javascript:'"),
-        ("imagens", "image:", "is an SVG with scripts"),
+        ("imagens", "image:", "image '/images/onload.svg' is an SVG: post images must be PNG"),
+        ("imagens", "![s]", "image '/images/stylesheet.svg' removed: is an SVG"),
     ],
 )
 def test_messages_name_the_post_file_and_line(hostile: Built, post: str, needle: str, message: str) -> None:

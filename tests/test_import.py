@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from sphinx_newsletter.cli import main
-from test_cli import make_site, post
+from test_cli import PNG, make_site, post
 
 
 def run_import(root: Path, site: Path, dest: Path) -> tuple[int, list[str]]:
@@ -63,8 +63,8 @@ def test_collisions_renamed_with_old_url_and_nothing_lost(tmp_path: Path, root: 
     site = tmp_path / "jekyll"
     (site / "_posts").mkdir(parents=True)
     (site / "images").mkdir()
-    (site / "images" / "ok.png").write_bytes(b"png")
-    (site / "images" / "sobra.png").write_bytes(b"png")
+    (site / "images" / "ok.png").write_bytes(PNG)
+    (site / "images" / "sobra.png").write_bytes(PNG)
     (site / "_posts" / "2024-01-07-Foo.md").write_text(post(extra="image: /images/ok.png\n"), encoding="utf-8")
     (site / "_posts" / "2024-01-14-foo.md").write_text(post(url="https://example.org/b", date="2024-01-14",
                                                             body="![x](/images/falta.png)"), encoding="utf-8")
@@ -81,7 +81,7 @@ def test_collisions_renamed_with_old_url_and_nothing_lost(tmp_path: Path, root: 
     assert any(line.startswith("image missing      falta.png (used by jekyll/_posts/2024-01-14-foo.md)")
                for line in lines)
     assert "image unreferenced jekyll/images/sobra.png: used by no post; not imported" in lines
-    assert (dest / "posts" / "images" / "ok.png").read_bytes() == b"png"
+    assert (dest / "posts" / "images" / "ok.png").read_bytes() == PNG
     assert not any(line.endswith("[slug-collision]") for line in check(root, dest))
     again = run_import(root, site, dest)[1]
     assert again[-1].startswith("0 imported (0 fixed, 0 renamed), 2 unchanged, 2 skipped")

@@ -59,7 +59,7 @@ def test_the_archive_groups_variants_under_the_registry_entry() -> None:
     assert problems == []
     archive = load_archive(ROOT / "posts", ROOT / "posts" / "images", Settings(), registry=reg).archive
     ana = archive.authors["ana-souza"]
-    assert ana.name == "Ana Souza" and ana.registered and ana.avatar == "ana.svg"
+    assert ana.name == "Ana Souza" and ana.registered and ana.avatar == "ana.png"
     assert sorted(ana.posts) == ["dois", "um"] and ana.url == "https://www.linkedin.com/in/ana-souza"
     assert archive.authors["bruno-lima"].registered is False
     without = load_archive(ROOT / "posts", ROOT / "posts" / "images", Settings()).archive
@@ -87,6 +87,6 @@ def test_build_uses_the_registry_in_the_author_box_and_page(built) -> None:
     assert "Ana Souza" in box and "Ana Souza Lima" not in box
     assert 'href="https://www.linkedin.com/in/ana-souza"' in box  # the registry's link, not the post's
     assert "SRE &amp; &lt;b&gt;autora&lt;/b&gt;." in box  # the bio is text, never markup
-    assert 'class="nl-avatar" src="../../_images/ana.svg"' in box
+    assert 'class="nl-avatar" src="../../_images/ana.png"' in box
     author = html(built, "arquivo/autores/ana-souza")
     assert "SRE &amp; &lt;b&gt;autora&lt;/b&gt;." in author and "Post um" in author and "Post dois" in author

@@ -30,8 +30,8 @@ def test_opengraph_and_json_ld_on_a_post_page(app):
     # The title is escaped once, whatever it holds.
     assert '<meta property="og:title" content="Erros &amp; &lt;alertas&gt; &quot;reais&quot;" />' in page
     assert '<meta property="og:description" content="Quando alertar &amp; quando não" />' in page
-    assert f'<meta property="og:image" content="{BASE}_images/um.svg" />' in page
-    assert f'<meta name="twitter:image" content="{BASE}_images/um.svg" />' in page
+    assert f'<meta property="og:image" content="{BASE}_images/um.png" />' in page
+    assert f'<meta name="twitter:image" content="{BASE}_images/um.png" />' in page
     assert '<meta name="twitter:card" content="summary_large_image" />' in page
     data = json_ld(page)
     assert data["@type"] == "BlogPosting"
@@ -40,7 +40,7 @@ def test_opengraph_and_json_ld_on_a_post_page(app):
                                 "url": "https://example.org/slo?a=1&b=2",
                                 "author": {"@type": "Thing", "name": "Jane Doe"}}
     assert data["author"]["name"] == "Maria Souza"
-    assert data["image"] == BASE + "_images/um.svg"
+    assert data["image"] == BASE + "_images/um.png"
     assert data["datePublished"] == "2024-02-05T08:00:00-03:00"
     # Nothing in the JSON can close the script element.
     script = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]

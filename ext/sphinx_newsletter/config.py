@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.errors import ConfigError
 
+from .paths import link_in_project
 from .settings import DEFAULT_EDITION_PATTERN, DEFAULT_FIELDS, Settings
 
 if TYPE_CHECKING:
@@ -28,6 +30,8 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
     "newsletter_timezone": ("UTC", "env", (str,), "Timezone of dates written without an offset."),
     "newsletter_trust_bodies": (False, "env", (bool,), "Let raw HTML and every directive through in post bodies."),
     "newsletter_max_post_bytes": (1_000_000, "env", (int,), "Largest post file that is read."),
+    "newsletter_max_image_bytes": (20_000_000, "env", (int,), "Largest post image file that is used."),
+    "newsletter_max_image_pixels": (40_000_000, "env", (int,), "Largest post image (width x height) that is decoded and used."),
     "newsletter_edition_max_days": (7, "env", (int,), "Warn when a post is dated further than this from its edition."),
     "newsletter_profile_host": ("linkedin.com", "env", (str,), "Expected host of profile links ('' for any)."),
     "newsletter_authors_file": ("../posts/authors.yml", "env", (str,), "The authors registry (YAML), relative to conf.py; '' for none. A missing file is an empty registry."),
@@ -60,14 +64,16 @@ def read_config(confdir: Path, config: Config) -> NewsletterConfig:
     output_dir = str(config.newsletter_output_dir).strip("/")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*(?:/[A-Za-z0-9][A-Za-z0-9_-]*)*", output_dir):
         raise ConfigError(f"newsletter_output_dir must be a plain relative folder name, not {output_dir!r}")
+    project = project_root(confdir)
+    authors = config.newsletter_authors_file
     return NewsletterConfig(
-        posts_dir=(confdir / config.newsletter_posts_dir).resolve(),
-        images_dir=(confdir / config.newsletter_images_dir).resolve(),
+        posts_dir=configured_path(confdir, project, "newsletter_posts_dir", config.newsletter_posts_dir),
+        images_dir=configured_path(confdir, project, "newsletter_images_dir", config.newsletter_images_dir),
         output_dir=output_dir,
         trust_bodies=config.newsletter_trust_bodies,
         bounded_navigation=config.newsletter_bounded_navigation,
         navigation_window=max(1, config.newsletter_navigation_window),
-        authors_file=(confdir / config.newsletter_authors_file).resolve() if config.newsletter_authors_file else None,
+        authors_file=configured_path(confdir, project, "newsletter_authors_file", authors) if authors else None,
         settings=Settings(
             fields={**DEFAULT_FIELDS, **_fields(config.newsletter_fields)},
             edition_pattern=_pattern(config.newsletter_edition_pattern),
@@ -76,10 +82,45 @@ def read_config(confdir: Path, config: Config) -> NewsletterConfig:
             show_drafts=config.newsletter_show_drafts,
             image_url_prefix=config.newsletter_image_url_prefix,
             max_post_bytes=config.newsletter_max_post_bytes,
+            max_image_bytes=config.newsletter_max_image_bytes,
+            max_image_pixels=config.newsletter_max_image_pixels,
             edition_max_days=config.newsletter_edition_max_days,
             profile_host=config.newsletter_profile_host,
         ),
     )
+
+
+def project_root(confdir: Path) -> Path:
+    """The folder a pull request can change: the nearest one holding ``.git`` from conf.py's folder up.
+
+    Without a ``.git`` (a copied site, an sdist), conf.py's folder's parent,
+    the usual ``docs/`` + ``posts/`` layout.
+    """
+    confdir = Path(os.path.abspath(confdir))
+    for folder in (confdir, *confdir.parents):
+        if (folder / ".git").exists():
+            return folder
+    return confdir.parent
+
+
+def configured_path(confdir: Path, project: Path, name: str, value: str) -> Path:
+    """The real path of a folder or file named in conf.py; a symbolic link inside the project is an error.
+
+    A pull request that only adds posts can still replace ``posts/images``
+    (or ``posts/``, or the registry) by a link to anywhere on the build
+    machine; following it would publish or log whatever is there. The link
+    is looked for before anything is resolved, so it can't be followed
+    silently. A path outside the project is the maintainer's and is kept.
+    """
+    path = Path(os.path.normpath(os.path.abspath(Path(confdir) / value)))
+    link = link_in_project(path, project)
+    if link is not None:
+        raise ConfigError(
+            f"{name} = {value!r} goes through the symbolic link {link.as_posix()!r} inside the project; "
+            "the posts folder, the images folder and the authors registry must be real folders and "
+            "files (a pull request can replace them by a link to anywhere)"
+        )
+    return path.resolve()
 
 
 def _fields(value: dict[str, Any]) -> dict[str, str]:

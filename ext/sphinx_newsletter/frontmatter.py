@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .model import EditionTag, Post, Problem, slugify, split_file_name
-from .settings import IGNORED_KEYS, IMAGE_SUFFIXES, Settings
+from .settings import IGNORED_KEYS, IMAGE_SUFFIXES, SVG_REFUSED, Settings
 from .urls import clean_url, host_matches
 from .yamlsafe import Field, YamlProblem, load_mapping
 
@@ -400,6 +400,8 @@ def image_path(value: str, prefix: str = "/images/") -> tuple[str | None, str]:
     pure = PurePosixPath(text)
     if text.startswith("/") or not pure.parts or any(p in ("..", ".") or p.startswith(".") for p in pure.parts):
         return None, f"is not inside the images folder (paths start with {prefix!r})"
+    if pure.suffix.lower() == ".svg":
+        return None, SVG_REFUSED
     if pure.suffix.lower() not in IMAGE_SUFFIXES:
         return None, f"is not an image ({', '.join(IMAGE_SUFFIXES)})"
     return pure.as_posix(), ""

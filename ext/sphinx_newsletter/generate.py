@@ -22,7 +22,7 @@ from sphinx.util import logging
 from . import nodes as nl
 from .domain import get_domain
 from . import __version__
-from .loader import LoadResult, PostCache, image_problem, load_archive
+from .loader import LoadResult, PostCache, checked_image, load_archive
 from .model import Post, fingerprint
 from .registry import load_configured
 from .render import Labels, Layout, render_pages
@@ -126,17 +126,23 @@ def write_pages(out: Path, pages: dict[str, str]) -> int:
 
 
 def mirror_images(config: NewsletterConfig, target: Path) -> None:
-    """Copy usable images (changed ones only) and delete mirrored images that are gone."""
+    """Copy usable images (changed ones only) and delete mirrored images that are gone.
+
+    Only what :func:`~sphinx_newsletter.loader.checked_image` accepts is
+    copied (a decoded PNG, JPEG, GIF or WebP, a regular file inside the real
+    images folder), read from the real path it returns: nothing a post
+    supplies is published as SVG, HTML or XML, and no link is followed out.
+    """
     source = config.images_dir
     wanted: set[Path] = set()
-    if source.is_dir():
-        for path in _image_files(source):
-            relative = path.relative_to(source).as_posix()
-            if image_problem(relative, source, config.settings):
+    if source.is_dir() and not source.is_symlink():
+        for relative in _image_files(source):
+            real, why = checked_image(relative, source, config.settings)
+            if real is None or why:
                 continue
             copy = target / relative
             wanted.add(copy)
-            _copy_if_changed(path, copy)
+            _copy_if_changed(real, copy)
     if target.is_dir():
         for path in sorted(target.rglob("*"), reverse=True):
             if path.is_file() and path not in wanted:
@@ -145,25 +151,31 @@ def mirror_images(config: NewsletterConfig, target: Path) -> None:
                 path.rmdir()
 
 
-def _image_files(root: Path) -> list[Path]:
+def _image_files(root: Path) -> list[str]:
+    """Paths (relative to *root*) of files with an image suffix; symlinked folders are not walked."""
     found = []
-    for folder, dirs, files in os.walk(root):  # os.walk does not follow symlinked folders
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found += [Path(folder) / f for f in files if f.lower().endswith(IMAGE_SUFFIXES)]
+    for folder, dirs, files in os.walk(root):  # followlinks=False: a linked folder is listed, not entered
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if not d.startswith(".") and not (here / d).is_symlink()]
+        found += [(here / f).relative_to(root).as_posix() for f in files
+                  if f.lower().endswith(IMAGE_SUFFIXES) and not f.startswith(".")]
     return sorted(found)
 
 
 def _copy_if_changed(source: Path, copy: Path) -> None:
+    """Copy the regular file *source* to *copy* unless a copy of the same size and time is there."""
     info = os.lstat(source)
     if not stat.S_ISREG(info.st_mode):
         return
     try:
-        old = copy.stat()
-        if old.st_size == info.st_size and int(old.st_mtime) == int(info.st_mtime):
+        old = os.lstat(copy)
+        if stat.S_ISREG(old.st_mode) and old.st_size == info.st_size and int(old.st_mtime) == int(info.st_mtime):
             return
-    except OSError:
+        if stat.S_ISLNK(old.st_mode):  # never write through a link
+            copy.unlink()
+    except FileNotFoundError:
         copy.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(source, copy)
+    shutil.copy2(source, copy, follow_symlinks=False)
 
 
 def env_get_outdated(

@@ -42,7 +42,11 @@ DEFAULT_EDITION_PATTERN = (
 )
 
 POST_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
+#: Raster formats only, each verified by decoding (loader.checked_image): no SVG,
+#: whose scripts a browser runs in the site's origin when it is opened directly.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+#: Why a post's SVG is refused, wherever it is named (front matter, body, registry).
+SVG_REFUSED = "is an SVG: post images must be PNG, JPEG, GIF or WebP (an SVG can run script)"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,6 +66,9 @@ class Settings:
     image_url_prefix: str = "/images/"
     max_post_bytes: int = 1_000_000
     max_image_bytes: int = 20_000_000
+    #: Largest image (width x height) that is decoded: a small file can claim
+    #: 20000x20000 pixels and cost gigabytes to decode (a decompression bomb).
+    max_image_pixels: int = 40_000_000
     #: A post more than this many days away from its edition's date is warned about.
     edition_max_days: int = 7
     #: Host a profile link is expected on (``linkedin.com``), or empty for any.
