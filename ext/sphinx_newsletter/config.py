@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.errors import ConfigError
 
+from .model import Problem
 from .paths import link_in_project
 from .settings import DEFAULT_EDITION_PATTERN, DEFAULT_FIELDS, Settings
 
@@ -43,8 +44,9 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NewsletterConfig:
-    posts_dir: Path
-    images_dir: Path
+    #: ``None`` when the configured folder was refused (see ``refused``).
+    posts_dir: Path | None
+    images_dir: Path | None
     output_dir: str
     trust_bodies: bool
     bounded_navigation: bool
@@ -52,6 +54,9 @@ class NewsletterConfig:
     settings: Settings
     #: The authors registry file (:mod:`sphinx_newsletter.registry`), or None.
     authors_file: Path | None = None
+    #: Configured paths refused because they go through a link (an error each):
+    #: the build reports them and reads nothing there.
+    refused: tuple[Problem, ...] = ()
 
 
 def add_config_values(app: Sphinx) -> None:
@@ -59,21 +64,41 @@ def add_config_values(app: Sphinx) -> None:
         app.add_config_value(name, default, rebuild, types=types, description=description)
 
 
-def read_config(confdir: Path, config: Config) -> NewsletterConfig:
-    """Validate the raw config values; a bad value is a :class:`ConfigError`."""
+def read_config(confdir: Path, config: Config, *, strict: bool = True) -> NewsletterConfig:
+    """Validate the raw config values; a bad value is a :class:`ConfigError`.
+
+    A posts folder, images folder or registry reached through a symbolic link
+    inside the project is a :class:`ConfigError` too when *strict* (the CLI);
+    otherwise (the build) it is an error in ``refused`` and that path is
+    ``None``: a posts-only pull request gets a located error, not a crash report.
+    """
     output_dir = str(config.newsletter_output_dir).strip("/")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*(?:/[A-Za-z0-9][A-Za-z0-9_-]*)*", output_dir):
         raise ConfigError(f"newsletter_output_dir must be a plain relative folder name, not {output_dir!r}")
     project = project_root(confdir)
-    authors = config.newsletter_authors_file
+    refused: list[Problem] = []
+
+    def path(name: str) -> Path | None:
+        value = getattr(config, name)
+        if not value:
+            return None
+        try:
+            return configured_path(confdir, project, name, value)
+        except LinkedPathError as exc:
+            if strict:
+                raise
+            refused.append(Problem(path=exc.link.as_posix(), line=1, code="linked-folder",
+                                   severity="error", message=str(exc)))
+            return None
+
     return NewsletterConfig(
-        posts_dir=configured_path(confdir, project, "newsletter_posts_dir", config.newsletter_posts_dir),
-        images_dir=configured_path(confdir, project, "newsletter_images_dir", config.newsletter_images_dir),
+        posts_dir=path("newsletter_posts_dir"),
+        images_dir=path("newsletter_images_dir"),
         output_dir=output_dir,
         trust_bodies=config.newsletter_trust_bodies,
         bounded_navigation=config.newsletter_bounded_navigation,
         navigation_window=max(1, config.newsletter_navigation_window),
-        authors_file=configured_path(confdir, project, "newsletter_authors_file", authors) if authors else None,
+        authors_file=path("newsletter_authors_file"),
         settings=Settings(
             fields={**DEFAULT_FIELDS, **_fields(config.newsletter_fields)},
             edition_pattern=_pattern(config.newsletter_edition_pattern),
@@ -87,7 +112,16 @@ def read_config(confdir: Path, config: Config) -> NewsletterConfig:
             edition_max_days=config.newsletter_edition_max_days,
             profile_host=config.newsletter_profile_host,
         ),
+        refused=tuple(refused),
     )
+
+
+class LinkedPathError(ConfigError):
+    """A configured folder or file reached through a symbolic link inside the project."""
+
+    def __init__(self, message: str, link: Path) -> None:
+        super().__init__(message)
+        self.link = link
 
 
 def project_root(confdir: Path) -> Path:
@@ -115,10 +149,11 @@ def configured_path(confdir: Path, project: Path, name: str, value: str) -> Path
     path = Path(os.path.normpath(os.path.abspath(Path(confdir) / value)))
     link = link_in_project(path, project)
     if link is not None:
-        raise ConfigError(
+        raise LinkedPathError(
             f"{name} = {value!r} goes through the symbolic link {link.as_posix()!r} inside the project; "
             "the posts folder, the images folder and the authors registry must be real folders and "
-            "files (a pull request can replace them by a link to anywhere)"
+            "files (a pull request can replace them by a link to anywhere): nothing is read there",
+            link,
         )
     return path.resolve()
 
@@ -144,11 +179,16 @@ def _pattern(text: str) -> re.Pattern[str]:
 
 def config_inited(app: Sphinx, config: Config) -> None:
     """Validate once, early, so a bad value stops the build before any reading."""
-    nl_config = read_config(Path(app.confdir), config)
+    nl_config = read_config(Path(app.confdir), config, strict=False)
     app.newsletter_config = nl_config  # type: ignore[attr-defined]
     # Post files are sources of generated pages, never pages themselves.
-    srcdir = Path(app.srcdir).resolve()
-    for folder in (nl_config.posts_dir, nl_config.images_dir):
-        if folder.is_relative_to(srcdir) and folder != srcdir:
-            relative = folder.relative_to(srcdir).as_posix()
+    # Both as written and as resolved: a refused (linked) folder is excluded too,
+    # or Sphinx would read its files as pages through the link.
+    srcdir, written_srcdir = Path(app.srcdir).resolve(), Path(os.path.normpath(os.path.abspath(app.srcdir)))
+    written = [(Path(os.path.normpath(os.path.abspath(Path(app.confdir) / value))), written_srcdir)
+               for value in (config.newsletter_posts_dir, config.newsletter_images_dir)]
+    resolved = [(folder, srcdir) for folder in (nl_config.posts_dir, nl_config.images_dir) if folder]
+    for folder, base in [*written, *resolved]:
+        if folder.is_relative_to(base) and folder != base:
+            relative = folder.relative_to(base).as_posix()
             config.exclude_patterns = [*config.exclude_patterns, relative, f"{relative}/**"]

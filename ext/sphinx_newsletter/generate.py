@@ -23,7 +23,7 @@ from . import nodes as nl
 from .domain import get_domain
 from . import __version__
 from .loader import LoadResult, PostCache, checked_image, load_archive
-from .model import Post, fingerprint
+from .model import Post, build_archive, fingerprint
 from .registry import load_configured
 from .render import Labels, Layout, render_pages
 from .settings import IMAGE_SUFFIXES
@@ -45,9 +45,12 @@ def builder_inited(app: Sphinx) -> None:
     config: NewsletterConfig = app.newsletter_config  # type: ignore[attr-defined]
     registry, registry_problems = load_configured(config.authors_file, config.images_dir, config.settings)
     cache = _load_cache(app, config)
-    result = load_archive(config.posts_dir, config.images_dir, config.settings, registry=registry, cache=cache)
+    if config.posts_dir is not None:
+        result = load_archive(config.posts_dir, config.images_dir, config.settings, registry=registry, cache=cache)
+    else:
+        result = LoadResult(archive=build_archive([])[0], problems=[])
     _save_cache(app, cache.pruned())
-    result = replace(result, problems=registry_problems + result.problems)
+    result = replace(result, problems=[*config.refused, *registry_problems, *result.problems])
     report(result.problems)
     for path, why in result.skipped.items():
         logger.info(_("%s: left out of the archive: %s"), path, why)
@@ -135,7 +138,7 @@ def mirror_images(config: NewsletterConfig, target: Path) -> None:
     """
     source = config.images_dir
     wanted: set[Path] = set()
-    if source.is_dir() and not source.is_symlink():
+    if source is not None and source.is_dir() and not source.is_symlink():
         for relative in _image_files(source):
             real, why = checked_image(relative, source, config.settings)
             if real is None or why:
