@@ -140,7 +140,7 @@ CASES: dict[str, tuple[dict[str, str], str, str, dict[str, str]]] = {
     # the post reader's hygiene and caps (issue 17)
     "file-name": ({"posts/2024-01-07-a\x1b[2K.md": post()}, "posts/2024-01-07-a\\x1b[2K.md:1:1: error",
                   "control or invisible characters (U+001B)", {A: post()}),
-    "invisible-chars": ({A: post(title="Um\u202e post")}, f"{A}:2:1: warning", "(U+202E) removed from 'title'",
+    "invisible-chars": ({A: post(title="Um\u202e post")}, f"{A}:2:1: warning", "removed from 'title' (U+202E)",
                         {A: post()}),
     "category-refused": ({A: post(extra="categories: [" + ", ".join(f"c{i}" for i in range(12)) + "]\n")},
                          f"{A}:8:1: warning", "more than 10 categories and tags; the other 2",

@@ -50,9 +50,12 @@ _INVISIBLE = re.compile(
     "\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
 )
-#: In a body, only what changes how text reads: controls and the bidi embeddings,
-#: overrides and isolates (zero-width spaces and soft hyphens are typography there).
-_BODY_HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+#: In a body: controls (removed quietly: they show as nothing, and feeds can't carry
+#: them) and the bidi embeddings, overrides and isolates (removed with a warning:
+#: they change how text, and code, reads). Zero-width spaces and soft hyphens are
+#: typography in prose and stay.
+_BODY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_BODY_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _ZWJ = "\u200d"
 _SPACE = re.compile(r"\s+")
 _STEM_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
@@ -256,7 +259,7 @@ def _reporter(line: int, key: str, reader: _Reader) -> Callable[[str, str], None
     what = {"control-chars": "control characters", "invisible-chars": "invisible or text-direction characters"}
 
     def report(code: str, chars: str) -> None:
-        reader.problem(line, code, f"{what[code]} ({chars}) removed from {key!r}")
+        reader.problem(line, code, f"{what[code]} removed from {key!r} ({chars})")
 
     return report
 
@@ -335,14 +338,15 @@ def printable(text: str) -> str:
 
 
 def clean_body(body: str, first_line: int, reader: _Reader) -> str:
-    """The body without controls and bidi overrides; one warning at the first line that had one."""
-    found = _BODY_HIDDEN.search(body)
+    """The body without controls and bidi overrides; one warning at the first line with an override."""
+    body = _BODY_CONTROL.sub("", body)
+    found = _BODY_BIDI.search(body)
     if not found:
         return body
     line = first_line + body.count("\n", 0, found.start())
-    chars = code_points(_BODY_HIDDEN.findall(body))
-    reader.problem(line, "control-chars", f"control or text-direction characters ({chars}) removed from the body")
-    return _BODY_HIDDEN.sub("", body)
+    chars = code_points(_BODY_BIDI.findall(body))
+    reader.problem(line, "invisible-chars", f"text-direction characters ({chars}) removed from the body")
+    return _BODY_BIDI.sub("", body)
 
 
 def _date(fields: dict[str, Field], file_date: dt.date | None, reader: _Reader) -> dt.datetime:
