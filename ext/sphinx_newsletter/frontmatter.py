@@ -16,9 +16,9 @@ import re
 import stat
 import unicodedata
 import zoneinfo
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterable
 
 from .model import FIRST_YEAR, LAST_YEAR, EditionTag, Post, Problem, slugify, split_file_name
 from .settings import IGNORED_KEYS, IMAGE_SUFFIXES, Settings
@@ -381,7 +381,7 @@ def parse_date(value: str, tz: dt.tzinfo) -> dt.datetime | str:
     try:
         parts = [int(match[g] or 0) for g in ("y", "m", "d", "H", "M", "S")]
         zone = _offset(match["tz"]) or tz
-        date = dt.datetime(*parts, tzinfo=zone)  # type: ignore[misc]
+        date = dt.datetime(*parts, tzinfo=zone)  # type: ignore[arg-type,misc]
     except (ValueError, OverflowError) as exc:
         return f"is not a real date ({exc})"
     if not FIRST_YEAR <= date.year <= LAST_YEAR:

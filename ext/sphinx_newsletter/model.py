@@ -13,8 +13,9 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .urls import profile_key
 
@@ -471,8 +472,8 @@ def _spelling_problems(group: list[Post], shown: str) -> list[Problem]:
     """A warning on each post whose spelling is neither the shown name nor a shorter or longer form of it.
 
     ``Ricardo Coelho`` for ``Ricardo Coelho de Sousa`` is a shorter form (its words
-    are among the other's); ``Ana Lima (golpe)``, ``ana lima`` or ``Аna Lima`` (a
-    Cyrillic А) for ``Ana Lima`` are not.
+    are among the other's); ``Ana Lima (golpe)``, ``ana lima`` or ``Ana Lima`` with
+    a Cyrillic A (U+0410) for ``Ana Lima`` are not.
     """
     count = sum(p.author_name == shown for p in group)
     problems = []
@@ -524,17 +525,20 @@ def _twin_problems(group: list[Post], name: str, twin: str, twin_posts: list[Pos
     ]
 
 
-#: Letters of other scripts that look like Latin ones, and digits that look like
-#: letters: enough to tell when two names would read the same (not a full
-#: confusables table: these only choose a message's wording and warn about twins).
-_LOOK_ALIKE = str.maketrans({
-    "а": "a", "в": "b", "г": "r", "е": "e", "ё": "e", "з": "3", "і": "i", "ї": "i", "ј": "j", "к": "k",
-    "м": "m", "н": "h", "о": "o", "п": "n", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s",
-    "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l", "ɡ": "g", "ı": "i", "ȷ": "j",
-    "α": "a", "β": "b", "γ": "y", "ε": "e", "ζ": "z", "η": "n", "ι": "i", "κ": "k", "μ": "u", "ν": "v",
-    "ο": "o", "ρ": "p", "σ": "o", "τ": "t", "υ": "u", "χ": "x", "ω": "w",
-    "0": "o", "1": "l", "|": "l", "ǀ": "l", "5": "s",
-})
+#: Letters of other scripts that look like Latin ones (Cyrillic, then Greek, lower
+#: case: names are case-folded first), and digits that look like letters. Enough
+#: to tell when two names would read the same; not Unicode's full confusables
+#: table (these choose a message's wording and find look-alike twins).
+_LOOK_ALIKE = str.maketrans(
+    "\u0430\u0432\u0433\u0435\u0451\u0437\u0456\u0457\u0458\u043a\u043c\u043d\u043e\u043f"
+    "\u0440\u0441\u0442\u0443\u0445\u0455\u0501\u051b\u051d\u04bb\u04cf\u0261\u0131\u0237"
+    "\u03b1\u03b2\u03b3\u03b5\u03b6\u03b7\u03b9\u03ba\u03bc\u03bd\u03bf\u03c1\u03c3\u03c4"
+    "\u03c5\u03c7\u03c9"
+    "01|\u01c05",
+    "abreeziijkmhonpctyxsdqwhlgij"
+    "abyezniku" "vopotuxw"
+    "ollls",
+)
 
 
 def name_skeleton(name: str) -> str:
