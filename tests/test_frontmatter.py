@@ -328,3 +328,9 @@ def test_a_quoted_profile_link_is_unquoted_with_a_warning():
 def test_ip_and_local_hosts_are_left_out_of_the_highlight(url):
     post, problems = parse(GOOD.replace("https://example.org/a", url))
     assert post.highlight_url is None and codes(problems) == [(9, "url-refused")]
+
+
+def test_a_category_that_makes_no_page_name_is_left_out_at_its_line():
+    post, problems = parse(GOOD.replace("categories: [sre, cultura]", "categories:\n  - sre\n  - '!!!'\n  - 日本"))
+    assert post.categories == ("sre",)
+    assert codes(problems) == [(16, "category-refused"), (17, "category-refused")]

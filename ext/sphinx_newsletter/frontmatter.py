@@ -521,7 +521,11 @@ def _categories(fields: dict[str, Field], reader: _Reader) -> tuple[str, ...]:
                 reader.problem(line, "category-refused", f"category {word[:40]!r}... is longer than "
                                f"{settings.max_category_chars} characters; left out")
                 continue
-            key = slugify(word) or word
+            key = slugify(word)
+            if not key:
+                reader.problem(line, "category-refused", f"category {word!r} has no letter or digit a page "
+                               "name can use (a-z, 0-9, accents folded); left out")
+                continue
             if key in kept:
                 continue
             if len(kept) < settings.max_categories_per_post:
