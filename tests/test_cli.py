@@ -140,6 +140,24 @@ CASES: dict[str, tuple[dict[str, str], str, str, dict[str, str]]] = {
         f"{C}:5:1: warning", f"already commented in {A}:5",
         {A: post(), C: post(url="https://example.org/c", date="2024-01-14 08:00:00 -0300",
                             tag="Edição #2 - 14.01.2024")}),
+    # the post reader's hygiene and caps (issue 17)
+    "file-name": ({"posts/2024-01-07-a\x1b[2K.md": post()}, "posts/2024-01-07-a\\x1b[2K.md:1:1: error",
+                  "control or invisible characters (U+001B)", {A: post()}),
+    "invisible-chars": ({A: post(title="Um\u202e post")}, f"{A}:2:1: warning", "removed from 'title' (U+202E)",
+                        {A: post()}),
+    "category-refused": ({A: post(extra="categories: [" + ", ".join(f"c{i}" for i in range(12)) + "]\n")},
+                         f"{A}:8:1: warning", "more than 10 categories and tags; the other 2",
+                         {A: post(extra="categories: [c1, c2]\n")}),
+    "url-quoted": ({A: post(profile="“https://www.linkedin.com/in/ana-souza”")}, f"{A}:7:25: warning",
+                   "wrapped in quotes", {A: post()}),
+    "author-spelling": (
+        {A: post().replace('"Ana Souza"', '"Rui Costa"').replace("ana-souza", "rui"),
+         C: post(url="https://example.org/c", date="2024-01-21 08:00:00 -0300", tag="Edição #2 - 21.01.2024")
+         .replace('"Ana Souza"', '"Ruі Costa"').replace("ana-souza", "rui")},
+        f"{C}:6:1: warning", "'Ruі Costa' (it looks the same",
+        {A: post().replace('"Ana Souza"', '"Rui Costa"').replace("ana-souza", "rui"),
+         C: post(url="https://example.org/c", date="2024-01-21 08:00:00 -0300", tag="Edição #2 - 21.01.2024")
+         .replace('"Ana Souza"', '"Rui Costa"').replace("ana-souza", "rui")}),
 }
 
 

@@ -161,3 +161,177 @@ def test_image_path_policy(value, expected):
 
 def test_excerpt_is_plain_text_of_the_first_paragraph():
     assert excerpt("### Título\n\nUm **texto** com [link](https://x.org).\n\nOutro.") == "Um texto com link."
+
+
+# --- text hygiene, caps and ranges (issue 17) -------------------------------------------
+
+
+def test_every_unicode_format_character_is_removed_from_fields():
+    """Cf is the class (bidi controls, zero-width, BOM, tags): a new Unicode version can't slip one in."""
+    import sys
+    import unicodedata
+
+    from sphinx_newsletter.frontmatter import clean_text
+
+    format_chars = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    assert len(format_chars) > 150
+    removed: list[tuple[str, str]] = []
+    assert clean_text("a" + "".join(format_chars) + "b", lambda code, chars: removed.append((code, chars))) == "ab"
+    assert [code for code, _ in removed] == ["invisible-chars"]
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "shown"),
+    [
+        ("title", "Como os \\u202eseõçarepo\\u202c engenheiros", "Como os seõçarepo engenheiros"),
+        ("title", "Como\\u2066 os\\u2069 engenheiros\\u200f", "Como os engenheiros"),
+        ("comentado_por", "Ana\\u200b Lima", "Ana Lima"),
+        ("comentado_por", "\\ufeffAna\\u2060 Lima\\u00ad", "Ana Lima"),
+        ("headline", "Uma\\U000e0041\\U000e0042 linha\\u061c", "Uma linha"),
+        ("highlight_autor", "Jane\\u3164 Doe", "Jane Doe"),
+    ],
+)
+def test_invisible_and_direction_characters_are_removed_with_a_warning_at_the_line(field, typed, shown):
+    line = GOOD.split("\n").index(next(x for x in GOOD.split("\n") if x.startswith(field + ":"))) + 1
+    text = "\n".join(f'{field}: "{typed}"' if x.startswith(field + ":") else x for x in GOOD.split("\n"))
+    post, problems = parse(text)
+    name = {"comentado_por": "author_name", "highlight_autor": "highlight_author"}.get(field, field)
+    assert getattr(post, name) == shown
+    assert codes(problems) == [(line, "invisible-chars")]
+    assert "U+" in problems[0].message and repr(field) in problems[0].message
+
+
+def test_a_joiner_inside_an_emoji_sequence_stays():
+    post, problems = parse(GOOD.replace('"Uma linha"', '"Time 👩\\u200d💻 e 🏳️\\u200d🌈, não a\\u200db"'))
+    assert post.headline == "Time 👩\u200d💻 e 🏳️\u200d🌈, não ab"
+    assert codes(problems) == [(7, "invisible-chars")] and "U+200D" in problems[0].message
+
+
+def test_del_and_c1_controls_are_removed_from_fields_with_a_warning_and_from_the_body():
+    text = GOOD.replace('"Uma linha"', '"Uma\\x7f li\\x85nha\\x9b"').replace("Corpo do post.", "Corpo\x85 do\x9b post\x7f.")
+    post, problems = parse(text)
+    assert post.headline == "Uma linha"
+    assert post.body.strip() == "Corpo do post."
+    assert codes(problems) == [(7, "control-chars")]
+
+
+def test_bidi_overrides_are_removed_from_the_body_at_their_line():
+    post, problems = parse(GOOD.replace("Corpo do post.\n", "Corpo.\n\n```\nif ok:\u202e } \u2066x\n```\n"))
+    assert "\u202e" not in post.body and "\u2066" not in post.body and "if ok: } x" in post.body
+    assert codes(problems) == [(19, "invisible-chars")]
+
+
+def test_a_lone_surrogate_is_an_error_at_its_line_and_a_pair_is_its_character():
+    post, problems = parse(GOOD.replace('"Jane Doe"', '"Jane \\uD800 Doe"'))
+    assert post is None and codes(problems) == [(10, "yaml")] and problems[0].severity == "error"
+    assert "\\uD800" in problems[0].message
+    problems[0].message.encode("utf-8")  # printable anywhere
+    post, problems = parse(GOOD.replace('"Jane Doe"', '"Jane \\uD83D\\uDE00 Doe"'))
+    assert post.highlight_author == "Jane 😀 Doe" and problems == []
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        (b"2024-01-07-caf\xe9.md", "is not UTF-8"),
+        (b"2024-01-07-a\x1b[31mWARNING: forged\n.md", "U+000A, U+001B"),
+        ("2024-01-07-a\u202egnp.md".encode(), "U+202E"),
+        ("2024-01-07-a\u200bb.md".encode(), "U+200B"),
+    ],
+)
+def test_a_file_name_that_is_not_clean_text_is_refused_and_printed_escaped(tmp_path, name, why):
+    import os
+
+    from sphinx_newsletter.frontmatter import read_post
+    from sphinx_newsletter.loader import display_path
+
+    path = os.path.join(os.fsencode(tmp_path), name)
+    with open(path, "wb") as handle:
+        handle.write(GOOD.encode())
+    path = tmp_path / os.fsdecode(name)
+    shown = display_path(path, tmp_path)
+    assert shown.isprintable() and shown.isascii() and "\n" not in shown
+    post, problems = read_post(path, shown, SETTINGS)
+    assert post is None and codes(problems) == [(1, "file-name")] and problems[0].severity == "error"
+    assert why in problems[0].message and problems[0].path == shown
+
+
+def test_categories_are_capped_with_one_warning_at_the_first_left_out():
+    many = "".join(f"  - c{i}\n" for i in range(5000))
+    post, problems = parse(GOOD.replace("categories: [sre, cultura]\n", "categories:\n" + many))
+    assert post.categories == tuple(f"c{i}" for i in range(10))
+    assert codes(problems) == [(25, "category-refused")]
+    assert "the other 4990 are left out" in problems[0].message
+
+
+def test_categories_and_tags_share_the_cap_and_spellings_of_one_count_once():
+    text = GOOD.replace("categories: [sre, cultura]", "categories: [SRE, sre, Sré, a, b, c]\ntags: [d, e, f, g, h, i]")
+    post, problems = parse(text, stem="2022-11-06-x")
+    assert post.categories == ("SRE", "a", "b", "c", "d", "e", "f", "g", "h", "i")
+    assert codes(problems) == []
+    settings = Settings(timezone="UTC", max_categories_per_post=3)
+    post, problems = parse_post(text, "posts/x.md", settings, stem="2022-11-06-x")
+    assert post.categories == ("SRE", "a", "b")
+    assert codes(problems) == [(14, "category-refused")] and "the other 7" in problems[0].message
+
+
+def test_a_long_category_name_is_left_out_at_its_line():
+    long = "x" * 51
+    post, problems = parse(GOOD.replace("categories: [sre, cultura]", f"categories:\n  - sre\n  - {long}"))
+    assert post.categories == ("sre",)
+    assert codes(problems) == [(16, "category-refused")] and "longer than 50" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("value", "line", "left"),
+    [
+        ("categories:\n  a: 1\n  b: 2", 15, ()),
+        ("categories:\n  - sre\n  - {a: 1}\n  - [x, y]\n  - cultura", 16, ("sre", "cultura")),
+        ("categories: [sre, {a: 1}]", 14, ("sre",)),
+    ],
+)
+def test_categories_that_are_not_words_are_left_out_with_a_warning(value, line, left):
+    post, problems = parse(GOOD.replace("categories: [sre, cultura]", value))
+    assert post.categories == left
+    assert (line, "field-type") in codes(problems)
+    assert all(p.code == "field-type" for p in problems)
+
+
+@pytest.mark.parametrize("date", ["0001-01-01 00:00:00", "1969-12-31 23:59:59 -0300", "9999-12-31 23:59:59 +1400"])
+def test_a_date_out_of_range_is_refused_at_its_line(date):
+    post, problems = parse(GOOD.replace("2022-11-06 08:00:00 -0300", date), stem="sem-data")
+    assert post is None and codes(problems) == [(4, "date-invalid")] and "1970 to 9998" in problems[0].message
+    post, problems = parse(GOOD.replace("2022-11-06 08:00:00 -0300", date))
+    assert post.date.date() == dt.date(2022, 11, 6) and codes(problems) == [(4, "date-invalid")]
+
+
+def test_a_file_name_date_out_of_range_is_not_a_date():
+    post, problems = parse(GOOD, stem="0001-01-01-x")
+    assert post.slug == "0001-01-01-x" and codes(problems) == [(1, "date-invalid")]
+
+
+@pytest.mark.parametrize("tag", ["Edição #35 - 31.02.2022", "Edição #35 - 07/13/2022", "Edição #35 - 07.11.0001",
+                                 "Edição #35 - 07.11.9999"])
+def test_an_edition_tag_whose_date_cannot_be_read_is_warned_at_its_line(tag):
+    post, problems = parse(GOOD.replace("Edição #35 - 07.11.2022", tag))
+    assert post.edition.number == 35 and post.edition.date is None
+    assert codes(problems) == [(6, "edition-tag")] and "day.month.year" in problems[0].message
+
+
+def test_a_quoted_profile_link_is_unquoted_with_a_warning():
+    post, problems = parse(GOOD.replace('"https://www.linkedin.com/in/ana"', "“https://www.linkedin.com/in/ana”"))
+    assert post.author_url == "https://www.linkedin.com/in/ana"
+    assert codes(problems) == [(13, "url-quoted")]
+
+
+@pytest.mark.parametrize("url", ["http://2130706433/", "http://0x7f.1/", "http://[::1]/", "http://localhost/",
+                                 "http://x.localhost/", "http://127.0.0.1:8080/a"])
+def test_ip_and_local_hosts_are_left_out_of_the_highlight(url):
+    post, problems = parse(GOOD.replace("https://example.org/a", url))
+    assert post.highlight_url is None and codes(problems) == [(9, "url-refused")]
+
+
+def test_a_category_that_makes_no_page_name_is_left_out_at_its_line():
+    post, problems = parse(GOOD.replace("categories: [sre, cultura]", "categories:\n  - sre\n  - '!!!'\n  - 日本"))
+    assert post.categories == ("sre",)
+    assert codes(problems) == [(16, "category-refused"), (17, "category-refused")]

@@ -81,3 +81,71 @@ def test_author_spellings_sharing_a_profile_are_one_author():
 def test_drafts_are_not_in_the_archive():
     archive, _ = build_archive([post("a", 1), post("b", 2, published=False)])
     assert list(archive.posts) == ["a"]
+
+
+# --- a commentator's name can't be taken over by one post (issue 17) ----------------------
+
+URL = "https://www.linkedin.com/in/ana"
+
+
+def shown(posts) -> tuple[dict[str, str], list[tuple[str, int, str]]]:
+    archive, problems = build_archive(posts)
+    names = {key: author.name for key, author in archive.authors.items()}
+    return names, [(p.path, p.line, p.code) for p in problems if p.code == "author-spelling"]
+
+
+def author_lines(**kw) -> dict:
+    return {"lines": {"edition": 5, "date": 3, "author": 7}, **kw}
+
+
+def apost(key: str, day: int, name: str, url: str | None = URL) -> Post:
+    return Post(source=f"posts/{key}.md", slug=key, key=key, title=key, date=dt.datetime(2024, 1, day, 8, tzinfo=TZ),
+                author_name=name, author_url=url, lines={"author": 7})
+
+
+def test_one_new_post_cannot_rename_a_commentator_even_with_a_longer_spelling():
+    names, problems = shown([apost("a", 1, "Ana Lima"), apost("b", 2, "Ana Lima — golpe, fale comigo")])
+    assert names == {"ana-lima": "Ana Lima"}
+    assert problems == [("posts/b.md", 7, "author-spelling")]
+
+
+def test_the_most_used_spelling_wins_and_ties_go_to_the_oldest_post():
+    names, _ = shown([apost("b", 2, "Ana Souza Lima"), apost("a", 1, "Ana Lima Souza"), apost("c", 3, "Ana S. L.")])
+    assert names == {"ana-lima-souza": "Ana Lima Souza"}
+    names, _ = shown([apost("a", 1, "Ana L."), apost("b", 2, "Ana Lima"), apost("c", 3, "Ana Lima")])
+    assert names == {"ana-lima": "Ana Lima"}
+
+
+def test_look_alike_spellings_of_the_shown_name_are_warned_naming_it():
+    posts = [apost("a", 1, "Ana Lima"), apost("b", 2, "Ana Lima"), apost("c", 3, "Аna Lima"),  # Cyrillic А
+             apost("d", 4, "ana lima"), apost("e", 5, "Ána Lima")]
+    archive, problems = build_archive(posts)
+    assert [a.name for a in archive.authors.values()] == ["Ana Lima"]
+    spelling = [p for p in problems if p.code == "author-spelling"]
+    assert [(p.path, p.line) for p in spelling] == [("posts/c.md", 7), ("posts/d.md", 7), ("posts/e.md", 7)]
+    assert all("'Ana Lima' (2 posts)" in p.message and "looks the same" in p.message for p in spelling)
+
+
+def test_shorter_and_longer_forms_of_a_name_are_one_person_without_a_warning():
+    """The real archive's case: "Ricardo Coelho" and "Ricardo Coelho de Sousa" share a profile."""
+    posts = [apost("a", 1, "Ricardo Coelho"), apost("b", 2, "Ricardo Coelho de Sousa"),
+             apost("c", 3, "Ricardo Coelho de Sousa")]
+    names, problems = shown(posts)
+    assert names == {"ricardo-coelho-de-sousa": "Ricardo Coelho de Sousa"} and problems == []
+
+
+def test_a_look_alike_of_another_commentator_is_warned_and_a_namesake_is_not():
+    posts = [apost("a", 1, "Ana Lima"), apost("b", 2, "Аna Lima", "https://www.linkedin.com/in/golpe"),
+             apost("c", 3, "Ana Lima", "https://www.linkedin.com/in/outra-ana")]
+    archive, problems = build_archive(posts)
+    assert len(archive.authors) == 3
+    assert [(p.path, p.code) for p in problems] == [("posts/b.md", "author-spelling")]
+    assert "looks like 'Ana Lima' (https://www.linkedin.com/in/ana)" in problems[0].message
+
+
+def test_the_shown_name_does_not_depend_on_the_order_posts_are_read():
+    import itertools
+
+    posts = [apost("a", 1, "Ana Lima"), apost("b", 2, "Ana M. Lima"), apost("c", 3, "Ana Lima Golpe")]
+    seen = {tuple(shown(list(order))[0].items()) for order in itertools.permutations(posts)}
+    assert seen == {(("ana-lima", "Ana Lima"),)}

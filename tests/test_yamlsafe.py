@@ -193,3 +193,27 @@ def _shape(node):
         value = [_shape(c) for item in value for c in (item if isinstance(item, tuple) else (item,))]
     return (type(node).__name__, node.tag, node.start_mark.line, node.start_mark.column,
             bool(getattr(node, "style", None)), value)
+
+
+@pytest.mark.parametrize(
+    ("front", "line"),
+    [
+        ('title: "a\\uD800b"\n', 2),
+        ('title: "t"\ncategories: [a, "\\uDFFF"]\n', 3),
+        ('title: "t"\n"\\uDC80": x\n', 3),
+        ('title: "t"\nheadline: "\\uDE00\\uD83D"\n', 3),  # a pair in the wrong order is two lone halves
+    ],
+)
+def test_a_lone_surrogate_escape_is_refused_at_its_line(front, line):
+    """``"\\uD800"`` is no character: it can't be written as UTF-8 (the build and check crashed on it)."""
+    post, problems = read(front)
+    problem = only(problems, "yaml")
+    assert post is None and problem.severity == "error" and problem.line == line
+    assert "lone UTF-16 surrogate" in problem.message
+    problem.message.encode("utf-8")
+
+
+def test_a_surrogate_pair_escape_is_the_character_it_stands_for():
+    fields, problems = load_mapping('t: "\\uD83D\\uDE00 ok"\nu: [\'x\', "\\uD83C\\uDF89"]\n')
+    assert fields["t"].value == "😀 ok" and fields["u"].value == ["x", "🎉"] and problems == []
+    assert fields["u"].items == (1, 1)

@@ -67,6 +67,11 @@ RULES: dict[str, tuple[str, str]] = {
     "registry-duplicate": ("warning", "an author key appears twice in the registry"),
     "registry-entry": ("warning", "a registry entry is malformed (left out, or the bad value ignored)"),
     "registry-conflict": ("warning", "two registry entries claim the same name or link"),
+    "file-name": ("error", "the file name is not UTF-8 or holds control or invisible characters"),
+    "invisible-chars": ("warning", "invisible or text-direction characters (bidi, zero-width) removed from a field"),
+    "category-refused": ("warning", "a category or tag too long, or more than newsletter_max_categories_per_post"),
+    "url-quoted": ("warning", "a link wrapped in quotes (typographic or not): the quotes are stripped"),
+    "author-spelling": ("warning", "a commentator's name differs from the one shown for the same profile, or looks like another's"),
 }
 
 _TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref)$", re.I)

@@ -39,6 +39,8 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
     "newsletter_bounded_navigation": (True, "html", (bool,), "Draw a bounded sidebar: years, this year's editions, this edition's posts."),
     "newsletter_lean_builds": (True, "", (bool,), "Collect garbage between documents and keep doctrees on disk, not in memory, until they are written (faster, leaner builds of big archives)."),
     "newsletter_navigation_window": (5, "html", (int,), "Sidebar entries shown on each side of the current one, below the top level."),
+    "newsletter_max_categories_per_post": (10, "env", (int,), "Categories and tags one post may give; the rest are left out with a warning."),
+    "newsletter_max_category_chars": (50, "env", (int,), "Longest category or tag name, in characters; longer ones are left out with a warning."),
 }
 
 
@@ -111,6 +113,8 @@ def read_config(confdir: Path, config: Config, *, strict: bool = True) -> Newsle
             max_image_pixels=config.newsletter_max_image_pixels,
             edition_max_days=config.newsletter_edition_max_days,
             profile_host=config.newsletter_profile_host,
+            max_categories_per_post=max(0, config.newsletter_max_categories_per_post),
+            max_category_chars=max(1, config.newsletter_max_category_chars),
         ),
         refused=tuple(refused),
     )

@@ -16,11 +16,11 @@ import re
 import stat
 import unicodedata
 import zoneinfo
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
 
-from .model import EditionTag, Post, Problem, slugify, split_file_name
+from .model import FIRST_YEAR, LAST_YEAR, EditionTag, Post, Problem, slugify, split_file_name
 from .settings import IGNORED_KEYS, IMAGE_SUFFIXES, SVG_REFUSED, Settings
 from .urls import clean_url, host_matches
 from .yamlsafe import Field, YamlProblem, load_mapping
@@ -33,9 +33,32 @@ _DATE = re.compile(
     r"\s*(?P<tz>Z|UTC|[+-]\d{2}:?\d{2})?(?P<rest>.*)$",
     re.S,
 )
-# Control characters that have no place in a one-line field (and break XML).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# Text hygiene, one rule for every text a post gives (fields, file names, bodies):
+# - control characters (C0 but tab and line ends, DEL, C1), non-characters and lone
+#   surrogates have no place in text, and XML can't carry them: removed;
+# - invisible characters are removed too: every Unicode *format* character (Cf: the
+#   bidi embeddings, overrides and isolates of "Trojan Source", the bidi marks,
+#   zero-width spaces and joiners, the word joiner, the BOM, the soft hyphen,
+#   tag characters) and the fillers and selectors that render as nothing. They
+#   let one name look like another, or make text read differently from its bytes.
+#   One exception: a zero-width joiner between two emoji (a family, a profession
+#   emoji) is part of the emoji and stays.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160"
+    "\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164"
+    "\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+#: In a body: controls (removed quietly: they show as nothing, and feeds can't carry
+#: them) and the bidi embeddings, overrides and isolates (removed with a warning:
+#: they change how text, and code, reads). Zero-width spaces and soft hyphens are
+#: typography in prose and stay.
+_BODY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_BODY_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_ZWJ = "\u200d"
 _SPACE = re.compile(r"\s+")
+_STEM_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 
 @dataclass(slots=True)
@@ -66,7 +89,11 @@ class _Reader:
 
 def read_post(path: Path, display: str, settings: Settings) -> tuple[Post | None, list[Problem]]:
     """Read the post at *path*; *display* is the name messages use for it."""
-    reader = _Reader(display, settings)
+    reader = _Reader(printable(display), settings)
+    why = hidden_in_name(path.name)
+    if why:
+        reader.problem(1, "file-name", f"the file name {why}; rename the file", error=True)
+        return None, reader.problems
     text = _read_text(path, reader)
     if text is None:
         return None, reader.problems
@@ -82,11 +109,12 @@ def parse_post(
     reader: _Reader | None = None,
 ) -> tuple[Post | None, list[Problem]]:
     """Parse a post's text; *stem* is its file name without the extension."""
-    reader = reader or _Reader(display, settings)
+    reader = reader or _Reader(printable(display), settings)
     split = _split(text, reader)
     if split is None:
         return None, reader.problems
     front, body, body_line = split
+    body = clean_body(body, body_line, reader)
     try:
         fields, warnings = load_mapping(front, reader.offset)
     except YamlProblem as exc:
@@ -151,6 +179,9 @@ def _split(text: str, reader: _Reader) -> tuple[str, str, int] | None:
 def _build_post(fields: dict[str, Field], body: str, body_line: int, stem: str, reader: _Reader) -> Post:
     settings = reader.settings
     file_date, slug = split_file_name(stem)
+    if file_date is None and _STEM_DATE.match(stem):
+        reader.problem(1, "date-invalid", f"the file name starts with {stem[:10]!r}, not a real date between "
+                       f"{FIRST_YEAR} and {LAST_YEAR}; it is read as part of the page name")
     _check_unknown(fields, reader)
     title = _text(fields, "title", reader, required=True)
     date = _date(fields, file_date, reader)
@@ -173,7 +204,7 @@ def _build_post(fields: dict[str, Field], body: str, body_line: int, stem: str, 
         image=_image(fields, reader),
         author_name=_text(fields, "author", reader),
         author_url=author_url,
-        categories=_words(fields, "categories", reader) + _words(fields, "tags", reader),
+        categories=_categories(fields, reader),
         redirect_from=_old_urls(fields, reader),
         excerpt=excerpt(body),
         body=body,
@@ -220,18 +251,102 @@ def _text(fields: dict[str, Field], name: str, reader: _Reader, *, required: boo
     if not isinstance(value, str):
         reader.problem(_line(fields, name, reader), "field-type", f"{key!r} must be text, not a list or mapping", error=required)
         return ""
-    return clean_text(value, lambda: reader.problem(
-        _line(fields, name, reader), "control-chars", f"control characters removed from {key!r}"))
+    return clean_text(value, _reporter(_line(fields, name, reader), key, reader))
 
 
-def clean_text(value: str, on_control: Any = None) -> str:
-    """One line of text: NFC, control characters removed, white space folded."""
-    value = unicodedata.normalize("NFC", value)
+def _reporter(line: int, key: str, reader: _Reader) -> Callable[[str, str], None]:
+    """What :func:`clean_text` calls when it removes characters from field *key*."""
+    what = {"control-chars": "control characters", "invisible-chars": "invisible or text-direction characters"}
+
+    def report(code: str, chars: str) -> None:
+        reader.problem(line, code, f"{what[code]} removed from {key!r} ({chars})")
+
+    return report
+
+
+def clean_text(value: str, report: Callable[[str, str], None] | None = None) -> str:
+    """One line of text: NFC, control and invisible characters removed, white space folded.
+
+    *report* is called with ``("control-chars", chars)`` or
+    ``("invisible-chars", chars)`` when characters were removed, *chars*
+    naming them (``U+202E``).
+    """
     if _CONTROL.search(value):
+        if report:
+            report("control-chars", code_points(_CONTROL.findall(value)))
         value = _CONTROL.sub("", value)
-        if on_control:
-            on_control()
+    value = unicodedata.normalize("NFC", value)
+    if _INVISIBLE.search(value):
+        removed: list[str] = []
+        value = _INVISIBLE.sub(lambda m: _drop_invisible(m, removed), value)
+        if removed and report:
+            report("invisible-chars", code_points(removed))
     return _SPACE.sub(" ", value).strip()
+
+
+def _drop_invisible(match: re.Match[str], removed: list[str]) -> str:
+    char, text, i = match.group(), match.string, match.start()
+    if char == _ZWJ and 0 < i < len(text) - 1 and _is_emoji(text[i - 1]) and _is_emoji(text[i + 1]):
+        return char
+    removed.append(char)
+    return ""
+
+
+def _is_emoji(char: str) -> bool:
+    # Emoji are symbols (So); an emoji sequence may end in U+FE0F or a skin tone (Sk).
+    return unicodedata.category(char) == "So" or char == "\ufe0f" or "\U0001f3fb" <= char <= "\U0001f3ff"
+
+
+def code_points(chars: Iterable[str], limit: int = 3) -> str:
+    """``U+202E, U+200B`` for the distinct *chars*, at most *limit* of them."""
+    distinct = sorted(set(chars))
+    shown = ", ".join(f"U+{ord(c):04X}" for c in distinct[:limit])
+    return shown + (f" and {len(distinct) - limit} more" if len(distinct) > limit else "")
+
+
+def hidden_in_name(name: str) -> str:
+    """Why a file name can't name a post (not UTF-8, control or invisible characters), or ''.
+
+    Names come from :func:`os.fsdecode`: bytes that are not UTF-8 arrive as lone
+    surrogates (U+DC80-U+DCFF).
+    """
+    if any("\udc80" <= c <= "\udcff" for c in name):
+        return "is not UTF-8"
+    odd = [c for c in name if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") or _INVISIBLE.match(c)]
+    if odd:
+        return f"contains control or invisible characters ({code_points(odd)})"
+    return ""
+
+
+def printable(text: str) -> str:
+    """*text* safe to print in a log line: undecodable bytes as ``\\xNN``, controls escaped.
+
+    A file name can hold a line end, an escape sequence or a bidi override that
+    would forge or hide log lines; each is shown as its escape instead.
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if "\udc80" <= char <= "\udcff":
+            out.append(f"\\x{ord(char) - 0xDC00:02x}")
+        elif char.isprintable() and not _INVISIBLE.match(char):
+            out.append(char)
+        else:
+            out.append(char.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
+
+
+def clean_body(body: str, first_line: int, reader: _Reader) -> str:
+    """The body without controls and bidi overrides; one warning at the first line with an override."""
+    body = _BODY_CONTROL.sub("", body)
+    found = _BODY_BIDI.search(body)
+    if not found:
+        return body
+    line = first_line + body.count("\n", 0, found.start())
+    chars = code_points(_BODY_BIDI.findall(body))
+    reader.problem(line, "invisible-chars", f"text-direction characters ({chars}) removed from the body")
+    return _BODY_BIDI.sub("", body)
 
 
 def _date(fields: dict[str, Field], file_date: dt.date | None, reader: _Reader) -> dt.datetime:
@@ -266,9 +381,13 @@ def parse_date(value: str, tz: dt.tzinfo) -> dt.datetime | str:
     try:
         parts = [int(match[g] or 0) for g in ("y", "m", "d", "H", "M", "S")]
         zone = _offset(match["tz"]) or tz
-        return dt.datetime(*parts, tzinfo=zone)  # type: ignore[misc]
+        date = dt.datetime(*parts, tzinfo=zone)  # type: ignore[arg-type,misc]
     except (ValueError, OverflowError) as exc:
         return f"is not a real date ({exc})"
+    if not FIRST_YEAR <= date.year <= LAST_YEAR:
+        # Feeds, sitemaps and time zone arithmetic break on year 1 or 9999.
+        return f"is out of range: years {FIRST_YEAR} to {LAST_YEAR} only ({value.strip()[:40]!r})"
+    return date
 
 
 def _offset(text: str | None) -> dt.tzinfo | None:
@@ -323,7 +442,9 @@ def _edition(fields: dict[str, Field], reader: _Reader) -> EditionTag | None:
     date_text = match.groupdict().get("date")
     date = _edition_date(date_text, reader.settings.edition_date_dayfirst) if date_text else None
     if date_text and date is None:
-        reader.problem(line, "edition-tag", f"edition tag {text!r} has an impossible date")
+        order = "day.month.year" if reader.settings.edition_date_dayfirst else "month.day.year"
+        reader.problem(line, "edition-tag", f"edition tag {text!r} has a date that can't be read as "
+                       f"{order} between {FIRST_YEAR} and {LAST_YEAR}; the edition's date comes from its other posts")
     return EditionTag(number=number, date=date)
 
 
@@ -332,6 +453,8 @@ def _edition_date(text: str, dayfirst: bool) -> dt.date | None:
     if len(parts) != 3:
         return None
     day, month, year = parts if dayfirst else (parts[1], parts[0], parts[2])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return None
     try:
         return dt.date(year, month, day)
     except ValueError:
@@ -349,12 +472,71 @@ def _url(fields: dict[str, Field], name: str, reader: _Reader) -> str | None:
 
 
 def _words(fields: dict[str, Field], name: str, reader: _Reader) -> tuple[str, ...]:
-    found = fields.get(reader.settings.key(name))
+    return tuple(word for word, _ in _items(fields, name, reader))
+
+
+def _items(fields: dict[str, Field], name: str, reader: _Reader) -> list[tuple[str, int]]:
+    """A list field's words and the file line of each: a YAML list, or words separated by spaces.
+
+    Items that are not text (a mapping, a nested list) are left out with a
+    warning at their line; so is a mapping in place of the list.
+    """
+    key = reader.settings.key(name)
+    found = fields.get(key)
     if found is None or found.value is None:
-        return ()
-    values = found.value if isinstance(found.value, list) else str(found.value).split()
-    words = tuple(clean_text(str(v)) for v in values if isinstance(v, (str, bool)))
-    return tuple(w for w in words if w)
+        return []
+    line = reader.offset + found.line
+    if isinstance(found.value, dict):
+        reader.problem(line, "field-type", f"{key!r} must be a list of words, not a mapping; left out")
+        return []
+    if not isinstance(found.value, list):
+        return [(w, line) for w in _item_text(found.value, line, key, reader).split()]
+    lines = [reader.offset + n for n in found.items] or [line] * len(found.value)
+    words = []
+    for value, at in zip(found.value, lines, strict=False):
+        if isinstance(value, (dict, list)):
+            reader.problem(at, "field-type", f"an item of {key!r} is a list or mapping, not a word; left out")
+        elif value is not None:
+            words.append((_item_text(value, at, key, reader), at))
+    return [(w, at) for w, at in words if w]
+
+
+def _item_text(value: str | bool, line: int, key: str, reader: _Reader) -> str:
+    text = ("true" if value else "false") if isinstance(value, bool) else value
+    return clean_text(text, _reporter(line, key, reader))
+
+
+def _categories(fields: dict[str, Field], reader: _Reader) -> tuple[str, ...]:
+    """Categories, then tags: each at most ``max_category_chars`` long, at most ``max_categories_per_post``.
+
+    Every category is a page and a listing entry: the caps bound what one post
+    can make the build write. Spellings of one category (same page name) count once.
+    """
+    settings = reader.settings
+    kept: dict[str, str] = {}
+    dropped: list[tuple[str, int]] = []
+    for name in ("categories", "tags"):
+        for word, line in _items(fields, name, reader):
+            if len(word) > settings.max_category_chars:
+                reader.problem(line, "category-refused", f"category {word[:40]!r}... is longer than "
+                               f"{settings.max_category_chars} characters; left out")
+                continue
+            key = slugify(word)
+            if not key:
+                reader.problem(line, "category-refused", f"category {word!r} has no letter or digit a page "
+                               "name can use (a-z, 0-9, accents folded); left out")
+                continue
+            if key in kept:
+                continue
+            if len(kept) < settings.max_categories_per_post:
+                kept[key] = word
+            else:
+                dropped.append((word, line))
+    if dropped:
+        first = ", ".join(repr(w) for w, _ in dropped[:3]) + (", ..." if len(dropped) > 3 else "")
+        reader.problem(dropped[0][1], "category-refused", f"more than {settings.max_categories_per_post} "
+                       f"categories and tags; the other {len(dropped)} are left out ({first})")
+    return tuple(kept.values())
 
 
 _OLD_URL = re.compile(r"^/?((?![._])(?!.*\.\.)[\w.~-]{1,200})/?$")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from .frontmatter import read_post
+from .frontmatter import printable, read_post
 from .model import Archive, Post, Problem, assign_keys, build_archive
 from .paths import inside, link_in_project
 from .settings import POST_SUFFIXES, SVG_REFUSED, Settings
@@ -73,12 +73,17 @@ class PostCache:
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
-    """*path* relative to *base* (the working directory) when it is inside it."""
+    """*path* relative to *base* (the working directory) when it is inside it, safe to print.
+
+    Bytes that are not UTF-8 and control or invisible characters in a name are
+    shown as escapes (:func:`~sphinx_newsletter.frontmatter.printable`): a file
+    name can't forge a log line, and the post it names is refused (``file-name``).
+    """
     base = base or Path.cwd()
     try:
-        return path.relative_to(base).as_posix()
+        return printable(path.relative_to(base).as_posix())
     except ValueError:
-        return path.as_posix()
+        return printable(path.as_posix())
 
 
 def find_post_files(posts_dir: Path, images_dir: Path | None = None) -> list[Path]:

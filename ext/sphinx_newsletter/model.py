@@ -13,8 +13,9 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .urls import profile_key
 
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
     from .registry import Registry
 
 Severity = Literal["error", "warning"]
+
+#: Years a post, a file name or an edition tag may give: RSS, Atom and time zone
+#: arithmetic break on year 1 or 9999 (and nothing of a newsletter is that old).
+FIRST_YEAR, LAST_YEAR = 1970, 9998
 
 #: Names a generated page may not take: Sphinx's own pages and folders.
 RESERVED_KEYS = frozenset({"index", "search", "genindex", "py-modindex", "404"})
@@ -192,6 +197,8 @@ def split_file_name(stem: str) -> tuple[dt.date | None, str]:
         date = dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         return None, stem
+    if not FIRST_YEAR <= date.year <= LAST_YEAR:
+        return None, stem
     return date, match[4]
 
 
@@ -301,7 +308,8 @@ def build_archive(
     problems += [_order_problem(editions, n, by_key) for n in sorted(blamed)]
     problems += _check_post_dates(editions, by_key, max_days, blamed)
     loose.sort(key=lambda p: (p.date, p.source), reverse=True)
-    authors, author_index = _group_authors(by_key.values(), registry)
+    authors, author_index, found = _group_authors(by_key.values(), registry)
+    problems += found
     archive = Archive(
         posts=by_key,
         editions=dict(sorted(editions.items())),
@@ -402,11 +410,13 @@ def _fmt(date: dt.date | None) -> str:
 
 def _group_authors(
     posts: Iterable[Post], registry: Registry | None = None
-) -> tuple[dict[str, Author], dict[str, str]]:
+) -> tuple[dict[str, Author], dict[str, str], list[Problem]]:
     """One author per person: spellings that share a profile link are one person.
 
     Groups that the *registry* knows (by any of their links or names) become
-    that entry's author, under its key, name and profile link.
+    that entry's author, under its key, name and profile link. Other groups
+    show :func:`shown_name`; spellings that could pass for another person's
+    name are warned about (:func:`_spelling_problems`).
     """
     groups: dict[str, list[Post]] = defaultdict(list)
     for post in posts:
@@ -425,15 +435,117 @@ def _group_authors(
         author = _author(entry_key, group, entry.name, entry.url)
         authors[entry_key] = replace(author, registered=True, bio=entry.bio, avatar=entry.avatar)
         index.update(dict.fromkeys(idents, entry_key))
-    for ident, group in sorted(groups.items()):
-        names = Counter(p.author_name for p in group)
-        name = max(names, key=lambda n: (names[n], len(n), n))
+    problems: list[Problem] = []
+    shown: dict[str, tuple[str, list[Post]]] = {}  # name skeleton -> first name shown with it, its posts
+    for ident, group in sorted(groups.items(), key=lambda item: _oldest(item[1])):
+        name = shown_name(group)
+        problems += _spelling_problems(group, name)
+        twin, twin_posts = shown.setdefault(name_skeleton(name), (name, group))
+        if twin != name:
+            problems += _twin_problems(group, name, twin, twin_posts)
         key = slugify(name) or "autor"
         while key in authors or key in RESERVED_KEYS or (registry and key in registry.authors):
             key += "-2"
         index[ident] = key
         authors[key] = _author(key, group, name, None)
-    return authors, index
+    return dict(sorted(authors.items())), index, problems
+
+
+def _oldest(group: list[Post]) -> tuple[dt.datetime, str]:
+    return min((p.date, p.source) for p in group)
+
+
+def shown_name(group: list[Post]) -> str:
+    """The spelling most of *group*'s posts use; on a tie, the oldest post's.
+
+    Not the longest, nor the newest: one new post can't rename a commentator
+    whose earlier posts agree on a name.
+    """
+    counts = Counter(p.author_name for p in group)
+    first: dict[str, tuple[dt.datetime, str]] = {}
+    for post in sorted(group, key=lambda p: (p.date, p.source)):
+        first.setdefault(post.author_name, (post.date, post.source))
+    return min(counts, key=lambda n: (-counts[n], first[n]))
+
+
+def _spelling_problems(group: list[Post], shown: str) -> list[Problem]:
+    """A warning on each post whose spelling is neither the shown name nor a shorter or longer form of it.
+
+    ``Ricardo Coelho`` for ``Ricardo Coelho de Sousa`` is a shorter form (its words
+    are among the other's); ``Ana Lima (golpe)``, ``ana lima`` or ``Ana Lima`` with
+    a Cyrillic A (U+0410) for ``Ana Lima`` are not.
+    """
+    count = sum(p.author_name == shown for p in group)
+    problems = []
+    for post in group:
+        spelling = post.author_name
+        if _same_name(spelling, shown):
+            continue
+        like = " (it looks the same: case, accents or look-alike letters differ)" if (
+            name_skeleton(spelling) == name_skeleton(shown)) else ""
+        problems.append(Problem(
+            path=post.source, line=post.line_of("author"), code="author-spelling",
+            message=f"this post names the commentator {spelling!r}{like}, but the same profile is "
+            f"shown as {shown!r} ({count} post{'s' if count != 1 else ''}); the name shown stays "
+            f"{shown!r}: use it, or list the person in the authors registry"))
+    return problems
+
+
+#: Lower-case words a longer form of a name may add (``Ana de Lima``).
+_PARTICLES = frozenset({"de", "da", "do", "das", "dos", "e", "van", "von", "der", "den", "del", "della", "di",
+                        "du", "la", "le", "y"})
+
+
+def _same_name(spelling: str, shown: str) -> bool:
+    """Whether *spelling* is *shown*, a shorter form of it, or a longer form that adds only name words.
+
+    A name word is capitalised and made of letters (``Ogando``, ``S.``,
+    ``D'Ávila``) or a particle (``de``).
+    """
+    words, shown_words = spelling.split(), shown.split()
+    if set(words) <= set(shown_words):
+        return True
+    return set(shown_words) <= set(words) and all(_name_word(w) for w in words if w not in shown_words)
+
+
+def _name_word(word: str) -> bool:
+    if word in _PARTICLES:
+        return True
+    return word[0].isupper() and all(c.isalpha() or c in "'’.-" for c in word[1:])
+
+
+def _twin_problems(group: list[Post], name: str, twin: str, twin_posts: list[Post]) -> list[Problem]:
+    """Warnings on posts of a commentator whose name looks like an earlier one's but is spelled differently."""
+    where = next((p.author_url for p in twin_posts if p.author_url), None) or "no profile link"
+    return [
+        Problem(path=post.source, line=post.line_of("author"), code="author-spelling",
+                message=f"the commentator {name!r} looks like {twin!r} ({where}) but is spelled "
+                "differently (case, accents or look-alike letters): a different person, or a mistake?")
+        for post in group
+    ]
+
+
+#: Letters of other scripts that look like Latin ones (Cyrillic, then Greek, lower
+#: case: names are case-folded first), and digits that look like letters. Enough
+#: to tell when two names would read the same; not Unicode's full confusables
+#: table (these choose a message's wording and find look-alike twins).
+_LOOK_ALIKE = str.maketrans(
+    "\u0430\u0432\u0433\u0435\u0451\u0437\u0456\u0457\u0458\u043a\u043c\u043d\u043e\u043f"
+    "\u0440\u0441\u0442\u0443\u0445\u0455\u0501\u051b\u051d\u04bb\u04cf\u0261\u0131\u0237"
+    "\u03b1\u03b2\u03b3\u03b5\u03b6\u03b7\u03b9\u03ba\u03bc\u03bd\u03bf\u03c1\u03c3\u03c4"
+    "\u03c5\u03c7\u03c9"
+    "01|\u01c05",
+    "abreeziijkmhonpctyxsdqwhlgij"
+    "abyezniku" "vopotuxw"
+    "ollls",
+)
+
+
+def name_skeleton(name: str) -> str:
+    """*name* as it reads: accents, case, look-alike letters and spacing folded."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold().translate(_LOOK_ALIKE)
+    return " ".join(text.replace("rn", "m").replace("vv", "w").split())
 
 
 def _registry_match(registry: Registry | None, group: list[Post]) -> str | None:

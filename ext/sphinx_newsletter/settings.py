@@ -73,6 +73,10 @@ class Settings:
     edition_max_days: int = 7
     #: Host a profile link is expected on (``linkedin.com``), or empty for any.
     profile_host: str = "linkedin.com"
+    #: Categories and tags one post may give (the rest are left out, with a warning).
+    max_categories_per_post: int = 10
+    #: Longest category or tag name, in characters.
+    max_category_chars: int = 50
 
     def key(self, name: str) -> str:
         """The front-matter key for logical field *name*."""

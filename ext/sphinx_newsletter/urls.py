@@ -10,21 +10,36 @@ input                                     result
 ``https://x.org/a``, ``http://x.org/a``   kept (the scheme is lower-cased)
 leading/trailing white space              stripped, no warning
 empty                                     no URL
+``“https://x.org/a”``, ``«…»``, ``'…'``,  the quotes stripped, warning ``url-quoted``
+``<…>`` (wrapped in quotes or brackets)
 ``x.org/a`` (no scheme, looks like a      ``https://x.org/a``, warning ``url-scheme``
 host)
 ``//x.org/a`` (protocol-relative)         ``https://x.org/a``, warning ``url-scheme``
 ``javascript:``, ``data:``, ``file:``,    refused (no link), warning ``url-refused``
 ``mailto:``, any other scheme
-white space or control characters inside  refused, warning ``url-refused``
+white space, control or invisible         refused, warning ``url-refused``
+characters (bidi, zero-width) inside
 user-info (``https://u:p@x.org``)         refused, warning ``url-refused``
 no host, bad port, host with odd chars    refused, warning ``url-refused``
+IP address in any form (``127.0.0.1``,    refused, warning ``url-refused``
+``[::1]``, ``2130706433``, ``0x7f.1``)
+``localhost``, one-label hosts            refused, warning ``url-refused``
+(``intranet``), local-network names
+(``*.localhost``, ``*.local``,
+``*.internal``, ``*.home.arpa``, ``*.lan``)
 ``"`` ``'`` ``<`` ``>`` `` ` `` ``\\``    percent-encoded, warning ``url-encoded``
 ========================================  ==========================================
+
+A host must be a domain name: two labels or more, the last one (the top-level
+domain) letters or an IDN ``xn--`` label. That rule leaves out every spelling
+of an IP address, since none ends in letters. A public name that resolves to a
+private address (``127.0.0.1.nip.io``) is out of reach without DNS: a reviewer's job.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -32,8 +47,19 @@ ALLOWED_SCHEMES = frozenset({"http", "https"})
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _HOSTLIKE = re.compile(r"^(?:www\.)?[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}(?::\d+)?(?:[/?#]|$)")
-_HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9\-.]*[A-Za-z0-9])?$|^\[[0-9A-Fa-f:.]+\]$")
+_HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9\-.]*[A-Za-z0-9])?$")
+_TOP_LEVEL = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
+#: Names that never leave the local network (RFC 6761, 6762, 8375, ICANN's .internal).
+LOCAL_DOMAINS = ("localhost", "local", "localdomain", "internal", "lan", "home.arpa")
 _BAD_CHARS = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029]")
+#: Unicode categories a URL never needs: controls, format (bidi, zero-width), surrogates,
+#: private use, unassigned, separators.
+_BAD_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"})
+#: Quotes a URL is often pasted in (typographic ones come from word processors):
+#: a pair around the URL, or a typographic quote at either end, is stripped.
+_OPENING = "\"'`<“”„‟‘’‚‛«»‹›「『"
+_CLOSING = "\"'`>“”„‟‘’‚‛«»‹›」』"
+_TYPOGRAPHIC = "“”„‟‘’‚‛«»‹›「」『』"
 _ENCODE = "\"'<>`\\{}|^"
 
 
@@ -49,18 +75,34 @@ class UrlResult:
 def clean_url(value: str) -> UrlResult:
     """Apply the URL policy to *value*; see the module docstring."""
     text = value.strip()
+    unquoted = _unquote(text)
+    quoted = unquoted != text
+    text = unquoted
     if not text:
-        return UrlResult(None)
-    if _BAD_CHARS.search(text):
-        return _refuse(value, "contains white space or control characters")
-    fixed = ""
+        return _refuse(value, "is only quotes") if quoted else UrlResult(None)
+    if _BAD_CHARS.search(text) or any(unicodedata.category(c) in _BAD_CATEGORIES for c in text):
+        return _refuse(value, "contains white space, control or invisible characters")
+    fixed = "is wrapped in quotes" if quoted else ""
     if text.startswith("//"):
-        text, fixed = "https:" + text, "has no scheme (protocol-relative)"
+        text, fixed = "https:" + text, _also(fixed, "has no scheme (protocol-relative)")
     elif not _SCHEME.match(text) or _HOSTLIKE.match(text):
         if not _HOSTLIKE.match(text):
             return _refuse(value, "is not an absolute http(s) URL")
-        text, fixed = "https://" + text, "has no scheme"
-    return _check_parts(value, text, fixed)
+        text, fixed = "https://" + text, _also(fixed, "has no scheme")
+    result = _check_parts(value, text, fixed)
+    if quoted and result.url:
+        return UrlResult(result.url, "url-quoted", result.message)
+    return result
+
+
+def _unquote(text: str) -> str:
+    while len(text) >= 2 and text[0] in _OPENING and text[-1] in _CLOSING:
+        text = text[1:-1].strip()
+    return text.lstrip(_TYPOGRAPHIC).rstrip(_TYPOGRAPHIC).strip()
+
+
+def _also(first: str, second: str) -> str:
+    return f"{first} and {second}" if first else second
 
 
 def _check_parts(value: str, text: str, fixed: str) -> UrlResult:
@@ -76,7 +118,10 @@ def _check_parts(value: str, text: str, fixed: str) -> UrlResult:
         return _refuse(value, "carries a user name or password")
     host = parts.hostname or ""
     if not host or not _HOST.match(host) or (port is not None and port == 0):
-        return _refuse(value, "has no valid host")
+        return _refuse(value, "has an IP address or no valid host" if ":" in host else "has no valid host")
+    why = host_problem(host)
+    if why:
+        return _refuse(value, why)
     encoded = _encode(parts.path), _encode(parts.query), _encode(parts.fragment)
     url = urlunsplit((scheme, parts.netloc.lower(), *encoded))
     if fixed:
@@ -84,6 +129,18 @@ def _check_parts(value: str, text: str, fixed: str) -> UrlResult:
     if encoded != (parts.path, parts.query, parts.fragment):
         return UrlResult(url, "url-encoded", f"URL {value!r} has unsafe characters; using {url!r}")
     return UrlResult(url)
+
+
+def host_problem(host: str) -> str:
+    """Why *host* (lower-case) is not a public domain name, or ''."""
+    labels = host.split(".")
+    if not _TOP_LEVEL.match(labels[-1]):
+        return f"names the host {host!r}: IP addresses and numeric hosts are refused"
+    if len(labels) < 2:
+        return f"names the one-label host {host!r}, not a domain (local names are refused)"
+    if any(host == d or host.endswith("." + d) for d in LOCAL_DOMAINS):
+        return f"names the local-network host {host!r}"
+    return ""
 
 
 def _encode(part: str) -> str:

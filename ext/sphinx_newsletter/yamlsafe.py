@@ -7,7 +7,10 @@ keep the last, and unbounded nesting. This reader composes the node tree
 itself and builds values from it by one rule: a scalar is text, except the
 plain (unquoted) words ``true``/``false`` (booleans) and ``null``/``~``/empty
 (``None``). Aliases, explicit tags and nesting deeper than :data:`MAX_DEPTH`
-are refused; duplicate keys are reported.
+are refused; duplicate keys are reported. A ``\\uD83D\\uDE00`` pair of escapes
+(JSON's way to write an emoji) is read as the one character it stands for; a
+lone surrogate escape (``"\\uD800"``) is not a character, can't be written as
+UTF-8 and is refused at its line.
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ class Field:
     line: int
     column: int
     quoted: bool = False
+    #: For a list: the 0-based line of each item.
+    items: tuple[int, ...] = ()
 
 
 class _Bounded(Composer):
@@ -155,6 +160,7 @@ def load_mapping(text: str, first_line: int = 1) -> tuple[dict[str, Field], list
             value_node.start_mark.line,
             value_node.start_mark.column,
             isinstance(value_node, ScalarNode) and value_node.style in ("'", '"'),
+            tuple(item.start_mark.line for item in value_node.value) if isinstance(value_node, SequenceNode) else (),
         )
     return result, problems
 
@@ -162,7 +168,21 @@ def load_mapping(text: str, first_line: int = 1) -> tuple[dict[str, Field], list
 def _key(node: Node) -> str:
     if not isinstance(node, ScalarNode):
         raise YamlProblem("keys must be plain words", node.start_mark.line, node.start_mark.column)
-    return node.value
+    return _text(node)
+
+
+def _text(node: ScalarNode) -> str:
+    """The scalar's text, with UTF-16 surrogate pairs joined; a lone surrogate is refused."""
+    value: str = node.value
+    if not any("\ud800" <= c <= "\udfff" for c in value):
+        return value
+    try:
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError:
+        lone = next(c for c in value if "\ud800" <= c <= "\udfff")
+        mark = node.start_mark
+        raise YamlProblem(f"\\u{ord(lone):04X} is not a character (a lone UTF-16 surrogate); "
+                          "write the character itself", mark.line, mark.column) from None
 
 
 def _value(node: Node) -> Any:
@@ -178,10 +198,10 @@ def _value(node: Node) -> Any:
 
 def _scalar(node: ScalarNode) -> str | bool | None:
     if node.style:  # quoted or block scalar: always text (plain is None, or "" from libyaml)
-        return node.value
+        return _text(node)
     word = node.value.lower()
     if word in ("true", "false"):
         return word == "true"
     if word in ("", "~", "null"):
         return None
-    return node.value
+    return _text(node)
