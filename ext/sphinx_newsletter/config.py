@@ -34,6 +34,10 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
     "newsletter_bounded_navigation": (True, "html", (bool,), "Draw a bounded sidebar: years, this year's editions, this edition's posts."),
     "newsletter_lean_builds": (True, "", (bool,), "Collect garbage between documents and keep doctrees on disk, not in memory, until they are written (faster, leaner builds of big archives)."),
     "newsletter_navigation_window": (5, "html", (int,), "Sidebar entries shown on each side of the current one, below the top level."),
+    # Body-side caps (issue 17): what one post body may cost the build.
+    "newsletter_max_table_cells": (2_000, "env", (int,), "Table cells in one post body; tables past the cap are shown as text."),
+    "newsletter_max_body_tokens": (50_000, "env", (int,), "Markdown elements in one post body (directive contents included); past it the body is left out."),
+    "newsletter_max_warnings_per_post": (50, "env", (int,), "Warnings printed about one post; the rest are counted in one summary line."),
 }
 
 
@@ -78,6 +82,9 @@ def read_config(confdir: Path, config: Config) -> NewsletterConfig:
             max_post_bytes=config.newsletter_max_post_bytes,
             edition_max_days=config.newsletter_edition_max_days,
             profile_host=config.newsletter_profile_host,
+            max_table_cells=max(0, config.newsletter_max_table_cells),
+            max_body_tokens=max(1, config.newsletter_max_body_tokens),
+            max_warnings_per_post=max(1, config.newsletter_max_warnings_per_post),
         ),
     )
 
