@@ -144,10 +144,11 @@ def test_a_flood_of_warnings_is_capped_and_still_fails_W(tmp_path: Path) -> None
 
 
 def test_the_collector_backstop_alone_keeps_files_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the reading-time transform switched off, the ``doctree-read`` backstop still drops them."""
+    """With the reading-time transform and the final pass off, the ``doctree-read`` backstop still drops them."""
     from sphinx_newsletter import bodyguard
 
     monkeypatch.setattr(bodyguard.PostUriPolicy, "apply", lambda self, **kwargs: None)
+    monkeypatch.setattr(bodyguard, "doctree_resolved", lambda app, doctree, docname: None)
     built = build_root("test-bodies", tmp_path)
     try:
         images = built.out / "_images"

@@ -67,7 +67,9 @@ def doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     for node in list(doctree.findall(nodes.image)):
         bad = [c for k, c in node.get("candidates", {}).items() if k != "?" and not guard.mirrored(c)]
         if bad:
-            guard.remove(node, f"image {bad[0]!r} removed: it is not inside the images folder", "body-image")
+            guard.warn(node, f"image {bad[0]!r} removed: it is not inside the images folder", "body-image", "")
+            target = node.parent if _wraps_block(node.parent) else node
+            guard.replace(target, nodes.inline(node.get("alt", ""), node.get("alt", "")), "", "")
     for node in list(doctree.findall(addnodes.download_reference)):
         guard.remove(node, f"link to a local file {node.get('reftarget', '')!r} removed", "body-link")
     for store in (env.images, env.dlfiles):
@@ -145,6 +147,10 @@ class Guard:
             del node["refuri"]
             self.warn(node, message, "body-link", uri)
             return False
+        if _wraps_block(node):  # an image's :target: or a card's link: keep what it wraps, checked next
+            self.warn(node, message, "body-link", uri)
+            node.replace_self(node.children[:])
+            return False
         return self.replace(node, nodes.inline(node.astext(), node.astext()), message, "body-link", uri)
 
     def image(self, node: nodes.image) -> bool:
@@ -166,7 +172,10 @@ class Guard:
                 url, why = None, f"has a candidate {candidate!r} outside the images folder"
         if url is None:
             alt = node.get("alt", "")
-            return self.replace(node, nodes.inline(alt, alt), f"image {uri!r} removed: it {why}", "body-image", uri)
+            # An image inside a block-level link (``:target:``): the writer wants that link to hold an image.
+            target = node.parent if _wraps_block(node.parent) else node
+            self.warn(node, f"image {uri!r} removed: it {why}", "body-image", uri)
+            return self.replace(target, nodes.inline(alt, alt), "", "", "")
         if node["uri"] != url and mirrored_path(node["uri"], self.output_dir) is None:
             node["uri"] = url
             node.attributes.pop("candidates", None)  # Sphinx's ImageCollector computes them again
@@ -191,11 +200,16 @@ class Guard:
         return True
 
     def warn(self, node: nodes.Node, message: str, code: str, uri: str) -> None:
-        if uri and uri.strip() in self.reported:
+        if not message or (uri and uri.strip() in self.reported):
             return
         from .parser import warn
 
         warn(self.post, line_of(node), message, code)
+
+
+def _wraps_block(node: nodes.Node | None) -> bool:
+    """A reference outside running text (it wraps an image: ``:target:``, a card's link)."""
+    return isinstance(node, nodes.reference) and not isinstance(node.parent, nodes.TextElement)
 
 
 def line_of(node: nodes.Node | None) -> int | None:
