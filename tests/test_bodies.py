@@ -157,3 +157,24 @@ def test_the_collector_backstop_alone_keeps_files_out(tmp_path: Path, monkeypatc
         assert any(f"{POST}:" in w and "not inside the images folder" in w for w in built.warnings)
     finally:
         built.app.cleanup()
+
+
+def test_a_body_over_the_size_cap_is_left_out_and_check_says_so(tmp_path: Path) -> None:
+    from sphinx_newsletter.cli import main
+
+    def cap(src: Path) -> None:
+        with open(src / "conf.py", "a", encoding="utf-8") as conf:
+            conf.write("newsletter_max_body_tokens = 30\n")
+
+    built = build_root("test-bodies", tmp_path, cap)
+    try:
+        line = _line(built.src / "posts" / POST, "![a](http:/")  # the body's first line
+        assert (POST, line, "body-too-large") in _build_refusals(built)
+        assert "Texto do cartão" not in built.page("arquivo/posts/enderecos")
+        out = StringIO()
+        main(["--conf-dir", str(built.src), "check", "--format", "json", str(built.src / "posts")], out)
+        checked = {(Path(p["path"]).name, p["line"], p["code"]) for p in json.loads(out.getvalue())["problems"]
+                   if p["code"].startswith("body-")}
+        assert checked == _build_refusals(built)
+    finally:
+        built.app.cleanup()
