@@ -248,8 +248,8 @@ class _Scanner:
         values = dict(options or [])
         if key in ("image", "figure"):
             self.image(first_line.strip(), line)
-        if "target" in values:
-            self.link(values["target"], line)
+        if "target" in values:  # a plain refuri (not a MyST link): only http(s) stays
+            self.address(values["target"], external_url(values["target"])[1], line, "body-link", "link")
         for option in ("img-top", "img-bottom", "img-background"):
             if option in values:
                 self.image(values[option], line)
