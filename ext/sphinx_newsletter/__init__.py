@@ -44,7 +44,7 @@ def _setup_outputs(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     from . import (
-        assettags, buildcache, config, directives, domain, generate, listing, memory, navigation, nodes, parser, reference, titles, toctrees,
+        assettags, bodyguard, buildcache, config, directives, domain, generate, listing, memory, navigation, nodes, parser, reference, titles, toctrees,
     )
 
     app.setup_extension("myst_parser")
@@ -67,6 +67,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", generate.builder_inited)
     # Messages about a post body name the post file, not the generated page.
     app.connect("builder-inited", parser.install_locations)
+    # Every address in a post page's doctree, against one allowlist (uripolicy).
+    bodyguard.setup(app)
+    # Before generate.build_finished (900), which fails the build for refused posts.
+    app.connect("build-finished", parser.summarise_warnings, priority=850)
     app.connect("env-get-outdated", generate.env_get_outdated)
     # Before Furo (500): it calls toctree() to draw its sidebar.
     app.connect("html-page-context", navigation.html_page_context, priority=400)

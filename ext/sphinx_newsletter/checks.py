@@ -72,6 +72,14 @@ RULES: dict[str, tuple[str, str]] = {
     "category-refused": ("warning", "a category or tag too long, or more than newsletter_max_categories_per_post"),
     "url-quoted": ("warning", "a link wrapped in quotes (typographic or not): the quotes are stripped"),
     "author-spelling": ("warning", "a commentator's name differs from the one shown for the same profile, or looks like another's"),
+    # The body scan (bodyscan.py): the build prints the same, at the same line.
+    "body-directive": ("warning", "a directive (or ':::name' block) not allowed in a post: shown as text"),
+    "body-option": ("warning", "a directive option not allowed in a post (CSS, classes...): shown as text"),
+    "body-role": ("warning", "a role not allowed in a post: shown as text"),
+    "body-link": ("warning", "a link that is not http(s) with a real host, or a local file: made text"),
+    "body-image": ("warning", "an image that is not http(s) with a real host nor in the images folder: removed"),
+    "body-table": ("warning", "a table past newsletter_max_table_cells: shown as text"),
+    "body-too-large": ("warning", "a body past newsletter_max_body_tokens: left out"),
 }
 
 _TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref)$", re.I)

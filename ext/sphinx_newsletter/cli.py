@@ -105,6 +105,7 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     registry, problems = load_configured(authors_file, images_dir, config.settings)
     result = load_files(files, images_dir, config.settings, registry=registry)
     extra, notes = check_archive(result.archive, registry)
+    extra += _body_problems(result.archive, config, images_dir, args)
     problems = sorted(problems + result.problems + extra, key=lambda p: (p.path, p.line, p.column, p.code))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
@@ -112,6 +113,27 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     emit(out, problems, notes, len(files))
     failed = errors > 0 or (args.strict and warnings > 0)
     return 1 if failed else 0
+
+
+def _body_problems(archive: object, config: NewsletterConfig, images_dir: Path | None,
+                   args: argparse.Namespace) -> list[Problem]:
+    """What the build refuses in post bodies: :func:`.bodyscan.scan_body`, as the build runs it."""
+    if config.trust_bodies:
+        return []
+    from myst_parser.config.main import MdParserConfig
+    from sphinx.config import Config
+    from sphinx.util.tags import Tags
+
+    from .bodyscan import post_parser_config, scan_body
+
+    confdir = Path(args.conf_dir).resolve() if args.conf_dir else find_confdir(Path.cwd())
+    raw = Config.read(confdir.resolve(), overrides={}, tags=Tags())._raw_config
+    md_config = post_parser_config(MdParserConfig(enable_extensions=set(raw.get("myst_enable_extensions", ()))))
+    problems: list[Problem] = []
+    for post in archive.posts.values():  # type: ignore[attr-defined]
+        problems += scan_body(post, md_config=md_config, images_dir=images_dir, settings=config.settings,
+                              output_dir=config.output_dir).problems
+    return problems
 
 
 def _summary(problems: list[Problem], notes: list[Note], files: int) -> str:

@@ -41,6 +41,10 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
     "newsletter_navigation_window": (5, "html", (int,), "Sidebar entries shown on each side of the current one, below the top level."),
     "newsletter_max_categories_per_post": (10, "env", (int,), "Categories and tags one post may give; the rest are left out with a warning."),
     "newsletter_max_category_chars": (50, "env", (int,), "Longest category or tag name, in characters; longer ones are left out with a warning."),
+    # Body-side caps (issue 17): what one post body may cost the build.
+    "newsletter_max_table_cells": (2_000, "env", (int,), "Table cells in one post body; tables past the cap are shown as text."),
+    "newsletter_max_body_tokens": (50_000, "env", (int,), "Markdown elements in one post body (directive contents included); past it the body is left out."),
+    "newsletter_max_warnings_per_post": (50, "env", (int,), "Warnings printed about one post; the rest are counted in one summary line."),
 }
 
 
@@ -115,6 +119,9 @@ def read_config(confdir: Path, config: Config, *, strict: bool = True) -> Newsle
             profile_host=config.newsletter_profile_host,
             max_categories_per_post=max(0, config.newsletter_max_categories_per_post),
             max_category_chars=max(1, config.newsletter_max_category_chars),
+            max_table_cells=max(0, config.newsletter_max_table_cells),
+            max_body_tokens=max(1, config.newsletter_max_body_tokens),
+            max_warnings_per_post=max(1, config.newsletter_max_warnings_per_post),
         ),
         refused=tuple(refused),
     )

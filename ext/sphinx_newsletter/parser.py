@@ -8,11 +8,15 @@ page (unless ``newsletter_trust_bodies``) this parser:
   (no substitutions, no math, no attributes);
 - sets docutils' ``file_insertion_enabled`` and ``raw_enabled`` off for this
   document only;
-- lets through only an allowlist of directives and roles (no ``include``,
-  ``raw``, ``eval-rst``, ``meta``, ``download``...); others are refused with a
-  warning and their text is shown as a literal block;
-- keeps images only when they are remote http(s) or inside the images folder,
-  and drops links to local files (downloads) and to non-http(s) schemes;
+- runs :func:`.bodyscan.scan_body` on the body and prints its problems, the
+  very ones ``newsletter check`` prints (same code, same line);
+- lets through only an allowlist of directives, their options and roles (no
+  ``include``, ``raw``, ``eval-rst``, ``meta``, ``download``, ``style``,
+  ``class``...); others are shown as a literal block, and so are tables past
+  ``newsletter_max_table_cells``; a body past ``newsletter_max_body_tokens``
+  is left out;
+- leaves every address (links, images, downloads) to :mod:`.bodyguard`,
+  which checks the doctree against :mod:`.uripolicy`;
 - adds, from the model, the date line and highlight card under the title,
   and the author box and links to the previous and next posts at the end.
 
@@ -24,7 +28,6 @@ post file and its line (``posts/x.md:7``), not the generated page: see
 from __future__ import annotations
 
 import copy
-import dataclasses
 import logging as std_logging
 import os
 from types import ModuleType
@@ -38,16 +41,14 @@ from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
 from myst_parser.warnings_ import create_warning
-from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import CustomReSTDispatcher
 
+from . import bodyscan
 from . import nodes as nl
+from .bodyguard import REPORTED
 from .domain import get_domain
-from .frontmatter import image_path
-from .loader import image_problem
 from .render import post_header
-from .urls import ALLOWED_SCHEMES
 
 if TYPE_CHECKING:
     from docutils.utils import Reporter
@@ -58,31 +59,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Math is left out on purpose: MathJax's \href and \require would let a post
-# run script on the page (MathJax's "safe" filter is not loaded by default).
-SAFE_EXTENSIONS = frozenset(
-    {"colon_fence", "deflist", "tasklist", "strikethrough", "smartquotes", "replacements",
-     "fieldlist", "linkify"}
-)
-ALLOWED_DIRECTIVES = frozenset(
-    {
-        "admonition", "attention", "caution", "danger", "error", "hint", "important",
-        "note", "seealso", "tip", "todo", "warning", "versionadded", "versionchanged",
-        "code", "code-block", "sourcecode", "epigraph", "pull-quote",
-        "highlights", "rubric", "topic", "sidebar", "table", "list-table", "figure",
-        "image", "line-block", "parsed-literal", "container", "centered", "hlist",
-        "glossary", "compound", "tab-set", "tab-item", "grid", "grid-item",
-        "grid-item-card", "card", "dropdown", "div",
-    }
-)
-ALLOWED_ROLES = frozenset(
-    {
-        "emphasis", "strong", "literal", "code", "sub", "subscript", "sup", "superscript",
-        "abbr", "kbd", "term", "ref", "doc", "post", "edition", "author",
-        "nl:post", "nl:edition", "nl:author", "guilabel", "menuselection", "samp",
-        "dfn", "title-reference", "t",
-    }
-)
+# The allowlists live with the scan that ``newsletter check`` runs (one source of truth).
+ALLOWED_DIRECTIVES = bodyscan.ALLOWED_DIRECTIVES
+ALLOWED_ROLES = bodyscan.ALLOWED_ROLES
+SAFE_EXTENSIONS = bodyscan.SAFE_EXTENSIONS
 
 
 class _OwnDocumentRenderer(SphinxRenderer):
@@ -101,43 +81,77 @@ class _OwnDocumentRenderer(SphinxRenderer):
 
 
 class PostRenderer(_OwnDocumentRenderer):
-    """MyST's renderer with the allowlists, for an untrusted post body.
+    """MyST's renderer enforcing the allowlists and caps of :mod:`.bodyscan` on a post body.
 
-    Refusals are checked here, where the line is known, so each gives one
-    warning at the post's line and the refused text is shown as a literal block.
+    The scan has already printed a warning for each refusal (at the post's
+    line, as ``check`` does); a refusal it did not report is warned about here.
+    Refused text is shown as a literal block.
     """
 
     @property
     def post(self) -> Post:
         return self.md_options["newsletter_post"]
 
+    @property
+    def scan(self) -> bodyscan.BodyScan:
+        return self.md_options["newsletter_scan"]
+
     def render_restructuredtext(self, token: SyntaxTreeNode) -> None:
         line = token.map[0] if token.map else None  # MyST's own line convention
-        self._refuse("the {eval-rst} block", line, f"```{{eval-rst}}\n{token.content}```")
+        text = f"```{{eval-rst}}\n{token.content}```"
+        self.current_node += self._refused(("directive", "eval-rst"), "the {eval-rst} block", line, text)
+
+    def render_colon_fence(self, token: SyntaxTreeNode) -> None:
+        name = (token.info or "").strip().split(maxsplit=1)[0] if (token.info or "").strip() else ""
+        if name and not (name.startswith("{") and name.endswith("}")):
+            # ``:::name`` is a div with the CSS class *name*.
+            text = f":::{token.info}\n{token.content}:::"
+            line = token.map[0] if token.map else None
+            self.current_node += self._refused(("directive", f":::{name}".lower()), f"a ':::{name}' block", line, text)
+            return
+        super().render_colon_fence(token)
 
     def run_directive(  # type: ignore[override]
         self, name: str, first_line: str, content: str, position: int, *args: Any, **kwargs: Any
     ) -> list[nodes.Element]:
-        if name.lower() not in ALLOWED_DIRECTIVES:
+        refusal = bodyscan.directive_refusal(name, first_line, content)
+        if refusal is not None:
             text = f"{{{name}}} {first_line}".rstrip() + "\n" + content
-            return [self._refused(f"the directive {name!r}", position, text)]
+            return [self._refused(("directive", name.lower()), refusal[1], position, text, refusal[0])]
         return super().run_directive(name, first_line, content, position, *args, **kwargs)
 
     def render_myst_role(self, token: SyntaxTreeNode) -> None:
         name = token.meta["name"]
         if name.lower() not in ALLOWED_ROLES:
             line = token.map[0] if token.map else None
-            warn(self.post, line, f"the role {name!r} is not allowed in a post; shown as text")
+            if ("role", name.lower()) not in self.scan.reported:
+                warn(self.post, line, f"the role {name!r} is not allowed in a post; shown as text", "body-role")
             text = f"{{{name}}}`{token.content}`"
             self.current_node += nodes.literal(text, text)
             return
         super().render_myst_role(token)
 
-    def _refuse(self, what: str, line: int | None, text: str) -> None:
-        self.current_node += self._refused(what, line, text)
+    def render_table(self, token: SyntaxTreeNode) -> None:
+        rows = [row for part in token.children or [] for row in part.children or []]
+        budget = self.md_options["newsletter_cells"]
+        budget[0] += sum(len(row.children or []) for row in rows)
+        if budget[0] <= self.post_settings.max_table_cells:
+            super().render_table(token)
+            return
+        text = "\n".join("| " + " | ".join(cell.children[0].content if cell.children else "" for cell in row.children or [])
+                         + " |" for row in rows)
+        line = token.map[0] if token.map else None
+        self.current_node += self._refused(("table", ""), "a table over newsletter_max_table_cells", line, text,
+                                           "body-table")
 
-    def _refused(self, what: str, line: int | None, text: str) -> nodes.literal_block:
-        warn(self.post, line, f"{what} is not allowed in a post; shown as text")
+    @property
+    def post_settings(self) -> Any:
+        return self.md_options["newsletter_settings"]
+
+    def _refused(self, key: tuple[str, str], what: str, line: int | None, text: str,
+                 code: str = "body-directive") -> nodes.literal_block:
+        if key not in self.scan.reported:
+            warn(self.post, line, f"{what} is not allowed in a post; shown as text", code)
         return nodes.literal_block(text, text, language="text")
 
 
@@ -179,18 +193,20 @@ class NewsletterMystParser(MystParser):
         document.settings = copy.copy(document.settings)
         document.settings.file_insertion_enabled = False
         document.settings.raw_enabled = False
-        myst = env.myst_config
-        md_config = dataclasses.replace(
-            myst,
-            enable_extensions=set(myst.enable_extensions) & SAFE_EXTENSIONS,
-            disable_syntax=[*myst.disable_syntax, "html_block", "html_inline"],
-        )
+        md_config = bodyscan.post_parser_config(env.myst_config)
+        scan = bodyscan.scan_body(post, md_config=md_config, images_dir=config.images_dir,
+                                  settings=config.settings, output_dir=config.output_dir)
+        for problem in scan.problems:
+            logger.warning(problem.message, location=problem.location, type="newsletter", subtype=problem.code)
+        # bodyguard's doctree pass leaves these without a second warning.
+        env.temp_data[REPORTED] = scan.refused
+        if scan.too_large:
+            inputstring = post_header(post)
         parser = _cached_parser(domain, md_config)
-        parser.options["document"] = document
-        parser.options["newsletter_post"] = post
+        parser.options.update(document=document, newsletter_post=post, newsletter_scan=scan,
+                              newsletter_cells=[0], newsletter_settings=config.settings)
         with _Allowlist():
             parser.render(inputstring)
-        _sanitise(document, post, config.output_dir, env)
         _finish(document, post, domain, env.docname)
         _literal_title(document)
 
@@ -265,73 +281,6 @@ def _finish(document: nodes.document, post: Post, domain: Any, docname: str) -> 
         section += nav
 
 
-def _sanitise(document: nodes.document, post: Post, output_dir: str, env: Any) -> None:
-    for node in list(document.findall(nodes.raw)):
-        _replace(node, nodes.literal_block(node.astext(), node.astext()))
-        warn(post, node.line, "raw content shown as text")
-    for node in list(document.findall(nodes.meta)) if hasattr(nodes, "meta") else []:
-        node.parent.remove(node)
-        warn(post, node.line, "meta tags are not allowed in a post")
-    for node in list(document.findall(addnodes.download_reference)):
-        line = _line_of(node)
-        _replace(node, nodes.inline(node.astext(), node.astext()))
-        warn(post, line, f"link to a local file {node.get('reftarget', '')!r} removed")
-    for node in list(document.findall(nodes.reference)):
-        uri = node.get("refuri")
-        if uri and not _is_safe_link(uri):
-            line = _line_of(node)
-            _replace(node, nodes.inline(node.astext(), node.astext()))
-            warn(post, line, f"link {uri!r} removed: only http and https links are allowed")
-    for node in list(document.findall(nodes.image)):
-        _check_image(node, post, output_dir, env)
-
-
-def _is_safe_link(uri: str) -> bool:
-    """http(s), or a relative link or fragment (no scheme before the first ``/?#``).
-
-    Browsers drop ASCII white space and control characters inside a scheme
-    (``java\tscript:``), so any ``:`` before the first ``/``, ``?`` or ``#``
-    counts as a scheme.
-    """
-    head = uri.strip().split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
-    if ":" not in head:
-        return True
-    scheme = "".join(ch for ch in head.split(":", 1)[0] if ch > " ").lower()
-    return scheme in ALLOWED_SCHEMES
-
-
-def _check_image(node: nodes.image, post: Post, output_dir: str, env: Any) -> None:
-    uri = node.get("uri", "")
-    scheme = uri.split(":", 1)[0].lower() if ":" in uri else ""
-    if scheme in ALLOWED_SCHEMES and _is_safe_link(uri):
-        return
-    domain = get_domain(env)
-    settings = domain.nl_config.settings
-    relative, why = image_path(uri, settings.image_url_prefix) if not scheme else (None, "is not http(s)")
-    mirrored = env.srcdir / output_dir / "imagens" / relative if relative else None
-    if mirrored is None or not mirrored.is_file():
-        if relative:
-            why = image_problem(relative, domain.nl_config.images_dir, settings)
-        line = _line_of(node)
-        alt = node.get("alt", "")
-        _replace(node, nodes.inline(alt, alt) if alt else nodes.inline())
-        warn(post, line, f"image {uri!r} removed: {why or 'not found in the images folder'}")
-        return
-    node["uri"] = nl.image_uri(output_dir, relative)
-    node.attributes.pop("candidates", None)
-
-
-def _line_of(node: nodes.Node) -> int | None:
-    while node is not None and node.line is None:
-        node = node.parent
-    return node.line if node is not None else None
-
-
-def _replace(old: nodes.Node, new: nodes.Node) -> None:
-    if old.parent is not None:
-        old.replace_self(new)
-
-
 # --- messages name the post file ----------------------------------------------------
 
 
@@ -350,9 +299,9 @@ def source_location(post: Post, line: int | None) -> str:
     return f"{post.source}:{source_line(post, line)}"
 
 
-def warn(post: Post, line: int | None, message: str) -> None:
+def warn(post: Post, line: int | None, message: str, code: str = "body") -> None:
     """A warning about a post body, at the post file's line."""
-    logger.warning(message, location=source_location(post, line), type="newsletter", subtype="body")
+    logger.warning(message, location=source_location(post, line), type="newsletter", subtype=code)
 
 
 class PostLocations(std_logging.Filter):
@@ -369,15 +318,51 @@ class PostLocations(std_logging.Filter):
         self._app = app
         self._archive: object = None
         self._pages: dict[str, Post] = {}
+        self._sources: dict[str, Post] = {}
+        #: post source -> warnings seen; past ``max_warnings_per_post`` they are not printed.
+        self.counts: dict[str, int] = {}
+        self.summarising = False
 
     def filter(self, record: std_logging.LogRecord) -> bool:
         location = getattr(record, "location", None)
-        if isinstance(location, str) and "posts" in location:
-            path, line = _split_location(location)
-            post = self._pages_now().get(path)
-            if post is not None:
-                record.location = source_location(post, line)
-        return True
+        if not isinstance(location, str) or "posts" not in location:
+            return True
+        path, line = _split_location(location)
+        post = self._pages_now().get(path)
+        if post is not None:
+            record.location = location = source_location(post, line)
+        return self._under_cap(location)
+
+    def _under_cap(self, location: str) -> bool:
+        """Print the first ``newsletter_max_warnings_per_post`` about a post, count the rest.
+
+        Sphinx counted the record before this filter (``WarningSuppressor``),
+        so a suppressed warning still fails a ``-W`` build.
+        """
+        source = location.rpartition(":")[0] if location.rpartition(":")[2].isdigit() else location
+        if self.summarising or source not in self._sources:
+            return True
+        count = self.counts[source] = self.counts.get(source, 0) + 1
+        return count <= self._cap()
+
+    def _cap(self) -> int:
+        config = get_domain(self._app.env).nl_config
+        return config.settings.max_warnings_per_post if config is not None else 50
+
+    def summarise(self) -> None:
+        """One line per post whose warnings were cut: ``N more warnings about posts/x.md suppressed``."""
+        cap = self._cap()
+        self.summarising = True
+        try:
+            for source, count in sorted(self.counts.items()):
+                if count > cap:
+                    logger.warning(
+                        "%d more warnings about %s suppressed (newsletter_max_warnings_per_post = %d)",
+                        count - cap, source, cap, location=source, type="newsletter", subtype="warnings-capped",
+                    )
+        finally:
+            self.summarising = False
+            self.counts.clear()
 
     def _pages_now(self) -> dict[str, Post]:
         domain = get_domain(self._app.env)
@@ -386,6 +371,7 @@ class PostLocations(std_logging.Filter):
             folder = os.path.abspath(os.path.join(self._app.srcdir, domain.nl_config.output_dir, "posts"))
             posts = domain.archive.posts.values() if domain.archive else ()
             self._pages = {os.path.join(folder, f"{p.key}.md"): p for p in posts}
+            self._sources = {p.source: p for p in self._pages.values()}
         return self._pages
 
 
@@ -410,3 +396,13 @@ def install_locations(app: Sphinx) -> None:
             if isinstance(found, WarningLogRecordTranslator) and owner is app:
                 filters.insert(i + 1, PostLocations(app))
                 break
+
+
+def summarise_warnings(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: the summary line of every post whose warnings were capped."""
+    from sphinx.util.logging import NAMESPACE
+
+    for handler in std_logging.getLogger(NAMESPACE).handlers:
+        for found in handler.filters:
+            if isinstance(found, PostLocations) and found._app is app:
+                found.summarise()

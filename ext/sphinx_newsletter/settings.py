@@ -77,6 +77,12 @@ class Settings:
     max_categories_per_post: int = 10
     #: Longest category or tag name, in characters.
     max_category_chars: int = 50
+    #: Table cells in one post body; tables past the cap are shown as text.
+    max_table_cells: int = 2_000
+    #: Markdown elements (tokens) in one post body, directive contents included; past it the body is left out.
+    max_body_tokens: int = 50_000
+    #: Warnings printed about one post; the rest are counted in one summary line.
+    max_warnings_per_post: int = 50
 
     def key(self, name: str) -> str:
         """The front-matter key for logical field *name*."""
