@@ -34,6 +34,7 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
     "newsletter_bounded_navigation": (True, "html", (bool,), "Draw a bounded sidebar: years, this year's editions, this edition's posts."),
     "newsletter_lean_builds": (True, "", (bool,), "Collect garbage between documents and keep doctrees on disk, not in memory, until they are written (faster, leaner builds of big archives)."),
     "newsletter_navigation_window": (5, "html", (int,), "Sidebar entries shown on each side of the current one, below the top level."),
+    "newsletter_max_redirects_per_post": (20, "env", (int,), "Old URLs (redirect_from) a post may claim; the rest are dropped with a warning."),
 }
 
 
@@ -78,8 +79,20 @@ def read_config(confdir: Path, config: Config) -> NewsletterConfig:
             max_post_bytes=config.newsletter_max_post_bytes,
             edition_max_days=config.newsletter_edition_max_days,
             profile_host=config.newsletter_profile_host,
+            max_redirects_per_post=max(0, config.newsletter_max_redirects_per_post),
+            output_dir=output_dir,
+            site_names=_site_names(confdir),
         ),
     )
+
+
+def _site_names(srcdir: Path) -> tuple[str, ...]:
+    """The source folder's top-level pages and folders: URLs the site serves, no post may claim them."""
+    try:
+        entries = list(srcdir.iterdir())
+    except OSError:
+        return ()
+    return tuple(sorted({entry.name if entry.is_dir() else entry.stem for entry in entries}))
 
 
 def _fields(value: dict[str, Any]) -> dict[str, str]:

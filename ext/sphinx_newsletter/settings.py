@@ -66,6 +66,13 @@ class Settings:
     edition_max_days: int = 7
     #: Host a profile link is expected on (``linkedin.com``), or empty for any.
     profile_host: str = "linkedin.com"
+    # Old URLs (:mod:`sphinx_newsletter.oldurls`).
+    #: ``redirect_from`` entries looked at per post; the rest are dropped with a warning.
+    max_redirects_per_post: int = 20
+    #: The folder (inside the source folder) of the generated pages: its first segment is the site's.
+    output_dir: str = "arquivo"
+    #: Top-level pages and folders of the source folder (``guide``, ``security``), sorted.
+    site_names: tuple[str, ...] = ()
 
     def key(self, name: str) -> str:
         """The front-matter key for logical field *name*."""
