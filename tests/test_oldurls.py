@@ -150,3 +150,10 @@ def test_the_output_folder_is_the_sites():
                                      Settings(output_dir="noticias/arquivo"))
     assert [p.code for p in problems] == ["redirect-reserved"] and "noticias" not in claims
     assert {"_static", "_images", "_sources", "feeds", "sitemap.xml", "objects.inv"} <= SITE_ROOT_NAMES
+
+
+def test_twenty_thousand_old_urls_cost_one_warning():
+    text = "---\ntitle: T\ndate: 2024-01-01\nredirect_from:\n" + "".join(f"  - /a{i}/\n" for i in range(20_000))
+    post, problems = parse_post(text + "---\nbody\n", "posts/x.md", Settings(), stem="2024-01-01-x")
+    assert post is not None and len(post.redirect_from) == 20
+    assert [(p.location, p.code) for p in problems] == [("posts/x.md:5", "redirect-cap")]

@@ -324,3 +324,22 @@ def test_every_name_the_build_writes_at_the_root_is_the_sites(tmp_path):
             if page.is_file() and MARKER in page.read_text(encoding="utf-8"):
                 continue
             assert url_key(entry.name) in served, (builder, entry.name)
+
+
+def test_redirect_pages_are_written_inside_the_output_folder_only(tmp_path):
+    """A folder of the output that is a link out of it is not followed: nothing is written there."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    app = make_site(tmp_path, "site")
+    app.outdir.mkdir(parents=True, exist_ok=True)
+    (app.outdir / "segundo-post").symlink_to(outside, target_is_directory=True)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert list(outside.iterdir()) == []
+    (collision,) = [w for w in warnings_of(app) if "redirect-collision" in w]
+    assert collision.endswith(
+        "/posts/2024-02-05-segundo-post.md:1: WARNING: old URL /segundo-post/ is a page or file of this site; "
+        "no redirect written to arquivo/posts/segundo-post [newsletter.redirect-collision]")
+    assert follow(app.outdir, "/Erros-e-Alertas/")[0] == app.outdir / "arquivo/posts/erros-e-alertas.html"
