@@ -340,6 +340,6 @@ def test_redirect_pages_are_written_inside_the_output_folder_only(tmp_path):
     assert list(outside.iterdir()) == []
     (collision,) = [w for w in warnings_of(app) if "redirect-collision" in w]
     assert collision.endswith(
-        "/posts/2024-02-05-segundo-post.md:1: WARNING: old URL /segundo-post/ is a page or file of this site; "
-        "no redirect written to arquivo/posts/segundo-post [newsletter.redirect-collision]")
+        "/posts/2024-02-05-segundo-post.md:1: WARNING: a URL antiga /segundo-post/ é uma página deste site; "
+        "nenhum redirecionamento escrito para arquivo/posts/segundo-post [newsletter.redirect-collision]")
     assert follow(app.outdir, "/Erros-e-Alertas/")[0] == app.outdir / "arquivo/posts/erros-e-alertas.html"

@@ -81,18 +81,23 @@ def read_config(confdir: Path, config: Config) -> NewsletterConfig:
             profile_host=config.newsletter_profile_host,
             max_redirects_per_post=max(0, config.newsletter_max_redirects_per_post),
             output_dir=output_dir,
-            site_names=_site_names(confdir),
+            site_names=_site_names(confdir, output_dir),
         ),
     )
 
 
-def _site_names(srcdir: Path) -> tuple[str, ...]:
-    """The source folder's top-level pages and folders: URLs the site serves, no post may claim them."""
+def _site_names(srcdir: Path, output_dir: str) -> tuple[str, ...]:
+    """The source folder's top-level pages and folders: URLs the site serves, no post may claim them.
+
+    Without what a build adds there (``_build``, the output folder), so the
+    build and ``newsletter check`` see the same names before and after a build.
+    """
     try:
         entries = list(srcdir.iterdir())
     except OSError:
         return ()
-    return tuple(sorted({entry.name if entry.is_dir() else entry.stem for entry in entries}))
+    names = {entry.name if entry.is_dir() else entry.stem for entry in entries}
+    return tuple(sorted(n for n in names if not n.startswith((".", "_")) and n != output_dir.split("/")[0]))
 
 
 def _fields(value: dict[str, Any]) -> dict[str, str]:

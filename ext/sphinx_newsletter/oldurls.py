@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Iterable
 from urllib.parse import unquote
 
 from .browse import post_month
-from .model import Post, Problem, slugify
+from .model import RESERVED_KEYS, Post, Problem, slugify
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -189,6 +189,8 @@ class _Plan:
                           f"the file name gives the old URL /{post.slug[:80]}/, which {why}; no redirect from it")
             return
         key = url_key(old)
+        if slugify(post.slug) in RESERVED_KEYS and key in self.reserved:
+            return  # assign_keys already said the file name is reserved
         if self._refused(post, 1, old, key, "its file name"):
             return
         self.slugs[key] = post.slug

@@ -105,7 +105,7 @@ def write_redirect(site: Site, claim: Claim, language: str) -> bool:
     current = _current_text(path) if path is not None else ""
     if path is None or current is not None and MARKER not in current[:400]:
         logger.warning(
-            _("old URL /%s is a page or file of this site; no redirect written to %s"), claim.old, claim.target,
+            _("old URL /%s is a page of this site; no redirect written to %s"), claim.old, claim.target,
             location=claim.owner if claim.source else None, type="newsletter", subtype="redirect-collision",
         )
         return False
@@ -119,9 +119,9 @@ def write_redirect(site: Site, claim: Claim, language: str) -> bool:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page, encoding="utf-8")
-    except OSError as exc:
+    except OSError:  # a file of the site where a folder should be: the same collision
         logger.warning(
-            _("old URL /%s: cannot write its redirect page (%s)"), claim.old, exc.strerror or exc,
+            _("old URL /%s is a page of this site; no redirect written to %s"), claim.old, claim.target,
             location=claim.owner if claim.source else None, type="newsletter", subtype="redirect-collision",
         )
         return False
