@@ -157,3 +157,13 @@ def test_twenty_thousand_old_urls_cost_one_warning():
     post, problems = parse_post(text + "---\nbody\n", "posts/x.md", Settings(), stem="2024-01-01-x")
     assert post is not None and len(post.redirect_from) == 20
     assert [(p.location, p.code) for p in problems] == [("posts/x.md:5", "redirect-cap")]
+
+
+def test_a_renamed_redirect_from_key_is_located_too():
+    settings = Settings(fields={**Settings().fields, "redirect_from": "urls_antigas"})
+    text = "---\ntitle: T\ndate: 2024-03-05\n\nurls_antigas: [/busca/]\n---\nbody\n"
+    found, problems = parse_post(text, "posts/x.md", settings, stem="2024-03-05-x")
+    assert problems == [] and found is not None and found.redirect_from == ("busca/",)
+    posts, problems = check_old_urls([found], settings)
+    assert [(p.location, p.code) for p in problems] == [("posts/x.md:5", "redirect-taken")]
+    assert posts[0].redirect_from == ()

@@ -198,7 +198,7 @@ class _Plan:
 
     def declared(self, post: Post, old: str) -> None:
         key = url_key(old)
-        line = post.line_of(self.settings.key("redirect_from"))
+        line = post.line_of("redirect_from")
         if key in self.claims and self.claims[key].source == post.source:
             return  # its own file name's old URL, written again
         if not self._refused(post, line, old, key, "redirect_from"):
