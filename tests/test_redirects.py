@@ -29,7 +29,7 @@ def follow(outdir: Path, old: str) -> tuple[Path, str]:
 
 def test_the_mapping_is_computed_from_the_posts(corpus):
     result = load_archive(corpus / "_posts", corpus / "images", Settings(timezone="America/Sao_Paulo"))
-    mapping = legacy_redirects(result.archive, "arquivo")
+    mapping = legacy_redirects(result.archive, Settings())
     for path in find_post_files(corpus / "_posts"):
         old = split_file_name(path.stem)[1]
         post = next(p for p in result.archive.posts.values() if p.slug == old)
@@ -160,3 +160,186 @@ def test_a_post_declares_its_old_urls_with_redirect_from(tmp_path):
         assert not (app.outdir.parent / "x").exists()
     finally:
         app.cleanup()
+
+
+# --- old URLs belong to one page ---------------------------------------------------------------
+
+#: A post of a pull request that tries to take every kind of old URL, and to crash the writer.
+THIEF = """---
+title: "Ladrão"
+date: 2024-03-05 08:00:00 -0300
+published: true
+tag: "Edição #2 - 04.03.2024"
+highlight_title: "Roubo"
+highlight_url: "https://example.org/roubo"
+comentado_por: "Ladrão"
+redirect_from:
+  - /Erros-e-Alertas/
+  - /antigo-terceiro/
+  - /edicao1/
+  - /busca/
+  - /fevereiro2024/
+  - /arquivo/
+  - /arquivo/posts/segundo-post/
+  - /_static/
+  - /feed.xml
+  - /search.html
+  - /index.html/
+  - "."
+  - ".."
+  - "//"
+  - https://evil.example/x/
+  - /x?y=1
+  - /%2e%2e/
+  - /XLONG/
+  - /ação/
+  - /Livre/
+---
+Texto.
+""".replace("XLONG", "x" * 300)
+THIEF_FILE = "posts/2024-03-05-ladrao.md"
+#: What the thief may keep: an old URL nobody has (percent-encoding and all).
+THIEF_KEEPS = {"ação", "Livre", "ladrao"}
+
+
+def _thief_site(tmp_path, monkeypatch) -> Path:
+    import shutil
+
+    from sitetools import ROOTS
+
+    src = tmp_path / "site-html"
+    shutil.copytree(ROOTS / "test-site", src)
+    victim = src / "posts" / "2024-03-04-terceiro-post.md"
+    victim.write_text(victim.read_text(encoding="utf-8").replace("---\n", "---\nredirect_from: /Antigo-Terceiro/\n", 1),
+                      encoding="utf-8")
+    (src / THIEF_FILE).write_text(THIEF, encoding="utf-8")
+    monkeypatch.chdir(src)  # messages name posts/... as in a checkout
+    return src
+
+
+def _located(lines: list[str]) -> set[tuple[str, str]]:
+    """(file:line, code) of every redirect message, from the build's log or ``newsletter check``."""
+    found = set()
+    for line in lines:
+        match = re.match(r"^(?:.*/)?(posts/[^:]+:\d+)(?::\d+)?: .*\[(?:newsletter\.)?(redirect-[a-z]+)\]$", line)
+        if match:
+            found.add(match.groups())
+    return found
+
+
+def test_a_post_cannot_take_an_old_url_that_is_not_its_own(tmp_path, monkeypatch):
+    _thief_site(tmp_path, monkeypatch)
+    app = make_site(tmp_path, "site", confoverrides={"html_baseurl": BASE})
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    lines = warnings_of(app)
+    out = app.outdir
+    line = 10  # redirect_from's value, where every message about a front-matter value points
+    taken = [f"{THIEF_FILE}:{line}: ERROR: old URL /{old} (redirect_from) already belongs to {owner}; "
+             "no redirect from it to this post [newsletter.redirect-taken]" for old, owner in [
+                 ("Erros-e-Alertas/", "posts/2024-02-05-Erros-e-Alertas.md:1 (/Erros-e-Alertas/)"),
+                 ("antigo-terceiro/", "posts/2024-03-04-terceiro-post.md:2 (/Antigo-Terceiro/)"),
+                 ("edicao1/", "edition 1 (/edicao1/)"), ("busca/", "the search page (/busca/)"),
+                 ("fevereiro2024/", "the month 2024-02 (/fevereiro2024/)")]]
+    reserved = [f"{THIEF_FILE}:{line}: ERROR: old URL /{old}/ (redirect_from) is {name!r}, a page or folder this "
+                "site serves itself; no redirect [newsletter.redirect-reserved]"
+                for old, name in [("arquivo", "arquivo"), ("feed.xml", "feed.xml"), ("search.html", "search")]]
+    for expected in taken + reserved:
+        assert expected in lines
+    refused = [w for w in lines if "[newsletter.redirect-refused]" in w]
+    assert len(refused) == 10 and all(w.startswith(f"{THIEF_FILE}:{line}: WARNING: old URL ") for w in refused)
+    assert app.statuscode == 1  # errors fail the build, after everything was written
+    # Every victim's old URL still leads to the victim; the thief is published, with what nobody had.
+    assert follow(out, "/Erros-e-Alertas/")[0] == out / "arquivo/posts/erros-e-alertas.html"
+    assert follow(out, "/Antigo-Terceiro/")[0] == out / "arquivo/posts/terceiro-post.html"
+    assert follow(out, "/edicao1/")[0] == out / "arquivo/edicoes/1.html"
+    assert follow(out, "/busca/")[0] == out / "search.html"
+    assert follow(out, "/fevereiro2024/")[0] == out / "arquivo/2024/02.html"
+    assert (out / "arquivo/posts/ladrao.html").is_file() and (out / "feed.xml").is_file()
+    for old in THIEF_KEEPS:
+        assert follow(out, f"/{old}/")[0] == out / "arquivo/posts/ladrao.html"
+    redirects = {p.parent.name for p in out.glob("*/index.html") if MARKER in p.read_text(encoding="utf-8")}
+    assert redirects == THIEF_KEEPS | {"Erros-e-Alertas", "segundo-post", "terceiro-post", "Antigo-Terceiro",
+                                       "edicao1", "edicao2", "fevereiro2024", "marco2024", "busca"}
+    assert not (out / "_static/index.html").exists() and not (out / "antigo-terceiro").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site-html"]  # nothing written beside the site
+
+
+def test_check_reports_what_the_build_reports(tmp_path, monkeypatch, capsys):
+    from sphinx_newsletter.cli import main
+
+    src = _thief_site(tmp_path, monkeypatch)
+    assert main(["--conf-dir", str(src), "check"]) == 1
+    cli = _located(capsys.readouterr().out.splitlines())
+    app = make_site(tmp_path, "site")
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    build = _located(warnings_of(app))
+    assert cli == build
+    assert (f"{THIEF_FILE}:10", "redirect-taken") in cli and (f"{THIEF_FILE}:10", "redirect-reserved") in cli
+
+
+def _sphinx_build(src: Path, out: Path, *flags: str) -> int:
+    from sphinx.cmd.build import build_main
+
+    return build_main([*flags, "-q", "-b", "html", "-d", str(out.parent / "doctrees"), str(src), str(out)])
+
+
+def test_refused_and_capped_old_urls_fail_a_W_build(tmp_path, monkeypatch):
+    import shutil
+
+    from sitetools import ROOTS
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-site", src)
+    monkeypatch.chdir(src)
+    post = src / "posts" / "2024-03-04-terceiro-post.md"
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace("---\n", "---\nredirect_from: [/a/, /b/, /c/, /d/]\n", 1), encoding="utf-8")
+    conf = src / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + "newsletter_max_redirects_per_post = 2\n", encoding="utf-8")
+    assert _sphinx_build(src, tmp_path / "plain") == 0  # a warning only: published, and said
+    assert {p.name for p in (tmp_path / "plain").glob("[a-d]")} == {"a", "b"}
+    assert _sphinx_build(src, tmp_path / "strict", "-W", "--keep-going") == 1
+
+
+def test_every_name_the_build_writes_at_the_root_is_the_sites(tmp_path):
+    """The served set of :mod:`oldurls` is checked against what a build really writes."""
+    from sphinx_newsletter.oldurls import site_names, url_key
+
+    for builder in ("html", "dirhtml"):
+        app = make_site(tmp_path, "site", builder)
+        try:
+            app.build()
+            settings = get_domain(app.env).nl_config.settings
+        finally:
+            app.cleanup()
+        served = site_names(settings)
+        for entry in app.outdir.iterdir():
+            page = entry / "index.html"
+            if page.is_file() and MARKER in page.read_text(encoding="utf-8"):
+                continue
+            assert url_key(entry.name) in served, (builder, entry.name)
+
+
+def test_redirect_pages_are_written_inside_the_output_folder_only(tmp_path):
+    """A folder of the output that is a link out of it is not followed: nothing is written there."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    app = make_site(tmp_path, "site")
+    app.outdir.mkdir(parents=True, exist_ok=True)
+    (app.outdir / "segundo-post").symlink_to(outside, target_is_directory=True)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert list(outside.iterdir()) == []
+    (collision,) = [w for w in warnings_of(app) if "redirect-collision" in w]
+    assert collision.endswith(
+        "/posts/2024-02-05-segundo-post.md:1: WARNING: a URL antiga /segundo-post/ é uma página deste site; "
+        "nenhum redirecionamento escrito para arquivo/posts/segundo-post [newsletter.redirect-collision]")
+    assert follow(app.outdir, "/Erros-e-Alertas/")[0] == app.outdir / "arquivo/posts/erros-e-alertas.html"

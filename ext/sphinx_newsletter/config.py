@@ -45,6 +45,7 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
     "newsletter_max_table_cells": (2_000, "env", (int,), "Table cells in one post body; tables past the cap are shown as text."),
     "newsletter_max_body_tokens": (50_000, "env", (int,), "Markdown elements in one post body (directive contents included); past it the body is left out."),
     "newsletter_max_warnings_per_post": (50, "env", (int,), "Warnings printed about one post; the rest are counted in one summary line."),
+    "newsletter_max_redirects_per_post": (20, "env", (int,), "Old URLs (redirect_from) a post may claim; the rest are dropped with a warning."),
 }
 
 
@@ -122,6 +123,9 @@ def read_config(confdir: Path, config: Config, *, strict: bool = True) -> Newsle
             max_table_cells=max(0, config.newsletter_max_table_cells),
             max_body_tokens=max(1, config.newsletter_max_body_tokens),
             max_warnings_per_post=max(1, config.newsletter_max_warnings_per_post),
+            max_redirects_per_post=max(0, config.newsletter_max_redirects_per_post),
+            output_dir=output_dir,
+            site_names=_site_names(confdir, output_dir),
         ),
         refused=tuple(refused),
     )
@@ -167,6 +171,20 @@ def configured_path(confdir: Path, project: Path, name: str, value: str) -> Path
             link,
         )
     return path.resolve()
+
+
+def _site_names(srcdir: Path, output_dir: str) -> tuple[str, ...]:
+    """The source folder's top-level pages and folders: URLs the site serves, no post may claim them.
+
+    Without what a build adds there (``_build``, the output folder), so the
+    build and ``newsletter check`` see the same names before and after a build.
+    """
+    try:
+        entries = list(srcdir.iterdir())
+    except OSError:
+        return ()
+    names = {entry.name if entry.is_dir() else entry.stem for entry in entries}
+    return tuple(sorted(n for n in names if not n.startswith((".", "_")) and n != output_dir.split("/")[0]))
 
 
 def _fields(value: dict[str, Any]) -> dict[str, str]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .model import FIRST_YEAR, LAST_YEAR, EditionTag, Post, Problem, slugify, split_file_name
+from .oldurls import read_old_urls
 from .settings import IGNORED_KEYS, IMAGE_SUFFIXES, SVG_REFUSED, Settings
 from .urls import clean_url, host_matches
 from .yamlsafe import Field, YamlProblem, load_mapping
@@ -539,20 +540,12 @@ def _categories(fields: dict[str, Field], reader: _Reader) -> tuple[str, ...]:
     return tuple(kept.values())
 
 
-_OLD_URL = re.compile(r"^/?((?![._])(?!.*\.\.)[\w.~-]{1,200})/?$")
-
-
 def _old_urls(fields: dict[str, Field], reader: _Reader) -> tuple[str, ...]:
     """``redirect_from``: old one-segment URL paths (``/Old-Slug/``) -> ``Old-Slug/``."""
-    urls = []
-    for value in _words(fields, "redirect_from", reader):
-        match = _OLD_URL.match(value)
-        if match:
-            urls.append(match.group(1) + "/")
-        else:
-            reader.problem(_line(fields, "redirect_from", reader), "redirect-refused",
-                           f"old URL {value!r} is not a one-segment path like /Old-Slug/; no redirect")
-    return tuple(urls)
+    urls, problems = read_old_urls(_words(fields, "redirect_from", reader), reader.settings.max_redirects_per_post)
+    for code, message in problems:
+        reader.problem(_line(fields, "redirect_from", reader), code, message)
+    return urls
 
 
 def _image(fields: dict[str, Field], reader: _Reader) -> str | None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .frontmatter import printable, read_post
 from .model import Archive, Post, Problem, assign_keys, build_archive
+from .oldurls import check_old_urls
 from .paths import inside, link_in_project
 from .settings import POST_SUFFIXES, SVG_REFUSED, Settings
 
@@ -149,6 +150,8 @@ def load_files(
             post = replace(post, published=True)
         posts.append(post)
     posts, found = assign_keys(posts)
+    problems += found
+    posts, found = check_old_urls(posts, settings)  # before the archive: one owner per old URL
     problems += found
     archive, found = build_archive(posts, max_days=settings.edition_max_days, registry=registry)
     problems += found

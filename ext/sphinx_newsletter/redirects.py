@@ -2,11 +2,14 @@
 
 The old site served posts at ``/:title/`` (the file name without its date,
 case kept: ``/2021-SRE-Report/``), editions at ``/edicao1/``, month pages at
-``/marco2022/`` and search at ``/busca/``. :func:`legacy_redirects` computes
-that mapping from the archive (pure, no Sphinx); :func:`build_finished`
-writes one static page per old URL, at ``<old>/index.html`` under both
-``html`` and ``dirhtml``, with a meta refresh, a canonical link and a plain
-link. No JavaScript, every value HTML-escaped.
+``/marco2022/`` and search at ``/busca/``. Who owns each old URL is decided
+once, by :func:`sphinx_newsletter.oldurls.plan_old_urls` (pure, shared with
+``newsletter check`` through the loader); :func:`build_finished` writes one
+static page per old URL, at ``<old>/index.html`` under both ``html`` and
+``dirhtml``, with a meta refresh, a canonical link and a plain link. No
+JavaScript, every value HTML-escaped, every file resolved and required inside
+the output folder, and a file that is not one of our redirect pages is never
+overwritten.
 
 Not sphinx-reredirects, because: its template puts the target into inline
 JavaScript and has no canonical link; its sources are docnames, so under the
@@ -18,14 +21,14 @@ configured by a ``redirects`` dict that we would have to rewrite at run time.
 from __future__ import annotations
 
 import json
-import re
 from html import escape
 from typing import TYPE_CHECKING
 
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
-from .browse import months
+from .oldurls import MONTH_SLUGS, SEARCH_SLUG, Claim, parse_old_url, plan_old_urls
+from .paths import inside
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -33,45 +36,32 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
     from .model import Archive
+    from .settings import Settings
     from .site import Site
+
+__all__ = ["MONTH_SLUGS", "SEARCH_SLUG", "build_finished", "legacy_redirects", "redirect_page"]
 
 _ = get_translation("sphinx_newsletter")
 logger = logging.getLogger(__name__)
 
-#: The old site's month pages: ``marco2022``.
-MONTH_SLUGS = ("janeiro", "fevereiro", "marco", "abril", "maio", "junho", "julho",
-               "agosto", "setembro", "outubro", "novembro", "dezembro")
-SEARCH_SLUG = "busca"
 #: Pages the HTML builders write that are not documents.
 PAGES = {"search": _("Search")}
 MARKER = "<!-- sphinx-newsletter redirect -->"
 MANIFEST = "newsletter-redirects.json"
 
-#: An old path segment we are willing to create: no dot or underscore first, no ``..``.
-_SAFE = re.compile(r"^(?![._])(?!.*\.\.)[\w.~-]{1,200}$")
 
-
-def legacy_redirects(archive: Archive, output_dir: str) -> dict[str, str]:
+def legacy_redirects(archive: Archive, settings: Settings) -> dict[str, str]:
     """Old URL path (``2021-SRE-Report/``) -> docname of the new page.
 
-    Computed from published posts only; when two posts had the same old URL
-    (Jekyll kept one), the older keeps it.
+    Computed from published posts only, by the rule the loader already
+    applied (so no claim here loses: the loader reported those).
     """
-    result: dict[str, str] = {}
-    posts = sorted(archive.posts.values(), key=lambda p: (p.date, p.source))
-    for post in posts:  # old URLs a post declares (``newsletter import`` records them)
-        for old in post.redirect_from:
-            result.setdefault(old, f"{output_dir}/posts/{post.key}")
-    for post in posts:
-        if _SAFE.match(post.slug):
-            result.setdefault(f"{post.slug}/", f"{output_dir}/posts/{post.key}")
-    for number in archive.editions:
-        result.setdefault(f"edicao{number}/", f"{output_dir}/edicoes/{number}")
-    for month in months(archive).values():
-        old = f"{MONTH_SLUGS[month.month - 1]}{month.year}/"
-        result.setdefault(old, f"{output_dir}/{month.year:04d}/{month.month:02d}")
-    result.setdefault(f"{SEARCH_SLUG}/", "search")
-    return result
+    return {claim.old: claim.target for claim in _claims(archive, settings)}
+
+
+def _claims(archive: Archive, settings: Settings) -> list[Claim]:
+    claims, _problems = plan_old_urls(archive.posts.values(), settings)
+    return list(claims.values())
 
 
 def redirect_page(*, href: str, canonical: str, title: str, language: str) -> str:
@@ -93,6 +83,7 @@ def redirect_page(*, href: str, canonical: str, title: str, language: str) -> st
 
 
 def build_finished(app: Sphinx, exception: BaseException | None) -> None:
+    from .domain import get_domain
     from .site import output_config, site_for
 
     site = site_for(app, exception)
@@ -100,32 +91,40 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
         return
     language = app.config.language or "en"
     written = []
-    for old, docname in legacy_redirects(site.archive, site.output_dir).items():
-        if docname not in site.env.all_docs and docname not in PAGES:
+    for claim in _claims(site.archive, get_domain(app.env).nl_config.settings):
+        if claim.target not in site.env.all_docs and claim.target not in PAGES:
             continue
-        if write_redirect(site, old, docname, language):
-            written.append(old)
+        if write_redirect(site, claim, language):
+            written.append(claim.old)
     _forget_stale(site.outdir, app.doctreedir / MANIFEST, written)
 
 
-def write_redirect(site: Site, old: str, docname: str, language: str) -> bool:
-    """Write ``<old>/index.html``, unless a real page is there already (a warning then)."""
-    path = site.outdir / old / "index.html"
-    current = _current_text(path)
-    if current is not None and MARKER not in current[:400]:
+def write_redirect(site: Site, claim: Claim, language: str) -> bool:
+    """Write ``<old>/index.html`` inside the output folder, unless something else is there (a warning then)."""
+    path = inside(site.outdir, claim.old + "index.html")
+    current = _current_text(path) if path is not None else ""
+    if path is None or current is not None and MARKER not in current[:400]:
         logger.warning(
-            _("old URL /%s is a page of this site; no redirect written to %s"), old, docname,
-            type="newsletter", subtype="redirect-collision",
+            _("old URL /%s is a page of this site; no redirect written to %s"), claim.old, claim.target,
+            location=claim.owner if claim.source else None, type="newsletter", subtype="redirect-collision",
         )
         return False
-    href = "../" * old.count("/") + site.path(docname)
+    href = "../" * claim.old.count("/") + site.path(claim.target)
     titles = site.env.titles
-    title = titles[docname].astext() if docname in titles else str(PAGES.get(docname, docname))
-    page = redirect_page(href=href, canonical=site.url(docname), title=title, language=language)
-    if current != page:
-        if current is None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+    target = claim.target
+    title = titles[target].astext() if target in titles else str(PAGES.get(target, target))
+    page = redirect_page(href=href, canonical=site.url(target), title=title, language=language)
+    if current == page:
+        return True
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page, encoding="utf-8")
+    except OSError:  # a file of the site where a folder should be: the same collision
+        logger.warning(
+            _("old URL /%s is a page of this site; no redirect written to %s"), claim.old, claim.target,
+            location=claim.owner if claim.source else None, type="newsletter", subtype="redirect-collision",
+        )
+        return False
     return True
 
 
@@ -136,9 +135,9 @@ def _current_text(path: Path) -> str | None:
     """
     try:
         return path.read_text(encoding="utf-8", errors="replace")
-    except (FileNotFoundError, NotADirectoryError):
+    except FileNotFoundError:
         return None
-    except OSError:  # a folder, or unreadable: not a page of ours
+    except OSError:  # a folder, a file where a folder should be, unreadable: not a page of ours
         return ""
 
 
@@ -157,8 +156,10 @@ def _forget_stale(outdir: Path, manifest: Path, written: list[str]) -> None:
     except (OSError, ValueError, TypeError):
         before = set()
     for old in sorted(before - set(written)):
-        path = outdir / str(old) / "index.html"
-        if _SAFE.match(str(old).rstrip("/")) and _is_ours(path):
+        if parse_old_url(str(old))[0] != old:
+            continue
+        path = inside(outdir, f"{old}index.html")
+        if path is not None and _is_ours(path):
             path.unlink()
             if not any(path.parent.iterdir()):
                 path.parent.rmdir()

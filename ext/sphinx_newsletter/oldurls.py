@@ -1,0 +1,229 @@
+"""Old URLs and who owns each: one rule for the build and ``newsletter check`` (no Sphinx import).
+
+The old Jekyll site served a post at ``/:title/`` (its file name without the
+date, case kept), editions at ``/edicaoN/``, month pages at ``/marco2022/``
+and search at ``/busca/``; a post may declare more old URLs of its own with
+``redirect_from``. Each old URL is a folder at the site's root that
+:mod:`sphinx_newsletter.redirects` fills with a redirect page, so an old URL
+must belong to exactly one page, and never to a name the site itself serves.
+
+:func:`read_old_urls` turns the values a post wrote into old-URL paths
+(``Old-Slug/``) or refuses each with a reason, and caps how many a post may
+declare. :func:`plan_old_urls` decides, for the whole archive, who owns each
+old URL, in this order: names the site serves (Sphinx's pages and folders,
+the extension's outputs, the output folder, the source folder's own pages),
+the site's legacy URLs (editions, months, search), each post's own old URL
+(oldest post first), then ``redirect_from`` entries (oldest post first).
+Every claim that loses is an error naming both sides, and is dropped.
+Names are compared as a case-insensitive file system and a host compare
+them: Unicode NFC, case-folded, a trailing ``.html`` ignored.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Iterable
+from urllib.parse import unquote
+
+from .browse import post_month
+from .model import RESERVED_KEYS, Post, Problem, slugify
+
+if TYPE_CHECKING:
+    from .settings import Settings
+
+#: The old site's month pages: ``marco2022``.
+MONTH_SLUGS = ("janeiro", "fevereiro", "marco", "abril", "maio", "junho", "julho",
+               "agosto", "setembro", "outubro", "novembro", "dezembro")
+SEARCH_SLUG = "busca"
+
+#: What Sphinx, its HTML builders, sphinx-notfound-page and this extension write
+#: at the root of the output folder (``tests/test_redirects.py`` checks a build
+#: against it). The output folder's own name and the source folder's top-level
+#: pages are added from the settings.
+SITE_ROOT_NAMES = frozenset({
+    "index", "search", "genindex", "py-modindex", "404", "searchindex.js", "objects.inv",
+    "_static", "_images", "_sources", "_downloads", "_modules", ".buildinfo", ".doctrees",
+    ".nojekyll", "robots.txt", "favicon.ico", "feeds", "feed.xml", "atom.xml", "sitemap.xml",
+    "archive.json",
+})
+
+#: The longest old-URL segment, in UTF-8 bytes (file systems stop at 255).
+MAX_SEGMENT_BYTES = 200
+#: One path segment: letters, digits, ``.``, ``~``, ``-``, ``_``; not hidden (``.``/``_`` first).
+_SEGMENT = re.compile(r"(?![._])[\w.~-]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def parse_old_url(value: str) -> tuple[str | None, str]:
+    """``/Old-Slug/`` (or ``Old-Slug``, ``/Old-Slug/index.html``) -> ``Old-Slug/``, or ``None`` and why.
+
+    Percent-escapes are decoded first, so ``%2e%2e`` is judged as ``..``.
+    """
+    text = value.strip()
+    if "://" in text or text.startswith("//"):
+        return None, "is an address with a host, not a path of this site like /Old-Slug/"
+    if any(ch in text for ch in "?#\\"):
+        return None, "has a query, a fragment or a backslash"
+    try:
+        text = unquote(text, errors="strict")
+    except UnicodeDecodeError:
+        return None, "has percent-escapes that are not UTF-8"
+    if _CONTROL.search(text) or "\\" in text:
+        return None, "has control characters or a backslash"
+    segments = text.strip("/").split("/") if text.strip("/") else []
+    if segments and segments[-1].lower() in ("index.html", "index.htm"):
+        segments.pop()
+    if not segments:
+        return None, "is the site's home page"
+    if len(segments) != 1:
+        return None, "is not a one-segment path like /Old-Slug/"
+    segment = unicodedata.normalize("NFC", segments[0])
+    if not _SEGMENT.fullmatch(segment):
+        return None, "is not a one-segment path like /Old-Slug/ (letters, digits, '.', '~', '-', '_'; no dot or '_' first)"
+    if len(segment.encode("utf-8", "surrogatepass")) > MAX_SEGMENT_BYTES:
+        return None, f"is longer than {MAX_SEGMENT_BYTES} bytes"
+    return segment + "/", ""
+
+
+def url_key(old: str) -> str:
+    """What two old URLs are compared by: ``Foo/``, ``foo``, ``FOO.html`` are one URL."""
+    key = unicodedata.normalize("NFC", old.strip("/")).casefold()
+    for suffix in (".html", ".htm"):
+        if key.endswith(suffix):
+            return key[: -len(suffix)]
+    return key
+
+
+def read_old_urls(values: Iterable[str], limit: int) -> tuple[tuple[str, ...], list[tuple[str, str]]]:
+    """A post's ``redirect_from`` values -> old-URL paths, and ``(code, message)`` for each refused one.
+
+    Only the first *limit* values are looked at (one message for the rest);
+    a value repeated in the same list is kept once.
+    """
+    values = list(values)
+    problems: list[tuple[str, str]] = []
+    if len(values) > limit:
+        problems.append(("redirect-cap", f"{len(values)} old URLs in redirect_from; only the first {limit} are "
+                         f"redirected (newsletter_max_redirects_per_post)"))
+    urls: dict[str, str] = {}
+    for value in values[:limit]:
+        old, why = parse_old_url(value)
+        if old is None:
+            problems.append(("redirect-refused", f"old URL {value[:80]!r} {why}; no redirect"))
+        else:
+            urls.setdefault(url_key(old), old)
+    return tuple(urls.values()), problems
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Claim:
+    """One old URL and the page it leads to."""
+
+    old: str
+    #: Docname of the page the old URL leads to.
+    target: str
+    #: Who owns it, for messages: ``posts/x.md:3`` or ``edition 3``.
+    owner: str
+    #: The post file that claimed it ("" for the site's own old URLs).
+    source: str = ""
+
+
+def site_names(settings: Settings) -> dict[str, str]:
+    """Key -> name of every first URL segment the site serves itself."""
+    names = (*SITE_ROOT_NAMES, settings.output_dir.split("/")[0], *settings.site_names)
+    return {url_key(name): name for name in names}
+
+
+def plan_old_urls(posts: Iterable[Post], settings: Settings) -> tuple[dict[str, Claim], list[Problem]]:
+    """Who owns each old URL (key -> :class:`Claim`), and an error for every claim that lost."""
+    posts = sorted(posts, key=lambda p: (p.date, p.source))
+    plan = _Plan(settings, site_names(settings))
+    out = settings.output_dir
+    for number in sorted({p.edition.number for p in posts if p.edition}):
+        plan.site(f"edicao{number}/", f"{out}/edicoes/{number}", f"edition {number}")
+    for year, month in sorted({post_month(p) for p in posts}):
+        plan.site(f"{MONTH_SLUGS[month - 1]}{year}/", f"{out}/{year:04d}/{month:02d}", f"the month {year}-{month:02d}")
+    plan.site(f"{SEARCH_SLUG}/", "search", "the search page")
+    for post in posts:
+        plan.own_slug(post)
+    for post in posts:
+        for old in post.redirect_from:
+            plan.declared(post, old)
+    return plan.claims, plan.problems
+
+
+def check_old_urls(posts: list[Post], settings: Settings) -> tuple[list[Post], list[Problem]]:
+    """*posts* with every ``redirect_from`` entry that lost its claim removed, and the errors."""
+    claims, problems = plan_old_urls(posts, settings)
+    kept: dict[str, list[str]] = {}
+    for claim in claims.values():
+        kept.setdefault(claim.source, []).append(claim.old)
+    result = []
+    for post in posts:
+        mine = tuple(old for old in post.redirect_from if old in kept.get(post.source, ()))
+        result.append(post if mine == post.redirect_from else replace(post, redirect_from=mine))
+    return result, problems
+
+
+@dataclass(slots=True)
+class _Plan:
+    settings: Settings
+    reserved: dict[str, str]
+    claims: dict[str, Claim] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    #: Key -> the file-name slug that owns it.
+    slugs: dict[str, str] = field(default_factory=dict)
+
+    def site(self, old: str, target: str, owner: str) -> None:
+        key = url_key(old)
+        if key not in self.reserved:  # a maintainer's own page of that name wins
+            self.claims.setdefault(key, Claim(old=old, target=target, owner=owner))
+
+    def own_slug(self, post: Post) -> None:
+        old, why = parse_old_url(post.slug)
+        where = f"{post.source}:1"
+        if old is None:
+            self._problem(post, 1, "redirect-refused", "warning",
+                          f"the file name gives the old URL /{post.slug[:80]}/, which {why}; no redirect from it")
+            return
+        key = url_key(old)
+        if slugify(post.slug) in RESERVED_KEYS and key in self.reserved:
+            return  # assign_keys already said the file name is reserved
+        if self._refused(post, 1, old, key, "its file name"):
+            return
+        self.slugs[key] = post.slug
+        self.claims[key] = Claim(old=old, target=self._target(post), owner=where, source=post.source)
+
+    def declared(self, post: Post, old: str) -> None:
+        key = url_key(old)
+        line = post.line_of("redirect_from")
+        if key in self.claims and self.claims[key].source == post.source:
+            return  # its own file name's old URL, written again
+        if not self._refused(post, line, old, key, "redirect_from"):
+            self.claims[key] = Claim(old=old, target=self._target(post), owner=f"{post.source}:{line}",
+                                     source=post.source)
+
+    def _refused(self, post: Post, line: int, old: str, key: str, how: str) -> bool:
+        if key in self.reserved:
+            self._problem(post, line, "redirect-reserved", "error",
+                          f"old URL /{old} ({how}) is {self.reserved[key]!r}, a page or folder this site "
+                          "serves itself; no redirect")
+            return True
+        other = self.claims.get(key)
+        if other is None:
+            return False
+        if other.source and how == "its file name" and slugify(self.slugs.get(key, "")) == slugify(post.slug):
+            return True  # the same page name: assign_keys already named both files
+        self._problem(post, line, "redirect-taken", "error",
+                      f"old URL /{old} ({how}) already belongs to {other.owner} (/{other.old}); "
+                      "no redirect from it to this post")
+        return True
+
+    def _target(self, post: Post) -> str:
+        return f"{self.settings.output_dir}/posts/{post.key}"
+
+    def _problem(self, post: Post, line: int, code: str, severity: str, message: str) -> None:
+        self.problems.append(Problem(path=post.source, line=line, code=code, message=message,
+                                     severity=severity))  # type: ignore[arg-type]
