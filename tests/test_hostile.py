@@ -326,7 +326,7 @@ def _line(path: Path, needle: str) -> int:
         ("arquivos", "![script]", "image '/images/script.svg' removed"),
         ("marcacao-nos-campos", "highlight_url", "URL \"javascript:alert('PWN')\" uses the scheme 'javascript:'"),
         ("imagens", "image:", "image '/images/onload.svg' is an SVG: post images must be PNG"),
-        ("imagens", "![s]", "image '/images/stylesheet.svg' removed: is an SVG"),
+        ("imagens", "![s]", "image '/images/stylesheet.svg' removed: it is an SVG"),
     ],
 )
 def test_messages_name_the_post_file_and_line(hostile: Built, post: str, needle: str, message: str) -> None:

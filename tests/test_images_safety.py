@@ -213,10 +213,10 @@ def test_images_that_are_not_what_their_name_says_are_not_published(tmp_path: Pa
     assert error is None
     log = "\n".join(logged)
     assert "posts/2024-01-07-falso.md:5: WARNING: image 'x.png' is not a valid PNG image; no image shown" in log
-    assert "posts/2024-01-07-falso.md:9: WARNING: image '/images/pagina.png' removed: is not a valid PNG" in log
-    assert "posts/2024-01-07-falso.md:11: WARNING: image '/images/bomba.png' removed: has more than" in log
+    assert "posts/2024-01-07-falso.md:9: WARNING: image '/images/pagina.png' removed: it is not a valid PNG" in log
+    assert "posts/2024-01-07-falso.md:11: WARNING: image '/images/bomba.png' removed: it has more than" in log
     assert "posts/2024-01-07-vetor.md:5: WARNING: image '/images/desenho.svg' is an SVG: post images must be" in log
-    assert "posts/2024-01-07-vetor.md:7: WARNING: image '/images/desenho.svg' removed: is an SVG" in log
+    assert "posts/2024-01-07-vetor.md:7: WARNING: image '/images/desenho.svg' removed: it is an SVG" in log
     shown = ["anim.gif", "foto.jpg", "nova.webp", "ok.png"]
     assert sorted(p.name for p in (app.outdir / "_images").iterdir()) == shown
     assert sorted(p.name for p in (src / "arquivo" / "imagens").iterdir()) == shown
