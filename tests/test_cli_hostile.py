@@ -243,12 +243,17 @@ def post_file_is_a_link(top: Path) -> None:
 #: The old site's posts: Foo (first), then a collision whose front matter closes with the legacy
 #: "--->", whose date has "--->" junk, and whose body has a "---" rule.
 FENCED = post(date="2024-01-14 08:00:00 -0300 --->", extra="{extra}", body="antes\n\n---\n\ndepois\n...\n---")
-FENCED = FENCED.replace("\n---\nantes", "\n--->\nantes")
+
+
+def fenced(extra: str) -> str:
+    text = FENCED.replace("{extra}", extra)
+    assert "\n---\nantes" in text
+    return text.replace("\n---\nantes", "\n--->\nantes")
 
 
 def _collision(extra: str = "") -> Callable[[Path], None]:
     def build(top: Path) -> None:
-        _jekyll(top, {"2024-01-07-Foo.md": post(), "2024-01-14-foo.md": FENCED.replace("{extra}", extra)})
+        _jekyll(top, {"2024-01-07-Foo.md": post(), "2024-01-14-foo.md": fenced(extra)})
 
     return build
 
@@ -407,3 +412,27 @@ def test_import_file_names_through_the_real_command(top: Path) -> None:
 def test_printable(text: str, shown: str) -> None:
     assert printable(text) == shown
     assert printable(shown) == shown  # escaping twice changes nothing
+
+
+# --- the last resort and the configuration -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv", [
+    ["new", *GOOD, "--posts-dir", "outside/secret.png/posts"],
+    ["import", "jek", "--posts-dir", "outside/secret.png/posts"],
+], ids=["new", "import"])
+def test_a_folder_that_cannot_be_written_is_named(argv: list[str], top: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    _jekyll(top, {"2024-01-07-a.md": post()})
+    before = snapshot(top)
+    result = run(["--conf-dir", "site", *argv], capsys)
+    assert result.code == 1
+    assert re.fullmatch(r"newsletter: error: '[^']*/outside/secret\.png/posts[^']*': Not a directory\n", result.err)
+    assert snapshot(top) == before
+
+
+def test_a_config_value_of_the_wrong_type_is_a_message(top: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (top / "site" / "conf.py").write_text('extensions = ["sphinx_newsletter"]\nnewsletter_posts_dir = 5\n')
+    result = run(["--conf-dir", "site", "new", *GOOD], capsys)
+    assert (result.code, result.err.strip()) == (
+        2, f"newsletter: error: {top}/site/conf.py: newsletter_posts_dir must be str, not int")

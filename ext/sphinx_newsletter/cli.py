@@ -83,6 +83,9 @@ def load_config(confdir: Path) -> NewsletterConfig:
         config = Config.read(confdir.resolve(), overrides={}, tags=Tags())
         for name, (default, rebuild, types, description) in CONFIG_VALUES.items():
             config.add(name, default, rebuild, types, description)
+            if not isinstance(config[name], types):  # Sphinx only warns; read_config would fail on it
+                raise ConfigError(f"{name} must be {' or '.join(t.__name__ for t in types)}, "
+                                  f"not {type(config[name]).__name__}")
         return read_config(confdir.resolve(), config)
     except ConfigError as exc:
         raise UsageError(f"{confdir / 'conf.py'}: {exc}") from None
@@ -359,8 +362,9 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         return int(exc.code or 0)
     try:
         return args.run(args, out or sys.stdout)
-    except UsageError as exc:
-        print(f"{PROG}: error: {printable(str(exc))}", file=sys.stderr)
+    except UsageError as exc:  # may span lines (a conf.py's own traceback): each is made printable
+        lines = [printable(line) for line in str(exc).splitlines()]
+        print(f"{PROG}: error: " + "\n".join(lines), file=sys.stderr)
         return 2
     except OSError as exc:  # a read-only or full disk, a folder removed meanwhile: say which file
         where = printable(repr(exc.filename)) if exc.filename else "a file"
