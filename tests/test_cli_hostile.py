@@ -235,6 +235,17 @@ def posts_folder_is_a_link(top: Path) -> None:
     (top / "jek" / "_posts").symlink_to(top / "outside")
 
 
+def posts_subfolder_is_a_link(top: Path) -> None:
+    site = _jekyll(top, {"2024-01-07-a.md": post()})
+    (top / "outside" / "2024-01-08-b.md").write_text(post(date="2024-01-08"), encoding="utf-8")
+    (site / "_posts" / "sub").symlink_to(top / "outside")
+
+
+def image_path_climbs(top: Path) -> None:
+    _jekyll(top, {"2024-01-07-a.md": post(body="![x](/images/../../outside/secret.png) ![y](/images/sub/../ok.png)")},
+            {"ok.png": b"png"})
+
+
 def post_file_is_a_link(top: Path) -> None:
     site = _jekyll(top, {})
     (site / "_posts" / "2024-01-07-a.md").symlink_to(top / "outside" / "secret.png")
@@ -315,6 +326,9 @@ IMPORT_CASES = {
                                        "outside the site's images folder",), frozenset({POST_A})),
     "symlinked-posts-folder": ImportCase(
         posts_folder_is_a_link, 1, ("skipped   jek: _posts/ is a symbolic link out of the site; not read",)),
+    "symlinked-posts-subfolder": ImportCase(posts_subfolder_is_a_link, 0, ("1 imported",), frozenset({POST_A})),
+    "image-path-climbs": ImportCase(
+        image_path_climbs, 0, ("image unreferenced jek/images/ok.png",), frozenset({POST_A})),
     "symlinked-post-file": ImportCase(
         post_file_is_a_link, 1, ("skipped   jek/_posts/2024-01-07-a.md: refused: symbolic links",)),
     "collision-legacy-fence-and-rule": ImportCase(
