@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .checks import Note
     from .config import NewsletterConfig
     from .model import Problem
@@ -201,7 +203,7 @@ MAX_ISSUE_BYTES = 1_000_000
 DRAFT_FLAGS = ("title", "url", "article_author", "by", "profile", "headline", "image", "comment", "slug")
 
 
-def _text_arg(multiline: bool):  # noqa: ANN202 (an argparse type)
+def _text_arg(*, multiline: bool) -> Callable[[str], str]:
     """An argparse type: text that is UTF-8 and has no control characters (but line ends for *multiline*)."""
 
     def check(text: str) -> str:
@@ -212,7 +214,6 @@ def _text_arg(multiline: bool):  # noqa: ANN202 (an argparse type)
             raise argparse.ArgumentTypeError(f"{printable(repr(text))} {why}")
         return text
 
-    check.__name__ = "text"
     return check
 
 

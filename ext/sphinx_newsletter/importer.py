@@ -43,7 +43,7 @@ from .frontmatter import image_path, parse_post, read_post
 from .loader import display_path, find_post_files, image_problem
 from .model import Post, Problem, split_file_name
 from .newpost import yaml_quote
-from .paths import inside
+from .paths import inside, link_in_project
 from .settings import POST_SUFFIXES
 from .yamlsafe import Field, YamlProblem, load_mapping
 
@@ -122,8 +122,6 @@ def import_site(site: Path, posts_dir: Path, images_dir: Path, settings: Setting
 
 def _destination_problem(posts_dir: Path, images_dir: Path) -> str:
     """Why nothing may be written: a destination folder that is a symbolic link (to anywhere)."""
-    from .paths import link_in_project
-
     for folder in (posts_dir, images_dir):
         link = folder if folder.is_symlink() else link_in_project(folder, posts_dir)
         if link is not None:
@@ -256,15 +254,18 @@ def _assign_targets(sources: list[_Source], posts_dir: Path, settings: Settings,
         stem = f"{date.isoformat()}-{key}-{n}" if date else f"{key}-{n}"
         source.target = stem + source.path.suffix
         source.old_url = OLD_URL.format(slug=source.post.slug)
-        text = add_redirect(source.text, source.post, source.old_url, settings, stem=source.path.stem)
-        if isinstance(text, str):
-            source.text = text
-        else:
-            report.skipped[source.shown] = f"its page name is taken and {text[0]}"
+        try:
+            source.text = add_redirect(source.text, source.post, source.old_url, settings, stem=source.path.stem)
+        except RedirectRefused as exc:
+            report.skipped[source.shown] = f"its page name is taken and {exc}"
 
 
-def add_redirect(text: str, post: Post, old_url: str, settings: Settings, *, stem: str) -> str | tuple[str]:
-    """*text* with *old_url* added to ``redirect_from``, or ``(why not,)``.
+class RedirectRefused(ValueError):
+    """Why an old URL cannot be recorded in a post's front matter."""
+
+
+def add_redirect(text: str, post: Post, old_url: str, settings: Settings, *, stem: str) -> str:
+    """*text* with *old_url* added to ``redirect_from``; :class:`RedirectRefused` says why not.
 
     The front matter ends where the build's reader said (``post.body_line``),
     not at the first ``---`` in the text; an existing ``redirect_from`` (a
@@ -277,12 +278,12 @@ def add_redirect(text: str, post: Post, old_url: str, settings: Settings, *, ste
     try:
         fields, _ = load_mapping("\n".join(lines[1:close]))
     except YamlProblem:
-        return (f"its front matter cannot be read again to record the old URL {old_url}",)
+        raise RedirectRefused(f"its front matter cannot be read again to record the old URL {old_url}") from None
     found = fields.get(key)
     entries = _entries(found)
     if entries is None:
-        return (f"its {key!r} (line {found.line + 2 if found else 1}) is not a string or a list of strings, "
-                f"so the old URL {old_url} cannot be recorded",)
+        raise RedirectRefused(f"its {key!r} (line {found.line + 2 if found else 1}) is not a string or a list "
+                              f"of strings, so the old URL {old_url} cannot be recorded")
     wanted = old_url.strip("/") + "/"
     if wanted not in post.redirect_from:
         entries.append(old_url)
@@ -293,7 +294,7 @@ def add_redirect(text: str, post: Post, old_url: str, settings: Settings, *, ste
     expected = tuple(dict.fromkeys((*post.redirect_from, wanted)))
     if again is None or again.redirect_from != expected or \
             replace(again, redirect_from=post.redirect_from, body_line=post.body_line) != post:
-        return (f"the old URL {old_url} cannot be recorded in {key!r} without changing the post",)
+        raise RedirectRefused(f"the old URL {old_url} cannot be recorded in {key!r} without changing the post")
     return edited
 
 
