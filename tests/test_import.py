@@ -80,7 +80,7 @@ def test_collisions_renamed_with_old_url_and_nothing_lost(tmp_path: Path, root: 
     assert any(line.startswith("skipped   jekyll/_posts/2024-01-21-ruim.md: refused: ") for line in lines)
     assert any(line.startswith("image missing      falta.png (used by jekyll/_posts/2024-01-14-foo.md)")
                for line in lines)
-    assert "image unreferenced jekyll/images/sobra.png: used by no post; not imported" in lines
+    assert "image unreferenced jekyll/images/sobra.png: used by no imported post; not imported" in lines
     assert (dest / "posts" / "images" / "ok.png").read_bytes() == PNG
     assert not any(line.endswith("[slug-collision]") for line in check(root, dest))
     again = run_import(root, site, dest)[1]

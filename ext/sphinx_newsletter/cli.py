@@ -19,11 +19,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
+import re
 import sys
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .checks import Note
     from .config import NewsletterConfig
     from .model import Problem
@@ -33,6 +38,27 @@ PROG = "newsletter"
 
 class UsageError(Exception):
     """Bad arguments or configuration: exit status 2."""
+
+
+def printable(text: str) -> str:
+    """*text* safe on one line of a terminal or a log: nothing in it can end the line or forge another.
+
+    Control and format characters (line ends, escapes, bidi overrides) and
+    line separators are shown as ``\\xNN``/``\\uNNNN``; bytes of a file name
+    that are not UTF-8 (surrogate escapes) as ``\\xNN``. Other text is unchanged,
+    so escaping twice changes nothing.
+    """
+    return "".join(_escape(c) if unicodedata.category(c) in _HIDDEN else c for c in text)
+
+
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, as os.fsdecode gives it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 # --- configuration ------------------------------------------------------------------------
@@ -59,6 +85,9 @@ def load_config(confdir: Path) -> NewsletterConfig:
         config = Config.read(confdir.resolve(), overrides={}, tags=Tags())
         for name, (default, rebuild, types, description) in CONFIG_VALUES.items():
             config.add(name, default, rebuild, types, description)
+            if not isinstance(config[name], types):  # Sphinx only warns; read_config would fail on it
+                raise ConfigError(f"{name} must be {' or '.join(t.__name__ for t in types)}, "
+                                  f"not {type(config[name]).__name__}")
         return read_config(confdir.resolve(), config)
     except ConfigError as exc:
         raise UsageError(f"{confdir / 'conf.py'}: {exc}") from None
@@ -145,8 +174,9 @@ def _summary(problems: list[Problem], notes: list[Note], files: int) -> str:
 
 
 def format_problem(problem: Problem) -> str:
-    """``posts/x.md:3:9: warning: date has trailing text '--->' [date-junk]``."""
-    return f"{problem.path}:{problem.line}:{problem.column}: {problem.severity}: {problem.message} [{problem.code}]"
+    """``posts/x.md:3:9: warning: date has trailing text '--->' [date-junk]``, on one line (:func:`printable`)."""
+    return printable(f"{problem.path}:{problem.line}:{problem.column}: {problem.severity}: "
+                     f"{problem.message} [{problem.code}]")
 
 
 def _emit_text(out: TextIO, problems: list[Problem], notes: list[Note], files: int) -> None:
@@ -190,39 +220,98 @@ def _emit_json(out: TextIO, problems: list[Problem], notes: list[Note], files: i
 
 # --- new ---------------------------------------------------------------------------------------
 
+#: Largest ``--from-issue`` body read (a GitHub issue body is at most 65,536 characters).
+MAX_ISSUE_BYTES = 1_000_000
+DRAFT_FLAGS = ("title", "url", "article_author", "by", "profile", "headline", "image", "comment", "slug")
+
+
+def _text_arg(*, multiline: bool) -> Callable[[str], str]:
+    """An argparse type: text that is UTF-8 and has no control characters (but line ends for *multiline*)."""
+
+    def check(text: str) -> str:
+        from .newpost import bad_character
+
+        why = bad_character(text, multiline=multiline)
+        if why:
+            raise argparse.ArgumentTypeError(f"{printable(repr(text))} {why}")
+        return text
+
+    return check
+
+
+def _date_arg(text: str) -> dt.date:
+    """An argparse type: a calendar date written ``YYYY-MM-DD``."""
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{printable(repr(text))} is not a date written YYYY-MM-DD") from None
+
+
+def _edition_arg(text: str) -> int:
+    """An argparse type: an edition number, 1 to 99999."""
+    if not re.fullmatch(r"[0-9]{1,5}", text.strip()) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{printable(repr(text))} is not an edition number (1 to 99999)")
+    return int(text)
+
+
+def read_issue(name: str) -> str:
+    """The text of ``--from-issue`` *name* (``-``: standard input); a :class:`UsageError` says why not."""
+    where = "standard input" if name == "-" else repr(name)
+    if name == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        data = stream.read(MAX_ISSUE_BYTES + 1) if stream else os.fsencode(sys.stdin.read(MAX_ISSUE_BYTES + 1))
+    else:
+        try:
+            if not Path(name).is_file():  # a folder, a device, a pipe that would never end
+                why = "does not exist" if not os.path.lexists(name) else "is not a regular file"
+                raise UsageError(f"argument --from-issue: {printable(where)} {why}")
+            with open(name, "rb") as handle:
+                data = handle.read(MAX_ISSUE_BYTES + 1)
+        except OSError as exc:
+            raise UsageError(f"argument --from-issue: cannot read {printable(where)}: {exc.strerror}") from None
+    if len(data) > MAX_ISSUE_BYTES:
+        raise UsageError(f"argument --from-issue: {printable(where)} is larger than {MAX_ISSUE_BYTES} bytes")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UsageError(f"argument --from-issue: {printable(where)} is not UTF-8 "
+                         f"(byte 0x{data[exc.start]:02x} on line {line})") from None
+
 
 def run_new(args: argparse.Namespace, out: TextIO) -> int:
     from .loader import load_archive
-    from .newpost import Draft, NewPostError, create_post, parse_issue_form
+    from .newpost import Draft, NewPostError, create_post, draft_problems, parse_issue_form
     from .registry import load_configured
 
     config = _config(args)
     draft = Draft()
     if args.from_issue:
-        source = sys.stdin if args.from_issue == "-" else open(args.from_issue, encoding="utf-8")  # noqa: SIM115
-        with source:
-            draft = parse_issue_form(source.read(1_000_000))
-    for name in ("title", "url", "article_author", "by", "profile", "headline", "image", "comment", "slug"):
+        draft = parse_issue_form(read_issue(args.from_issue))
+        problems = draft_problems(draft)
+        if problems:
+            raise UsageError(f"argument --from-issue: {printable(repr(args.from_issue))}: {'; '.join(problems)}")
+    for name in DRAFT_FLAGS:
         value = getattr(args, name)
         if value:
             setattr(draft, name, value)
     registry, _ = load_configured(config.authors_file, config.images_dir, config.settings)
     posts_dir = Path(args.posts_dir).resolve() if args.posts_dir else config.posts_dir
     archive = load_archive(posts_dir, config.images_dir, config.settings, registry=registry).archive
-    today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
-    date = dt.date.fromisoformat(args.date) if args.date else None
     try:
-        path, problems = create_post(draft, posts_dir, archive, config.settings, registry, today=today,
-                                     edition=args.edition, date=date)
+        path, problems = create_post(draft, posts_dir, archive, config.settings, registry,
+                                     today=args.today or dt.date.today(), edition=args.edition, date=args.date)
     except NewPostError as exc:
-        print(f"{PROG} new: error: {exc}", file=sys.stderr)
+        print(f"{PROG} new: error: {printable(str(exc))}", file=sys.stderr)
         return 1
     for problem in problems:
         print(format_problem(problem), file=sys.stderr)
     if registry is not None and not registry.match(draft.by, draft.profile or None):
-        print(f"{PROG} new: note: {draft.by!r} is not in the authors registry "
-              f"({config.authors_file}); `{PROG} check` suggests an entry", file=sys.stderr)
-    print(path, file=out)
+        print(printable(f"{PROG} new: note: {draft.by!r} is not in the authors registry "
+                        f"({config.authors_file}); `{PROG} check` suggests an entry"), file=sys.stderr)
+    print(printable(str(path)), file=out)
     return 0
 
 
@@ -233,12 +322,15 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     from .importer import import_site
 
     config = _config(args)
-    posts_dir = Path(args.posts_dir).resolve() if args.posts_dir else config.posts_dir
-    images_dir = Path(args.images_dir).resolve() if args.images_dir else config.images_dir
+    # Not resolved: a destination that is a symbolic link is refused, not followed.
+    posts_dir = Path(os.path.abspath(args.posts_dir)) if args.posts_dir else config.posts_dir
+    images_dir = Path(os.path.abspath(args.images_dir)) if args.images_dir else config.images_dir
+    if not Path(args.site).is_dir():
+        raise UsageError(f"argument SITE_DIR: {printable(repr(args.site))} is not a folder")
     report = import_site(Path(args.site), posts_dir, images_dir, config.settings, dry_run=args.dry_run)
     for line in report.lines():
-        print(line, file=out)
-    return 1 if report.skipped else 0
+        print(printable(line), file=out)
+    return 1 if report.skipped or report.images["conflict"] else 0
 
 
 # --- the command -----------------------------------------------------------------------------------
@@ -258,19 +350,20 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(run=run_check)
 
     new = sub.add_parser("new", help="write a post file for the current or next edition")
-    new.add_argument("--title", help="the article's title")
-    new.add_argument("--url", help="the article's URL")
-    new.add_argument("--article-author", help="the article's author")
-    new.add_argument("--by", help="who comments it (comentado_por)")
-    new.add_argument("--profile", help="their profile link, when they are not in the registry")
-    new.add_argument("--headline", help="the card's headline (default: the title)")
-    new.add_argument("--image", help="image inside the images folder")
-    new.add_argument("--comment", help="the comment (the post's body)")
-    new.add_argument("--slug", help="page name (default: from the title)")
+    line, text = _text_arg(multiline=False), _text_arg(multiline=True)
+    new.add_argument("--title", type=line, help="the article's title")
+    new.add_argument("--url", type=line, help="the article's URL")
+    new.add_argument("--article-author", type=line, help="the article's author")
+    new.add_argument("--by", type=line, help="who comments it (comentado_por)")
+    new.add_argument("--profile", type=line, help="their profile link, when they are not in the registry")
+    new.add_argument("--headline", type=line, help="the card's headline (default: the title)")
+    new.add_argument("--image", type=line, help="image inside the images folder")
+    new.add_argument("--comment", type=text, help="the comment (the post's body)")
+    new.add_argument("--slug", type=line, help="page name (default: from the title)")
     new.add_argument("--from-issue", metavar="FILE", help="body of a 'Sugerir um post' issue ('-': stdin)")
-    new.add_argument("--edition", type=int, help="edition number (default: current or next)")
-    new.add_argument("--date", help="the edition's date, YYYY-MM-DD")
-    new.add_argument("--today", help=argparse.SUPPRESS)  # tests pin the calendar
+    new.add_argument("--edition", type=_edition_arg, help="edition number (default: current or next)")
+    new.add_argument("--date", type=_date_arg, help="the edition's date, YYYY-MM-DD")
+    new.add_argument("--today", type=_date_arg, help=argparse.SUPPRESS)  # tests pin the calendar
     new.add_argument("--posts-dir", help=argparse.SUPPRESS)
     new.set_defaults(run=run_new)
 
@@ -292,6 +385,11 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         return int(exc.code or 0)
     try:
         return args.run(args, out or sys.stdout)
-    except UsageError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+    except UsageError as exc:  # may span lines (a conf.py's own traceback): each is made printable
+        lines = [printable(line) for line in str(exc).splitlines()]
+        print(f"{PROG}: error: " + "\n".join(lines), file=sys.stderr)
         return 2
+    except OSError as exc:  # a read-only or full disk, a folder removed meanwhile: say which file
+        where = printable(repr(exc.filename)) if exc.filename else "a file"
+        print(f"{PROG}: error: {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1

@@ -17,23 +17,35 @@ copied from ``SITE_DIR/images``; the other images are listed as not
 referenced. Nothing is overwritten: a different file already at the target
 is reported and left alone, an identical one is "unchanged", so a second
 run changes nothing.
+
+The imported site is not trusted. Every file read from it is resolved and
+required inside it with :func:`.paths.inside` (a symbolic link ``_posts/``,
+``images/`` or image file that leads out of the site is refused), file names
+that are not UTF-8 or hold control characters are skipped, and every file
+written is required to land directly at its name inside the posts or images
+folder, with no symbolic link on the way. An edit to a post's front matter
+(a fixed line, an added old URL) is made at lines the build's own reader
+located, and the edited text is read back: unless the post is the same post
+with only the intended change, it is skipped with the reason.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import stat
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .frontmatter import image_path, read_post
+from .frontmatter import image_path, parse_post, read_post
 from .loader import display_path, find_post_files, image_problem
 from .model import Post, Problem, split_file_name
 from .newpost import yaml_quote
+from .paths import inside, link_in_project
 from .settings import POST_SUFFIXES
+from .yamlsafe import Field, YamlProblem, load_mapping
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -89,16 +101,50 @@ class _Source:
 def import_site(site: Path, posts_dir: Path, images_dir: Path, settings: Settings, *,
                 dry_run: bool = False, base: Path | None = None) -> ImportReport:
     report = ImportReport()
-    source_dir = site / "_posts"
-    if not source_dir.is_dir():
-        report.skipped[display_path(site, base)] = "no _posts/ folder: not a Jekyll site"
+    source_dir = inside(site, "_posts")
+    if source_dir is None or not source_dir.is_dir():
+        why = "no _posts/ folder: not a Jekyll site" if source_dir else \
+            "_posts/ is a symbolic link out of the site; not read"
+        report.skipped[display_path(site, base)] = why
+        return report
+    why = _destination_problem(posts_dir, images_dir)
+    if why:
+        report.skipped[display_path(site, base)] = why
         return report
     sources = _read_sources(source_dir, settings, report, base)
-    _assign_targets(sources, posts_dir, settings)
+    _assign_targets(sources, posts_dir, settings, report)
     for source in sources:
-        _write_post(source, posts_dir, report, dry_run, base)
-    _copy_images(sources, site / "images", images_dir, settings, report, dry_run, base)
+        if source.shown not in report.skipped:
+            _write_post(source, posts_dir, report, dry_run, base)
+    _copy_images(sources, inside(site, "images"), images_dir, settings, report, dry_run, base)
     return report
+
+
+def _destination_problem(posts_dir: Path, images_dir: Path) -> str:
+    """Why nothing may be written: a destination folder that is a symbolic link (to anywhere)."""
+    for folder in (posts_dir, images_dir):
+        link = folder if folder.is_symlink() else link_in_project(folder, posts_dir)
+        if link is not None:
+            return f"{link.as_posix()} is a symbolic link; nothing imported (use the real folder)"
+    return ""
+
+
+def bad_name(name: str) -> str:
+    """Why a file name from the imported site is not taken as it is, or ''."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "the file name is not UTF-8; rename it"
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in name):
+        return "the file name has control or format characters; rename it"
+    return ""
+
+
+def _target(folder: Path, relative: str) -> Path | None:
+    """``folder/relative`` if it lands exactly there: no ``..``, no symbolic link on the way or at the end."""
+    real = inside(folder, relative)
+    expected = Path(os.path.realpath(folder)) / relative
+    return real if real is not None and real == expected else None
 
 
 # --- reading and fixing ---------------------------------------------------------------------------
@@ -111,17 +157,40 @@ def _read_sources(source_dir: Path, settings: Settings, report: ImportReport, ba
         if not path.name.lower().endswith(POST_SUFFIXES) or path.name.startswith("."):
             report.skipped[shown] = "not a post file (Markdown with front matter)"
             continue
-        post, problems = read_post(path, shown, settings)
-        if post is None:
-            report.skipped[shown] = "refused: " + next(p.message for p in problems if p.severity == "error")
-            continue
-        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-        text, fixes = fix_text(text, post, problems, settings)
-        sources.append(_Source(path, shown, post, text, fixes))
+        why = bad_name(path.relative_to(source_dir).as_posix())
+        source = None if why else _read_source(path, shown, settings)
+        if isinstance(source, _Source):
+            sources.append(source)
+        else:
+            report.skipped[shown] = why or source or "refused"
     return sorted(sources, key=lambda s: (s.post.date, s.path.name))
 
 
+def _read_source(path: Path, shown: str, settings: Settings) -> _Source | str:
+    """The post and its text, fixed; or why it is skipped.
+
+    :func:`read_post` refuses what the build refuses (links, special files,
+    size, encoding); the text is then parsed again, so the line numbers the
+    fixes use are those of this very text.
+    """
+    post, problems = read_post(path, shown, settings)
+    if post is None:
+        return "refused: " + next(p.message for p in problems if p.severity == "error")
+    with open(path, "rb") as handle:
+        data = handle.read(settings.max_post_bytes + 1)
+    try:
+        text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError:
+        return "refused: the file changed while it was read"
+    post, problems = parse_post(text, shown, settings, stem=path.stem)
+    if post is None:
+        return "refused: the file changed while it was read"
+    text, fixes = fix_text(text, post, problems, settings)
+    return _Source(path, shown, post, text, fixes)
+
+
 def _all_files(folder: Path) -> list[Path]:
+    """Every file under *folder*; linked subfolders are not entered (``os.walk`` does not follow them)."""
     found = []
     for root, dirs, files in os.walk(folder):
         dirs.sort()
@@ -134,7 +203,7 @@ def fix_text(text: str, post: Post, problems: list[Problem], settings: Settings)
     lines = text.split("\n")
     fixes = []
     for problem in problems:
-        if problem.code not in ("date-junk", "url-scheme"):
+        if problem.code not in ("date-junk", "url-scheme") or not 1 < problem.line < post.body_line - 1:
             continue
         name = "date" if problem.code == "date-junk" else _url_field(post, problem.line)
         value = _fixed_value(post, name) if name else None
@@ -161,17 +230,16 @@ def _fixed_value(post: Post, name: str) -> str | None:
 # --- names -------------------------------------------------------------------------------------------
 
 
-def _assign_targets(sources: list[_Source], posts_dir: Path, settings: Settings) -> None:
+def _assign_targets(sources: list[_Source], posts_dir: Path, settings: Settings, report: ImportReport) -> None:
     """Same name unless the page name is taken; then ``slug-N`` and a recorded old URL."""
     names = {s.path.name for s in sources}
-    old_urls = {OLD_URL.format(slug=s.post.slug) for s in sources}
+    old_urls = {f"{s.post.slug}/" for s in sources}
     taken = set()
     for path in find_post_files(posts_dir, None) if posts_dir.is_dir() else []:
-        if path.name in names or _redirects_of(path) & old_urls:
-            continue  # written by an earlier import of this site
         post, _ = read_post(path, path.name, settings)
-        if post is not None:
-            taken.add(post.key)
+        if post is None or path.name in names or set(post.redirect_from) & old_urls:
+            continue  # unreadable, or written by an earlier import of this site
+        taken.add(post.key)
     for source in sources:
         key = source.post.key
         if key not in taken:
@@ -186,48 +254,114 @@ def _assign_targets(sources: list[_Source], posts_dir: Path, settings: Settings)
         stem = f"{date.isoformat()}-{key}-{n}" if date else f"{key}-{n}"
         source.target = stem + source.path.suffix
         source.old_url = OLD_URL.format(slug=source.post.slug)
-        source.text = _add_redirect(source.text, source.old_url)
+        try:
+            source.text = add_redirect(source.text, source.post, source.old_url, settings, stem=source.path.stem)
+        except RedirectRefused as exc:
+            report.skipped[source.shown] = f"its page name is taken and {exc}"
 
 
-def _redirects_of(path: Path) -> set[str]:
-    from .yamlsafe import YamlProblem, load_mapping
-
-    try:
-        text = path.read_text(encoding="utf-8")
-        front = text.split("\n---", 1)[0].removeprefix("---\n") if text.startswith("---") else ""
-        found = load_mapping(front)[0].get(REDIRECT_KEY)
-    except (OSError, UnicodeDecodeError, YamlProblem):
-        return set()
-    values = found.value if found else []
-    return {v for v in values if isinstance(v, str)} if isinstance(values, list) else set()
+class RedirectRefused(ValueError):
+    """Why an old URL cannot be recorded in a post's front matter."""
 
 
-def _add_redirect(text: str, old_url: str) -> str:
+def add_redirect(text: str, post: Post, old_url: str, settings: Settings, *, stem: str) -> str:
+    """*text* with *old_url* added to ``redirect_from``; :class:`RedirectRefused` says why not.
+
+    The front matter ends where the build's reader said (``post.body_line``),
+    not at the first ``---`` in the text; an existing ``redirect_from`` (a
+    string or a list) keeps its entries and gains the new one once. The
+    result is read again and must be the same post with one more old URL.
+    """
+    key = settings.key("redirect_from")
     lines = text.split("\n")
-    close = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
-    lines.insert(close, f"{REDIRECT_KEY}: [{yaml_quote(old_url)}]")
-    return "\n".join(lines)
+    close = post.body_line - 2  # the closing fence's index, as the reader found it
+    try:
+        fields, _ = load_mapping("\n".join(lines[1:close]))
+    except YamlProblem:
+        raise RedirectRefused(f"its front matter cannot be read again to record the old URL {old_url}") from None
+    found = fields.get(key)
+    entries = _entries(found)
+    if entries is None:
+        raise RedirectRefused(f"its {key!r} (line {found.line + 2 if found else 1}) is not a string or a list "
+                              f"of strings, so the old URL {old_url} cannot be recorded")
+    wanted = old_url.strip("/") + "/"
+    if wanted not in post.redirect_from:
+        entries.append(old_url)
+    start, end = _value_lines(key, found, fields, lines, close) if found else (close, close)
+    value = f"{key}: [{', '.join(yaml_quote(e) for e in entries)}]"
+    edited = "\n".join([*lines[:start], value, *lines[end:]])
+    again, _ = parse_post(edited, post.source, settings, stem=stem)
+    expected = tuple(dict.fromkeys((*post.redirect_from, wanted)))
+    if again is None or again.redirect_from != expected or \
+            replace(again, redirect_from=post.redirect_from, body_line=post.body_line) != post:
+        raise RedirectRefused(f"the old URL {old_url} cannot be recorded in {key!r} without changing the post")
+    return edited
+
+
+def _entries(found: Field | None) -> list[str] | None:
+    """The existing ``redirect_from`` entries as written, or ``None`` when they are not text."""
+    if found is None or found.value is None:
+        return []
+    if isinstance(found.value, str):
+        return found.value.split()
+    if isinstance(found.value, list) and all(isinstance(v, str) for v in found.value):
+        return list(found.value)
+    return None
+
+
+def _value_lines(key: str, found: Field, fields: dict[str, Field], lines: list[str], close: int) -> tuple[int, int]:
+    """Indexes (in the file's lines) of *key*'s line and of the end of its value: the next key.
+
+    A field's line is where its value starts (the line after the key for a
+    block list), so the key's own line is looked for from there upwards.
+    Blank and comment lines just before the next key stay where they are.
+    """
+    end = min((f.line + 1 for f in fields.values() if f.line > found.line), default=close)
+    start = found.line + 1
+    head = re.compile(rf"""^["']?{re.escape(key)}["']?[ \t]*:""")
+    while start > 1 and not head.match(lines[start]):
+        start -= 1
+    while end - 1 > found.line + 1 and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+        end -= 1
+    return start, end
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+
+def _existing(target: Path, limit: int) -> bytes | str | None:
+    """The bytes at *target* (up to *limit* + 1), ``None`` when nothing is there, or why it can't be compared."""
+    try:
+        info = os.lstat(target)
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return "is there and is not a regular file"
+    if info.st_size > limit:
+        return "already exists and differs"
+    with open(target, "rb") as handle:
+        return handle.read(limit + 1)
 
 
 def _write_post(source: _Source, posts_dir: Path, report: ImportReport, dry_run: bool, base: Path | None) -> None:
-    target = posts_dir / source.target
-    shown = display_path(target, base)
-    try:
-        existing = target.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        existing = None
-    except (OSError, UnicodeDecodeError):
-        existing = ""
-    if existing == source.text:
+    target = _target(posts_dir, source.target)
+    shown = display_path(posts_dir / source.target, base)
+    if target is None:
+        report.skipped[source.shown] = f"{shown} is outside the posts folder or behind a symbolic link; not written"
+        return
+    data = source.text.encode("utf-8")
+    existing = _existing(target, len(data))
+    if existing == data:
         report.unchanged.append((source.shown, shown))
         return
     if existing is not None:
-        report.skipped[source.shown] = f"{shown} already exists and differs; not overwritten"
+        why = existing if isinstance(existing, str) else "already exists and differs"
+        report.skipped[source.shown] = f"{shown} {why}; not overwritten"
         return
     if not dry_run:
         posts_dir.mkdir(parents=True, exist_ok=True)
-        with open(target, "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(source.text)
+        with open(target, "xb") as handle:
+            handle.write(data)
     if source.old_url:
         report.renamed.append((source.shown, shown, source.old_url))
     report.imported.append((source.shown, shown, source.fixes))
@@ -246,38 +380,57 @@ def referenced_images(post: Post) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _copy_images(sources: list[_Source], site_images: Path, images_dir: Path, settings: Settings,
+def _copy_images(sources: list[_Source], site_images: Path | None, images_dir: Path, settings: Settings,
                  report: ImportReport, dry_run: bool, base: Path | None) -> None:
+    """Copy the referenced images; *site_images* is the site's real images folder (``None``: a link out)."""
     wanted: dict[str, str] = {}
     for source in sources:
+        if source.shown in report.skipped:
+            continue
         for relative in referenced_images(source.post):
             wanted.setdefault(relative, source.shown)
     for relative, user in sorted(wanted.items()):
-        why = image_problem(relative, site_images, settings)
+        why = _source_image_problem(relative, site_images, settings)
         if why:
             report.images["missing"].append(f"{relative} (used by {user}): {why}")
             continue
-        _copy_image(site_images / relative, images_dir / relative, report, dry_run, base)
-    if site_images.is_dir():
+        assert site_images is not None  # _source_image_problem said so
+        _copy_image(site_images / relative, images_dir, relative, report, dry_run, base)
+    if site_images is not None and site_images.is_dir():
         for path in _all_files(site_images):
             relative = path.relative_to(site_images).as_posix()
             if relative not in wanted:
-                report.images["unreferenced"].append(f"{display_path(path, base)}: used by no post; not imported")
+                report.images["unreferenced"].append(f"{display_path(path, base)}: used by no imported post; not imported")
 
 
-def _copy_image(source: Path, target: Path, report: ImportReport, dry_run: bool, base: Path | None) -> None:
-    shown = f"{display_path(source, base)} -> {display_path(target, base)}"
-    try:
-        info = os.lstat(target)
-    except FileNotFoundError:
-        info = None
-    if info is not None:
-        same = stat.S_ISREG(info.st_mode) and target.read_bytes() == source.read_bytes()
-        report.images["unchanged" if same else "conflict"].append(
-            shown if same else f"{shown}: a different file is there; not overwritten")
+def _source_image_problem(relative: str, site_images: Path | None, settings: Settings) -> str:
+    if site_images is None:
+        return "the site's images/ is a symbolic link out of the site; not read"
+    why = bad_name(relative)
+    if why:
+        return why
+    if _target(site_images, relative) is None:
+        return "is outside the site's images folder or behind a symbolic link; not read"
+    return image_problem(relative, site_images, settings)
+
+
+def _copy_image(source: Path, images_dir: Path, relative: str, report: ImportReport, dry_run: bool,
+                base: Path | None) -> None:
+    shown = f"{display_path(source, base)} -> {display_path(images_dir / relative, base)}"
+    target = _target(images_dir, relative)
+    if target is None:
+        report.images["conflict"].append(f"{shown}: outside the images folder or behind a symbolic link; "
+                                         "not written")
+        return
+    data = source.read_bytes()
+    existing = _existing(target, len(data))
+    if existing is not None:
+        same = existing == data
+        why = existing if isinstance(existing, str) else "a different file is there"
+        report.images["unchanged" if same else "conflict"].append(shown if same else f"{shown}: {why}; not overwritten")
         return
     if not dry_run:
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        with open(target, "xb") as handle:
+            handle.write(data)
     report.images["copied"].append(shown)
-

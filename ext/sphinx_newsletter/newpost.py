@@ -16,6 +16,7 @@ import itertools
 import math
 import re
 import statistics
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,6 +70,41 @@ def yaml_quote(value: str) -> str:
     return text.removesuffix("\n...\n").rstrip("\n")
 
 
+#: One-line fields of a draft, and the flag that sets each (for messages).
+LINE_FIELDS = {"title": "--title", "url": "--url", "article_author": "--article-author", "by": "--by",
+               "profile": "--profile", "headline": "--headline", "image": "--image", "slug": "--slug"}
+
+
+def bad_character(text: str, *, multiline: bool) -> str:
+    """Why *text* can't go into a post, or '': not UTF-8, or a control or format character.
+
+    Line ends and tabs are allowed in *multiline* text (a comment), and so are
+    format characters other than the bidi controls (an emoji's zero-width
+    joiner); one-line text has none of them: a bidi override or a zero-width
+    mark makes a title read differently from what it is (Trojan Source).
+    """
+    for char in text:
+        kind = unicodedata.category(char)
+        if kind == "Cs":
+            return "is not valid UTF-8"
+        if multiline and (char in "\n\t" or (kind == "Cf" and char not in _BIDI)):
+            continue
+        if kind in ("Cc", "Cf", "Zl", "Zp"):
+            return f"has the control or format character U+{ord(char):04X}"
+    return ""
+
+
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def draft_problems(draft: Draft) -> list[str]:
+    """What is wrong with a draft's values, one message per field."""
+    found = [f"{flag.removeprefix('--')} {why}" for name, flag in LINE_FIELDS.items()
+             if (why := bad_character(getattr(draft, name), multiline=False))]
+    why = bad_character(draft.comment, multiline=True)
+    return found + ([f"comment {why}"] if why else [])
+
+
 def parse_issue_form(body: str) -> Draft:
     """The fields of an issue created from the "Sugerir um post" form.
 
@@ -102,7 +138,10 @@ def choose_edition(archive: Archive, today: dt.date) -> tuple[int, dt.date]:
     gaps = [(b - a).days for a, b in itertools.pairwise(dates) if b > a]
     gap = max(1, round(statistics.median(gaps))) if gaps else 7
     steps = max(1, math.ceil((today - latest.date).days / gap))
-    return latest.number + 1, latest.date + dt.timedelta(days=gap * steps)
+    try:
+        return latest.number + 1, latest.date + dt.timedelta(days=gap * steps)
+    except OverflowError:
+        raise NewPostError(f"no edition date after {today.isoformat()} fits the calendar; pass --date") from None
 
 
 def edition_tag(number: int, date: dt.date, settings: Settings) -> str:
