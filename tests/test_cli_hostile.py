@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sphinx_newsletter.cli import main, printable
+from sphinx_newsletter.cli import main
 from sphinx_newsletter.frontmatter import read_post
 from sphinx_newsletter.settings import Settings
-from test_cli import make_site, post
+from sphinx_newsletter.text import printable
+from test_cli import PNG, make_site, post
 
 #: What must never reach a terminal raw: C0/C1 controls but the line end, bidi controls, separators.
 RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
@@ -220,12 +221,12 @@ def images_folder_is_a_link(top: Path) -> None:
 
 
 def image_file_is_a_link(top: Path) -> None:
-    site = _jekyll(top, {"2024-01-07-a.md": _with_image("secret.png")}, {"ok.png": b"png"})
+    site = _jekyll(top, {"2024-01-07-a.md": _with_image("secret.png")}, {"ok.png": PNG})
     (site / "images" / "secret.png").symlink_to(top / "outside" / "secret.png")
 
 
 def image_subfolder_is_a_link(top: Path) -> None:
-    site = _jekyll(top, {"2024-01-07-a.md": _with_image("sub/secret.png")}, {"ok.png": b"png"})
+    site = _jekyll(top, {"2024-01-07-a.md": _with_image("sub/secret.png")}, {"ok.png": PNG})
     (site / "images" / "sub").symlink_to(top / "outside")
 
 
@@ -243,7 +244,7 @@ def posts_subfolder_is_a_link(top: Path) -> None:
 
 def image_path_climbs(top: Path) -> None:
     _jekyll(top, {"2024-01-07-a.md": post(body="![x](/images/../../outside/secret.png) ![y](/images/sub/../ok.png)")},
-            {"ok.png": b"png"})
+            {"ok.png": PNG})
 
 
 def post_file_is_a_link(top: Path) -> None:
@@ -284,13 +285,13 @@ def non_utf8_content(top: Path) -> None:
 
 
 def destination_images_is_a_link(top: Path) -> None:
-    _jekyll(top, {"2024-01-07-a.md": _with_image("ok.png")}, {"ok.png": b"png"})
+    _jekyll(top, {"2024-01-07-a.md": _with_image("ok.png")}, {"ok.png": PNG})
     (top / "dest" / "posts").mkdir(parents=True)
     (top / "dest" / "posts" / "images").symlink_to(top / "outside")
 
 
 def destination_image_subfolder_is_a_link(top: Path) -> None:
-    _jekyll(top, {"2024-01-07-a.md": _with_image("sub/x.png")}, {"sub/x.png": b"png"})
+    _jekyll(top, {"2024-01-07-a.md": _with_image("sub/x.png")}, {"sub/x.png": PNG})
     (top / "dest" / "posts" / "images").mkdir(parents=True)
     (top / "dest" / "posts" / "images" / "sub").symlink_to(top / "outside")
 

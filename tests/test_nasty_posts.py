@@ -52,7 +52,7 @@ NASTY: dict[bytes, tuple[str, list[tuple[int, str]], str]] = {
     b"2024-01-07-surrogate.md": (post(title="a\\uD800b"), [(2, "yaml")], "2024-01-07-surrogate.md"),
     b"2024-01-07-caf\xe9.md": (post(url="https://example.org/b"), [(1, "file-name")], "2024-01-07-caf\\xe9.md"),
     b"2024-01-07-x\x1b[2K\rWARNING: forged\n.md": (post(url="https://example.org/c"), [(1, "file-name")],
-                                                  "2024-01-07-x\\x1b[2K\\rWARNING: forged\\n.md"),
+                                                  "2024-01-07-x\\x1b[2K\\x0dWARNING: forged\\x0a.md"),
     b"2024-01-07-bidi.md": (post(title="Sobre \u202eanúncios\u202c hoje", name="Ana\u200b Lima", url="https://example.org/d"),
                             [(2, "invisible-chars"), (6, "invisible-chars")], "2024-01-07-bidi.md"),
     b"2024-01-07-categorias.md": (

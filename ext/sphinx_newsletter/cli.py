@@ -22,9 +22,10 @@ import json
 import os
 import re
 import sys
-import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
+
+from .text import printable
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -38,27 +39,6 @@ PROG = "newsletter"
 
 class UsageError(Exception):
     """Bad arguments or configuration: exit status 2."""
-
-
-def printable(text: str) -> str:
-    """*text* safe on one line of a terminal or a log: nothing in it can end the line or forge another.
-
-    Control and format characters (line ends, escapes, bidi overrides) and
-    line separators are shown as ``\\xNN``/``\\uNNNN``; bytes of a file name
-    that are not UTF-8 (surrogate escapes) as ``\\xNN``. Other text is unchanged,
-    so escaping twice changes nothing.
-    """
-    return "".join(_escape(c) if unicodedata.category(c) in _HIDDEN else c for c in text)
-
-
-_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
-
-
-def _escape(char: str) -> str:
-    code = ord(char)
-    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, as os.fsdecode gives it
-        return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 # --- configuration ------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from .model import FIRST_YEAR, LAST_YEAR, EditionTag, Post, Problem, slugify, split_file_name
 from .oldurls import read_old_urls
 from .settings import IGNORED_KEYS, IMAGE_SUFFIXES, SVG_REFUSED, Settings
+from .text import INVISIBLE, printable
 from .urls import clean_url, host_matches
 from .yamlsafe import Field, YamlProblem, load_mapping
 
@@ -45,12 +46,6 @@ _DATE = re.compile(
 #   One exception: a zero-width joiner between two emoji (a family, a profession
 #   emoji) is part of the emoji and stays.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
-_INVISIBLE = re.compile(
-    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160"
-    "\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164"
-    "\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
-    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
-)
 #: In a body: controls (removed quietly: they show as nothing, and feeds can't carry
 #: them) and the bidi embeddings, overrides and isolates (removed with a warning:
 #: they change how text, and code, reads). Zero-width spaces and soft hyphens are
@@ -277,9 +272,9 @@ def clean_text(value: str, report: Callable[[str, str], None] | None = None) -> 
             report("control-chars", code_points(_CONTROL.findall(value)))
         value = _CONTROL.sub("", value)
     value = unicodedata.normalize("NFC", value)
-    if _INVISIBLE.search(value):
+    if INVISIBLE.search(value):
         removed: list[str] = []
-        value = _INVISIBLE.sub(lambda m: _drop_invisible(m, removed), value)
+        value = INVISIBLE.sub(lambda m: _drop_invisible(m, removed), value)
         if removed and report:
             report("invisible-chars", code_points(removed))
     return _SPACE.sub(" ", value).strip()
@@ -313,29 +308,10 @@ def hidden_in_name(name: str) -> str:
     """
     if any("\udc80" <= c <= "\udcff" for c in name):
         return "is not UTF-8"
-    odd = [c for c in name if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") or _INVISIBLE.match(c)]
+    odd = [c for c in name if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") or INVISIBLE.match(c)]
     if odd:
         return f"contains control or invisible characters ({code_points(odd)})"
     return ""
-
-
-def printable(text: str) -> str:
-    """*text* safe to print in a log line: undecodable bytes as ``\\xNN``, controls escaped.
-
-    A file name can hold a line end, an escape sequence or a bidi override that
-    would forge or hide log lines; each is shown as its escape instead.
-    """
-    if text.isprintable():
-        return text
-    out = []
-    for char in text:
-        if "\udc80" <= char <= "\udcff":
-            out.append(f"\\x{ord(char) - 0xDC00:02x}")
-        elif char.isprintable() and not _INVISIBLE.match(char):
-            out.append(char)
-        else:
-            out.append(char.encode("unicode_escape").decode("ascii"))
-    return "".join(out)
 
 
 def clean_body(body: str, first_line: int, reader: _Reader) -> str:

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from .frontmatter import printable, read_post
+from .frontmatter import read_post
 from .model import Archive, Post, Problem, assign_keys, build_archive
 from .oldurls import check_old_urls
 from .paths import inside, link_in_project
 from .settings import POST_SUFFIXES, SVG_REFUSED, Settings
+from .text import printable
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -77,7 +78,7 @@ def display_path(path: Path, base: Path | None = None) -> str:
     """*path* relative to *base* (the working directory) when it is inside it, safe to print.
 
     Bytes that are not UTF-8 and control or invisible characters in a name are
-    shown as escapes (:func:`~sphinx_newsletter.frontmatter.printable`): a file
+    shown as escapes (:func:`~sphinx_newsletter.text.printable`): a file
     name can't forge a log line, and the post it names is refused (``file-name``).
     """
     base = base or Path.cwd()
