@@ -107,8 +107,9 @@ def warn_undated(site: Site) -> None:
     """A warning at the ``date`` line of each post the feeds leave out for its date."""
     for post in site.archive.posts.values():
         if not in_feeds(post):
+            # In English, like every message about a post's front matter (frontmatter.py, model.py).
             logger.warning(
-                _("post date %s can't be written in RSS or Atom (years %d to %d): post left out of the feeds"),
+                "post date %s can't be written in RSS or Atom (years %d to %d): post left out of the feeds",
                 post.date, DATE_YEARS.start, DATE_YEARS.stop - 1,
                 location=f"{post.source}:{post.line_of('date')}", type="newsletter", subtype="feed-date")
 
