@@ -11,6 +11,7 @@ from sitetools import html, warnings_of
 from defusedxml import ElementTree as SafeET
 from sphinx_newsletter.feeds import body_html, entry_html
 from sphinx_newsletter.model import Post
+from test_feeds_safety import shown
 
 BASE = "https://example.org/news/"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -52,7 +53,9 @@ def test_site_feeds(app):
 def test_edition_feed_entry_has_everything(app):
     app.build()
     root, parsed = parse(app.outdir / "feeds" / "edicoes" / "1.xml")
-    assert [e.title for e in parsed.entries] == ['Segundo post', 'Erros & <alertas> "reais"']
+    # Titles are HTML-escaped text (type="html"): a reader shows them exactly.
+    assert [e.title_detail.type for e in parsed.entries] == ["text/html"] * 2
+    assert [shown(e.title) for e in parsed.entries] == ['Segundo post', 'Erros & <alertas> "reais"']
     # Each entry has one alternate link (no rel); the others keep rel, type and length.
     links = [link.attrib for entry in root.iter(f"{ATOM}entry") for link in entry.iter(f"{ATOM}link")]
     assert [link.get("rel") for link in links] == [None, "related", None, "related", "enclosure"]
@@ -81,7 +84,7 @@ def test_edition_feed_entry_has_everything(app):
 def test_author_feed_and_links_from_pages(app):
     app.build()
     _root, parsed = parse(app.outdir / "feeds" / "autores" / "maria-souza.xml")
-    assert [e.title for e in parsed.entries] == ["Terceiro post", 'Erros & <alertas> "reais"']
+    assert [shown(e.title) for e in parsed.entries] == ["Terceiro post", 'Erros & <alertas> "reais"']
     author_page = html(app, "arquivo/autores/maria-souza")
     assert f'type="application/atom+xml" title="Site de Teste · Maria Souza" href="{BASE}feeds/autores/maria-souza.xml"' in author_page
     edition_page = html(app, "arquivo/edicoes/1")

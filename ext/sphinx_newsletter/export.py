@@ -3,7 +3,10 @@
 It replaces the old site's ``search_data.json``. Written at ``build-finished``
 from the archive model (so complete on incremental builds, and never with a
 draft), with :func:`json.dumps`. URLs are absolute when ``html_baseurl`` is
-set, site-root paths otherwise.
+set, site-root paths otherwise. Text is cleaned as in the feeds
+(:func:`.site.xml_text`: no control, bidi or zero-width characters) and URLs
+pass the URL policy again, whatever the model holds; the text is not escaped
+(JSON is data: a tool that shows it as HTML escapes it).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from .browse import reading_minutes
-from .site import Site, outputs_current, remember_outputs, site_for, write_if_changed
+from .site import Site, output_url, outputs_current, remember_outputs, site_for, write_if_changed, xml_text
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -21,6 +24,8 @@ if TYPE_CHECKING:
 
 PATH = "archive.json"
 VERSION = 1
+#: Bumped when the same posts give different bytes, so a file kept from older code is written again.
+FORMAT = 2
 
 
 def post_record(site: Site, post: Post) -> dict[str, Any]:
@@ -32,24 +37,24 @@ def post_record(site: Site, post: Post) -> dict[str, Any]:
         "old_slug": post.slug,
         "url": site.post_url(post),
         "path": site.path(site.post_docname(post.key)),
-        "title": post.title,
+        "title": xml_text(post.title),
         "date": post.date.isoformat(),
         "edition": edition.number if edition else None,
         "edition_date": edition.date.isoformat() if edition else None,
-        "headline": post.headline,
+        "headline": xml_text(post.headline),
         "article": {
-            "title": post.highlight_title,
-            "url": post.highlight_url,
-            "author": post.highlight_author,
+            "title": xml_text(post.highlight_title),
+            "url": output_url(post.highlight_url),
+            "author": xml_text(post.highlight_author),
         },
         "commentator": {
-            "name": post.author_name,
-            "profile": post.author_url,
+            "name": xml_text(post.author_name),
+            "profile": output_url(post.author_url),
             "page": site.url(site.author_docname(author.key)) if author else None,
         },
         "image": site.image_url(post.image),
-        "excerpt": post.excerpt,
-        "categories": list(post.categories),
+        "excerpt": xml_text(post.excerpt),
+        "categories": [text for text in map(xml_text, post.categories) if text],
         "reading_minutes": reading_minutes(post),
     }
 
@@ -64,7 +69,7 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
     site = site_for(app, exception)
     if site is None:
         return
-    current, stamp = outputs_current(app, site, "export")
+    current, stamp = outputs_current(app, site, "export", FORMAT)
     if not current:
         write_if_changed(site.outdir / PATH, archive_json(site))
         remember_outputs(app, "export", stamp, [PATH])

@@ -6,13 +6,25 @@
   one edition or one commentator, linked from their pages by :mod:`.seo`.
 
 Built with feedgen (lxml underneath), so every value is escaped by an XML
-library; characters XML 1.0 forbids are stripped first. Each entry carries
+library. Feed readers render every text field as HTML (RSS says nothing of
+its titles' type, and most readers take them, and ``<description>``, as HTML),
+so each text field is escaped for HTML first (:func:`.site.html_text`), and
+Atom's title, subtitle and summary say ``type="html"``: a reader shows
+exactly the text, never markup. Text is cleaned of what XML forbids, DEL and
+C1 controls, bidi and zero-width characters (:func:`.site.xml_text`),
+whatever the model holds. A post whose date RSS or Atom can't write (a year
+before 1900) is left out of the feeds with a warning at its ``date`` line
+(:func:`.site.output_date`). Each entry carries
 the title, link, date, the commented article, the commentator, the image (as
 an enclosure) and the post's body as HTML. The body is rendered from the
 post's Markdown by markdown-it with raw HTML off (as CommonMark: it's a
 feed reader's copy, not the page); links are made absolute and images point
-at the copies Sphinx made. Feeds derive only from the model, which never
-holds drafts, and are rewritten only when their bytes change.
+at the copies Sphinx made. Every URL in it is http(s) that
+:func:`.urls.clean_url` accepts, or a page of the site (a relative link is
+resolved against the post's page and must keep its scheme and host); a link
+that is neither keeps its text and loses its address. Feeds derive only from
+the model, which never holds drafts, and are rewritten only when their bytes
+change.
 
 A build whose archive and settings did not change renders no feed. Otherwise
 each feed has a stamp of its own inputs (its title and links, and for each of
@@ -26,6 +38,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import mimetypes
+import re
 from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
@@ -39,7 +52,11 @@ from .frontmatter import image_path
 from .model import fingerprint
 from .site import (
     Site,
+    DATE_YEARS,
+    html_text,
     output_config,
+    output_date,
+    output_url,
     outputs_current,
     remember_outputs,
     remembered_parts,
@@ -47,7 +64,7 @@ from .site import (
     write_if_changed,
     xml_text,
 )
-from .urls import clean_url
+from .urls import ALLOWED_SCHEMES
 
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator
@@ -62,6 +79,9 @@ logger = logging.getLogger(__name__)
 RSS_PATH = "feed.xml"
 ATOM_PATH = "atom.xml"
 FEEDS_DIR = "feeds"
+#: Bumped when the same posts give different feed bytes (2: text fields escaped for HTML), so
+#: feeds kept from a build by older code are rendered again even under the same release number.
+FORMAT = 2
 
 
 def edition_feed_path(number: int) -> str:
@@ -73,8 +93,25 @@ def author_feed_path(key: str) -> str:
 
 
 def latest_posts(site: Site, count: int) -> list[Post]:
-    posts = sorted(site.archive.posts.values(), key=lambda p: (p.date, p.source), reverse=True)
+    posts = sorted(filter(in_feeds, site.archive.posts.values()), key=lambda p: (p.date, p.source),
+                   reverse=True)
     return posts[: max(0, count)]
+
+
+def in_feeds(post: Post) -> bool:
+    """Whether *post* has a date the feeds can write (see :func:`.site.output_date`)."""
+    return output_date(post.date) is not None
+
+
+def warn_undated(site: Site) -> None:
+    """A warning at the ``date`` line of each post the feeds leave out for its date."""
+    for post in site.archive.posts.values():
+        if not in_feeds(post):
+            # In English, like every message about a post's front matter (frontmatter.py, model.py).
+            logger.warning(
+                "post date %s can't be written in RSS or Atom (years %d to %d): post left out of the feeds",
+                post.date, DATE_YEARS.start, DATE_YEARS.stop - 1,
+                location=f"{post.source}:{post.line_of('date')}", type="newsletter", subtype="feed-date")
 
 
 # --- entry content ------------------------------------------------------------------
@@ -89,68 +126,127 @@ def _commonmark() -> MarkdownIt:
 
 
 def body_html(post: Post, site: Site, prefix: str = "/images/") -> str:
-    """The post's Markdown as HTML for a feed reader: raw HTML off, URLs absolute."""
+    """The post's Markdown as HTML for a feed reader: raw HTML off, URLs absolute and checked."""
     md = _commonmark()
     tokens = md.parse(post.body)
     page = site.post_url(post)
     for token in tokens:
         for child in token.children or []:
             if child.type == "image":
-                src = _image_src(str(child.attrGet("src") or ""), site, prefix)
+                src = _image_src(str(child.attrGet("src") or ""), site, page, prefix)
                 if src:
                     child.attrSet("src", src)
                 else:  # refused or missing: keep the alt text only
                     child.type, child.children = "text", None
             elif child.type == "link_open":
-                child.attrSet("href", _link_href(str(child.attrGet("href") or ""), page))
+                href = _link_href(str(child.attrGet("href") or ""), page)
+                if href:
+                    child.attrSet("href", href)
+                else:  # refused: the text stays, as an <a> without an address
+                    child.attrs.pop("href", None)
     return md.renderer.render(tokens, md.options, {})
 
 
-def _image_src(src: str, site: Site, prefix: str) -> str | None:
-    if urlsplit(src).scheme:
-        return clean_url(src).url
+def _image_src(src: str, site: Site, page: str, prefix: str) -> str | None:
+    if _absolute(src):
+        return output_url(src)
     relative, _why = image_path(src, prefix)
-    return site.image_url(relative) if relative else None
+    return _on_site(site.image_url(relative), page) if relative else None
 
 
-def _link_href(href: str, page: str) -> str:
-    if urlsplit(href).scheme or href.startswith("//"):
-        return clean_url(href).url or ""
-    return urljoin(page, href)
+def _link_href(href: str, page: str) -> str | None:
+    """An http(s) URL the URL policy accepts, or *href* resolved against *page* if it stays on the site."""
+    if _absolute(href):
+        return output_url(href)
+    try:
+        return _on_site(urljoin(page, href), page)
+    except ValueError:  # urllib refuses it (a bracket in a host)
+        return None
+
+
+def _absolute(url: str) -> bool:
+    """Whether *url* names its own scheme or host (one urllib can't split counts as one: refused)."""
+    try:
+        return bool(urlsplit(url).scheme) or url.startswith("//")
+    except ValueError:
+        return True
+
+
+#: What an address on the site may not contain (the URL policy's own list).
+_URL_CONTROLS = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029]")
+
+
+def _on_site(url: str | None, page: str) -> str | None:
+    """*url* if it has *page*'s scheme and host (the site's), an allowed scheme and no control character."""
+    if not url or _URL_CONTROLS.search(url) or xml_text(url) != url:
+        return None
+    try:
+        parts, home = urlsplit(url), urlsplit(page)
+    except ValueError:
+        return None
+    if (parts.scheme, parts.netloc) != (home.scheme, home.netloc):
+        return None
+    return url if parts.scheme in ALLOWED_SCHEMES or not parts.scheme else None
 
 
 def entry_html(post: Post, site: Site) -> str:
-    """The commented article, the commentator, the image, then the body; every value escaped."""
+    """The commented article, the commentator, the image, then the body; every value escaped.
+
+    Every value is cleaned by :func:`.site.xml_text` before it is escaped (and
+    the whole once more), and the commented article's address goes through
+    the URL policy again: this holds whatever the model holds.
+    """
     parts = []
-    image = site.image_url(post.image)
+    image = _on_site(site.image_url(post.image), site.post_url(post))
     if image:
-        alt = escape(post.highlight_title or post.title, quote=True)
+        alt = html_text(post.highlight_title or post.title, attribute=True)
         parts.append(f'<p><img src="{escape(image, quote=True)}" alt="{alt}"/></p>')
-    article = post.highlight_title or post.highlight_url or ""
+    url = article_url(post)
+    article = xml_text(post.highlight_title) or url or ""
     if article:
         text = escape(article)
-        if post.highlight_url:
-            text = f'<a href="{escape(post.highlight_url, quote=True)}">{text}</a>'
-        by = " " + escape(_("by %s") % post.highlight_author) if post.highlight_author else ""
+        if url:
+            text = f'<a href="{escape(url, quote=True)}">{text}</a>'
+        author = xml_text(post.highlight_author)
+        by = " " + escape(_("by %s") % author) if author else ""
         parts.append(f"<p><strong>{escape(_('Commented article:'))}</strong> {text}{by}</p>")
-    if post.author_name:
-        parts.append(f"<p>{escape(_('Commented by %s') % post.author_name)}</p>")
+    name = xml_text(post.author_name)
+    if name:
+        parts.append(f"<p>{escape(_('Commented by %s') % name)}</p>")
     parts.append(body_html(post, site))
     return xml_text("\n".join(parts))
+
+
+def article_url(post: Post) -> str | None:
+    """The commented article's address, if the URL policy accepts it."""
+    return output_url(post.highlight_url)
 
 
 # --- feeds ----------------------------------------------------------------------------
 
 
-def _atom_links_extension() -> tuple[type, type]:
-    """Entry links with ``rel``/``type``/``length`` for Atom.
+def _atom_extension() -> tuple[type, type]:
+    """``type="html"`` on Atom's titles and subtitle, and entry links with ``rel``/``type``/``length``.
 
-    feedgen 1.0's Atom writer drops every attribute of an entry's links but
+    feedgen 1.0 writes Atom titles without a type (plain text, which some
+    readers render as HTML anyway): the text is HTML-escaped, so it says so.
+    Its Atom writer also drops every attribute of an entry's links but
     ``href`` (a variable shadowing bug), which would turn the enclosure and
     the commented article into extra ``alternate`` links; this writes them.
     """
     from feedgen.ext.base import BaseEntryExtension, BaseExtension
     from feedgen.util import xml_elem
+
+    def html_typed(element, *names: str):
+        for name in names:
+            found = element.find(name)
+            if found is not None:
+                found.set("type", "html")
+        return element
+
+    class Feed(BaseExtension):
+        def extend_atom(self, feed):
+            return html_typed(feed, "title", "subtitle")
 
     class Entry(BaseEntryExtension):
         def __init__(self) -> None:
@@ -159,9 +255,9 @@ def _atom_links_extension() -> tuple[type, type]:
         def extend_atom(self, entry):
             for attributes in self.links:
                 xml_elem("link", entry, **attributes)
-            return entry
+            return html_typed(entry, "title")
 
-    return BaseExtension, Entry
+    return Feed, Entry
 
 
 def make_feed(
@@ -170,24 +266,26 @@ def make_feed(
 ) -> FeedGenerator:
     """A feed of *posts*: its ``self`` link is *path*, its page is the URL *page*.
 
-    *bodies* (post key -> entry HTML) is shared between the feeds of one build,
-    so each post's Markdown is rendered once.
+    Posts whose date the feed can't write are left out (:func:`warn_undated`
+    says so). *bodies* (post key -> entry HTML) is shared between the feeds
+    of one build, so each post's Markdown is rendered once.
     """
     from feedgen.feed import FeedGenerator
 
+    posts = [post for post in posts if in_feeds(post)]
     feed = FeedGenerator()
     feed.load_extension("dc")
     if atom:
-        feed.register_extension("nllinks", *_atom_links_extension(), atom=True, rss=False)
+        feed.register_extension("nl", *_atom_extension(), atom=True, rss=False)
     feed.id(site.file_url(path))
-    feed.title(xml_text(title))
+    feed.title(html_text(title) or html_text(path))
     feed.link(href=site.file_url(path), rel="self")
     # feedgen gives RSS's <link> the last link added: the page, not the feed.
     feed.link(href=page, rel="alternate")
-    feed.description(xml_text(title))
+    feed.description(html_text(title) or html_text(path))
     feed.language(language.replace("_", "-"))
     feed.generator("sphinx-newsletter")
-    newest = max((p.date for p in posts), default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
+    newest = max((output_date(p.date) for p in posts), default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
     feed.updated(newest)
     feed.lastBuildDate(newest)
     # feedgen lists entries in reverse order of addition: add the oldest first.
@@ -197,32 +295,38 @@ def make_feed(
 
 
 def add_entry(feed: FeedGenerator, site: Site, post: Post, *, atom: bool, bodies: dict[str, str]) -> None:
+    """One entry; every text field is escaped for HTML inside the XML (see the module's docstring)."""
     url = site.post_url(post)
     entry = feed.add_entry()
     entry.id(url)
     entry.guid(url, permalink=True)
-    entry.title(xml_text(post.title))
+    entry.title(html_text(post.title) or html_text(post.key))
     entry.link(href=url, rel="alternate")
-    links = entry.nllinks.links if atom else None
-    if links is not None and post.highlight_url:
-        links.append({"rel": "related", "href": post.highlight_url,
-                      "title": xml_text(post.highlight_title or post.highlight_url)})
-    entry.published(post.date)
-    entry.updated(post.date)
-    if post.author_name:
+    links = entry.nl.links if atom else None
+    article = article_url(post)
+    if links is not None and article:
+        links.append({"rel": "related", "href": article,
+                      "title": html_text(xml_text(post.highlight_title) or article, attribute=True)})
+    date = output_date(post.date)
+    entry.published(date)
+    entry.updated(date)
+    name = html_text(post.author_name)
+    if name:
         author = site.archive.author_of(post)
-        person = {"name": xml_text(post.author_name)}
+        person = {"name": name}
         if author:
             person["uri"] = site.url(site.author_docname(author.key))
         entry.author(person)
-        entry.dc.dc_creator(xml_text(post.author_name))
+        entry.dc.dc_creator(name)
     summary = post.headline if post.headline and post.headline != post.title else post.excerpt
-    entry.description(xml_text(summary or post.title))
+    entry.summary(html_text(summary) or html_text(post.title) or html_text(post.key), type="html")
     if post.key not in bodies:
         bodies[post.key] = entry_html(post, site)
     entry.content(bodies[post.key], type="html")
     for category in post.categories:
-        entry.category(term=xml_text(category))
+        term = html_text(category, attribute=True)
+        if term:
+            entry.category(term=term)
     _enclosure(entry, site, post, links)
 
 
@@ -259,15 +363,16 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
     if not site.base:
         logger.info(_("newsletter: no html_baseurl, so no feeds (they need absolute links)"))
         return
+    warn_undated(site)
     language, length = app.config.language or "en", output_config(app).feed_length
-    current, stamp = outputs_current(app, site, "feeds", app.config.project, language, length)
+    current, stamp = outputs_current(app, site, "feeds", app.config.project, language, length, FORMAT)
     if current:
         return
     specs = feed_specs(site, project=app.config.project, home=site.url(app.config.root_doc), length=length)
     previous = remembered_parts(app, "feeds")
     # What every entry shows besides its post, and this code's version: a feed
     # made by an older release or in another translation is rendered again.
-    common = (language, _("Commented article:"), _("by %s"), _("Commented by %s"), __version__)
+    common = (language, _("Commented article:"), _("by %s"), _("Commented by %s"), __version__, FORMAT)
     inputs: dict[str, str] = {}
     bodies: dict[str, str] = {}
     stamps = {}
@@ -300,12 +405,12 @@ def feed_specs(site: Site, *, project: str, home: str, length: int) -> list[Feed
     ]
     archive = site.archive
     for edition in archive.editions.values():
-        posts = tuple(archive.posts[k] for k in reversed(edition.posts))
+        posts = tuple(filter(in_feeds, (archive.posts[k] for k in reversed(edition.posts))))
         title = f"{project} · " + _("Edition #%s") % edition.number
         specs.append(FeedSpec(edition_feed_path(edition.number), title,
                               site.url(site.edition_docname(edition.number)), posts))
     for author in archive.authors.values():
-        posts = tuple(archive.posts[k] for k in author.posts[:length])
+        posts = tuple(filter(in_feeds, (archive.posts[k] for k in author.posts)))[:length]
         specs.append(FeedSpec(author_feed_path(author.key), f"{project} · {author.name}",
                               site.url(site.author_docname(author.key)), posts))
     return specs

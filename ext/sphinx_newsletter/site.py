@@ -8,6 +8,8 @@ on incremental builds too, and are the same under ``html`` and ``dirhtml``.
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import os
 import re
 from dataclasses import dataclass
@@ -63,13 +65,78 @@ def output_config(app: Sphinx) -> OutputConfig:
 #: Builders whose output has one page per document at a stable URL.
 HTML_BUILDERS = frozenset({"html", "dirhtml"})
 
-#: Characters XML 1.0 forbids (and that feedgen/lxml refuse).
-_XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: Characters no machine output carries: what XML 1.0 forbids (and feedgen/lxml
+#: refuse), DEL and the C1 controls (allowed by XML 1.0, but invisible, and
+#: some readers take them as line breaks), and the invisible format characters
+#: of Trojan Source: bidirectional embeddings, overrides, isolates and marks,
+#: zero-width spaces and joiners, invisible operators, the byte-order mark.
+_UNSAFE = re.compile(
+    "[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+    "|[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 
 
 def xml_text(text: str) -> str:
-    """*text* without the characters XML 1.0 can't carry."""
-    return _XML_FORBIDDEN.sub("", text)
+    """*text* without the characters :data:`_UNSAFE` names: what any feed, sitemap or JSON field may carry.
+
+    The reader cleans post fields too; this holds whatever the model holds.
+    """
+    return _UNSAFE.sub("", text)
+
+
+def html_text(text: str, *, attribute: bool = False) -> str:
+    """*text* cleaned by :func:`xml_text`, then escaped for HTML.
+
+    For the feed fields that readers render as HTML (all of them, in
+    practice, whatever the format says): the XML library escapes the result
+    once more, so a reader that unescapes the XML and then renders the HTML
+    shows *text* exactly, as text. *attribute*: also escape quotes, for a
+    value a reader may paste into an HTML attribute.
+    """
+    return html.escape(xml_text(text), quote=attribute)
+
+
+def output_url(url: str | None) -> str | None:
+    """*url* as the URL policy (:func:`.urls.clean_url`) makes it, or ``None`` when refused.
+
+    Also ``None`` for a URL with a character no output carries (the policy
+    lets bidi and zero-width characters through): whatever the model holds.
+    """
+    from .urls import clean_url
+
+    cleaned = clean_url(url).url if url else None
+    return cleaned if cleaned and xml_text(cleaned) == cleaned else None
+
+
+#: The years every date format of the outputs can write: RFC 822/5322 (RSS) wants
+#: four digits from 1900, RFC 3339 (Atom) and W3C dates (sitemap) four digits.
+DATE_YEARS = range(1900, 10000)
+
+
+def output_date(value: object) -> dt.datetime | None:
+    """*value* as a date RSS, Atom and the sitemap can all write, or ``None`` when it can't be.
+
+    Whatever the model holds: a date without a time is midnight UTC, a naive
+    time is UTC, an offset that is not a whole number of minutes (a local
+    mean time) is converted to UTC, microseconds are dropped; a year outside
+    :data:`DATE_YEARS` (or anything else) gives ``None``, and the caller
+    leaves the date, or the entry, out with a warning.
+    """
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+    if not isinstance(value, dt.datetime):
+        return None
+    try:
+        offset = value.utcoffset()
+        if offset is None:
+            value = value.replace(tzinfo=dt.UTC)
+        elif offset % dt.timedelta(minutes=1):
+            value = value.astimezone(dt.UTC)
+        else:  # a fixed offset: the same text on every run, whatever the zone database says
+            value = value.replace(tzinfo=dt.timezone(offset))
+    except (OverflowError, ValueError):
+        return None
+    return value.replace(microsecond=0) if value.year in DATE_YEARS else None
 
 
 def base_url(html_baseurl: str) -> str:

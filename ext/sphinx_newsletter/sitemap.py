@@ -4,8 +4,10 @@ Built from ``env.all_docs`` (every document the environment knows, read in
 this build or an earlier one), not from ``html-page-context`` events, so it is
 complete after an incremental build that wrote only a few pages (the bug of
 sphinx-sitemap, which collects pages as they are written and also relies on
-``env.app``, deprecated in Sphinx 9). Posts carry their date as ``lastmod``.
-Written with ElementTree; drafts are never documents, so never listed.
+``env.app``, deprecated in Sphinx 9). Posts carry their date as ``lastmod``
+(none when the year can't be written in four digits: :func:`.site.output_date`).
+Written with ElementTree; drafts are never documents, so never listed. It holds
+URLs only: page names are slugs, and no post text reaches it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
-from .site import Site, site_for, write_if_changed, xml_text
+from .site import Site, output_date, site_for, write_if_changed, xml_text
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -30,7 +32,11 @@ PATH = "sitemap.xml"
 
 def sitemap_xml(site: Site) -> bytes:
     """The sitemap of every document, sorted by URL."""
-    lastmod = {site.post_docname(p.key): p.date.date().isoformat() for p in site.archive.posts.values()}
+    lastmod = {}
+    for post in site.archive.posts.values():
+        date = output_date(post.date)
+        if date is not None:
+            lastmod[site.post_docname(post.key)] = date.date().isoformat()
     root = ET.Element("urlset", xmlns=NS)
     for url, docname in sorted((site.url(doc), doc) for doc in site.env.all_docs):
         entry = ET.SubElement(root, "url")
