@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from sphinx_newsletter.frontmatter import excerpt, image_path, parse_date, parse_post
+from sphinx_newsletter.frontmatter import excerpt, parse_date, parse_post
+from sphinx_newsletter.images import image_path
 from sphinx_newsletter.settings import Settings
 
 SETTINGS = Settings(timezone="America/Sao_Paulo")
@@ -243,7 +244,7 @@ def test_a_file_name_that_is_not_clean_text_is_refused_and_printed_escaped(tmp_p
     import os
 
     from sphinx_newsletter.frontmatter import read_post
-    from sphinx_newsletter.loader import display_path
+    from sphinx_newsletter.paths import display_path
 
     path = os.path.join(os.fsencode(tmp_path), name)
     with open(path, "wb") as handle:

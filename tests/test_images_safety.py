@@ -24,7 +24,7 @@ from sitetools import warnings_of
 from sphinx.errors import ConfigError, SphinxError
 from sphinx.testing.util import SphinxTestApp
 from sphinx_newsletter import cli
-from sphinx_newsletter.loader import checked_image, decode_problem, image_problem
+from sphinx_newsletter.images import checked_image, decode_problem, image_problem
 from sphinx_newsletter.registry import load_registry
 from sphinx_newsletter.settings import Settings
 

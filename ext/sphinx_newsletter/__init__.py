@@ -44,7 +44,21 @@ def _setup_outputs(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     from . import (
-        assettags, bodyguard, buildcache, config, directives, domain, generate, listing, memory, navigation, nodes, parser, reference, titles, toctrees,
+        assettags,
+        bodyguard,
+        buildcache,
+        config,
+        directives,
+        domain,
+        generate,
+        listing,
+        memory,
+        navigation,
+        nodes,
+        parser,
+        reference,
+        titles,
+        toctrees,
     )
 
     app.setup_extension("myst_parser")

@@ -263,7 +263,13 @@ def read_issue(name: str) -> str:
 
 def run_new(args: argparse.Namespace, out: TextIO) -> int:
     from .loader import load_archive
-    from .newpost import Draft, NewPostError, create_post, draft_problems, parse_issue_form
+    from .newpost import (
+        Draft,
+        NewPostError,
+        create_post,
+        draft_problems,
+        parse_issue_form,
+    )
     from .registry import load_configured
 
     config = _config(args)

@@ -15,7 +15,15 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from .browse import reading_minutes
-from .site import Site, output_url, outputs_current, remember_outputs, site_for, write_if_changed, xml_text
+from .site import (
+    Site,
+    output_url,
+    outputs_current,
+    remember_outputs,
+    site_for,
+    write_if_changed,
+    xml_text,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -48,11 +48,11 @@ from sphinx.locale import get_translation
 from sphinx.util import logging
 
 from . import __version__
-from .frontmatter import image_path
+from .images import image_path
 from .model import fingerprint
 from .site import (
-    Site,
     DATE_YEARS,
+    Site,
     html_text,
     output_config,
     output_date,

@@ -18,11 +18,20 @@ import unicodedata
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from .model import FIRST_YEAR, LAST_YEAR, EditionTag, Post, Problem, slugify, split_file_name
+from .images import image_path
+from .model import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    EditionTag,
+    Post,
+    Problem,
+    slugify,
+    split_file_name,
+)
 from .oldurls import read_old_urls
-from .settings import IGNORED_KEYS, IMAGE_SUFFIXES, SVG_REFUSED, Settings
+from .settings import IGNORED_KEYS, Settings
 from .text import INVISIBLE, printable
 from .urls import clean_url, host_matches
 from .yamlsafe import Field, YamlProblem, load_mapping
@@ -532,30 +541,6 @@ def _image(fields: dict[str, Field], reader: _Reader) -> str | None:
     if path is None:
         reader.problem(_line(fields, "image", reader), "image-refused", f"image {text!r} {why}; no image shown")
     return path
-
-
-def image_path(value: str, prefix: str = "/images/") -> tuple[str | None, str]:
-    """The image's path inside the images folder, or ``None`` and why not.
-
-    ``/images/a/b.png`` (the Jekyll form), ``images/b.png`` and ``b.png`` are
-    inside; ``..``, absolute paths elsewhere, backslashes, ``%`` escapes, URLs
-    and other file types are refused.
-    """
-    text = value.strip()
-    for lead in (prefix, prefix.lstrip("/")):
-        if lead and text.startswith(lead):
-            text = text[len(lead) :]
-            break
-    if "\\" in text or "%" in text or ":" in text or "\x00" in text:
-        return None, "uses characters that are not allowed in an image path"
-    pure = PurePosixPath(text)
-    if text.startswith("/") or not pure.parts or any(p in ("..", ".") or p.startswith(".") for p in pure.parts):
-        return None, f"is not inside the images folder (paths start with {prefix!r})"
-    if pure.suffix.lower() == ".svg":
-        return None, SVG_REFUSED
-    if pure.suffix.lower() not in IMAGE_SUFFIXES:
-        return None, f"is not an image ({', '.join(IMAGE_SUFFIXES)})"
-    return pure.as_posix(), ""
 
 
 #: Bounded link text and URLs: a paragraph of ``[`` or ``![`` costs linear time

@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
+from . import __version__
 from . import nodes as nl
 from .domain import get_domain
-from . import __version__
-from .loader import LoadResult, PostCache, checked_image, load_archive
+from .images import checked_image
+from .loader import LoadResult, PostCache, load_archive
 from .model import Post, build_archive, fingerprint
 from .registry import load_configured
 from .render import Labels, Layout, render_pages
@@ -131,7 +132,7 @@ def write_pages(out: Path, pages: dict[str, str]) -> int:
 def mirror_images(config: NewsletterConfig, target: Path) -> None:
     """Copy usable images (changed ones only) and delete mirrored images that are gone.
 
-    Only what :func:`~sphinx_newsletter.loader.checked_image` accepts is
+    Only what :func:`~sphinx_newsletter.images.checked_image` accepts is
     copied (a decoded PNG, JPEG, GIF or WebP, a regular file inside the real
     images folder), read from the real path it returns: nothing a post
     supplies is published as SVG, HTML or XML, and no link is followed out.

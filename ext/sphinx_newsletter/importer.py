@@ -39,11 +39,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .frontmatter import image_path, parse_post, read_post
-from .loader import display_path, find_post_files, image_problem
+from .frontmatter import parse_post, read_post
+from .images import image_path, image_problem
+from .loader import find_post_files
 from .model import Post, Problem, split_file_name
 from .newpost import yaml_quote
-from .paths import inside, link_in_project
+from .paths import display_path, inside, link_in_project
 from .settings import POST_SUFFIXES
 from .yamlsafe import Field, YamlProblem, load_mapping
 

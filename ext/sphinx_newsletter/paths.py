@@ -19,6 +19,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .text import printable
+
 
 def inside(root: Path, candidate: str | Path) -> Path | None:
     """*candidate* (relative to *root*, or absolute) fully resolved, if it lies inside *root*.
@@ -59,3 +61,17 @@ def link_in_project(path: Path, project: Path) -> Path | None:
         if current.is_symlink():
             return current
     return None
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """*path* relative to *base* (the working directory) when it is inside it, safe to print.
+
+    Bytes that are not UTF-8 and control or invisible characters in a name are
+    shown as escapes (:func:`~sphinx_newsletter.text.printable`): a file
+    name can't forge a log line, and the post it names is refused (``file-name``).
+    """
+    base = base or Path.cwd()
+    try:
+        return printable(path.relative_to(base).as_posix())
+    except ValueError:
+        return printable(path.as_posix())

@@ -29,8 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .frontmatter import clean_text, image_path
+from .frontmatter import clean_text
+from .images import image_path, image_problem
 from .model import RESERVED_KEYS, Problem, slugify
+from .paths import display_path
 from .urls import clean_url, profile_key
 from .yamlsafe import YamlProblem, load_mapping
 
@@ -95,7 +97,6 @@ def load_configured(
     """The registry named by ``newsletter_authors_file``: what the build and the CLI both use."""
     if authors_file is None:
         return None, []
-    from .loader import display_path
 
     return load_registry(authors_file, display_path(authors_file, base), images_dir=images_dir, settings=settings)
 
@@ -246,7 +247,6 @@ def _avatar(key: str, value: Any, line: int, problem: Any) -> str | None:
 def _check_avatar(entry: RegisteredAuthor, images_dir: Path, settings: Any, problem: Any) -> RegisteredAuthor:
     from dataclasses import replace
 
-    from .loader import image_problem
 
     if entry.avatar is None:
         return entry

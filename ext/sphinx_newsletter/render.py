@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from .browse import categories, months
 from markdown_it import MarkdownIt
 
+from .browse import categories, months
 from .frontmatter import clean_text
 from .model import Archive, Edition, Post
 

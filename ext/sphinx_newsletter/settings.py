@@ -42,7 +42,7 @@ DEFAULT_EDITION_PATTERN = (
 )
 
 POST_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
-#: Raster formats only, each verified by decoding (loader.checked_image): no SVG,
+#: Raster formats only, each verified by decoding (images.checked_image): no SVG,
 #: whose scripts a browser runs in the site's origin when it is opened directly.
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 #: Why a post's SVG is refused, wherever it is named (front matter, body, registry).

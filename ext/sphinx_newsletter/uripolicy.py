@@ -7,7 +7,7 @@ A link or image in a post's page is allowed when it is exactly one of:
   host, so nothing downstream can read it as a local path: ``http:/../x``,
   ``https:///etc/passwd`` and ``http:x`` have no host and are refused);
 - for images only: a file inside the images folder, as
-  :func:`.loader.image_problem` decides (resolved, then required inside);
+  :func:`.images.image_problem` decides (resolved, then required inside);
 - a reference Sphinx or our roles made: a fragment on the same page
   (``#id``) or a resolved cross-reference (decided by the Sphinx glue in
   :mod:`.bodyguard`, which sees the node).
@@ -22,8 +22,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .frontmatter import image_path
-from .loader import image_problem
+from .images import image_path, image_problem
 from .settings import Settings
 from .urls import ALLOWED_SCHEMES, clean_url
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import yaml
 from yaml.composer import Composer, ComposerError
-from yaml.resolver import BaseResolver
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
 
 MAX_DEPTH = 20
 _STANDARD_TAGS = frozenset(
