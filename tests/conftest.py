@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from sitetools import CORPUS, REPO, ROOTS, SHARED, TESTS, html, make_site, warnings_of  # noqa: F401
 
 pytest_plugins = ("sphinx.testing.fixtures",)

@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 from sphinx.errors import SphinxError
 from sphinx.testing.util import SphinxTestApp
-
 from test_hostile import Built, build_root
 
 POST = "2024-03-04-enderecos.md"

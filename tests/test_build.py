@@ -6,7 +6,6 @@ import re
 import zlib
 
 import pytest
-
 from sitetools import html, make_site, warnings_of
 
 
@@ -122,9 +121,8 @@ def test_labels_follow_the_language(app):
 def test_a_refused_post_fails_the_build_after_everything_else_is_built(tmp_path):
     import shutil
 
-    from sphinx.testing.util import SphinxTestApp
-
     from sitetools import ROOTS
+    from sphinx.testing.util import SphinxTestApp
 
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-basic", src)
@@ -168,9 +166,8 @@ def test_another_project_links_to_a_post_through_intersphinx(built, tmp_path):
 def test_file_names_with_accents_get_ascii_page_names(tmp_path):
     import shutil
 
-    from sphinx.testing.util import SphinxTestApp
-
     from sitetools import ROOTS
+    from sphinx.testing.util import SphinxTestApp
 
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-basic", src)

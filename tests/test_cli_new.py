@@ -10,8 +10,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from sphinx_newsletter.cli import main
-from sphinx_newsletter.newpost import ISSUE_FIELDS, parse_issue_form, yaml_quote
-from sphinx_newsletter.yamlsafe import load_mapping
+from sphinx_newsletter.newpost import ISSUE_FIELDS, parse_issue_form
+from sphinx_newsletter.yamlsafe import load_mapping, yaml_quote
 from test_cli import make_site, post
 
 REPO = Path(__file__).parents[1]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from html import unescape
 from collections import Counter
+from html import unescape
 
 import pytest
-
 from sitetools import html, make_site, warnings_of
 from sphinx_newsletter.loader import find_post_files
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
-
 from sitetools import REPO, html, warnings_of
+from sphinx.testing.util import SphinxTestApp
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import feedparser
 import pytest
-from sitetools import html, warnings_of
 from defusedxml import ElementTree as SafeET
+from sitetools import html, warnings_of
 from sphinx_newsletter.feeds import body_html, entry_html
 from sphinx_newsletter.model import Post
 from test_feeds_safety import shown
@@ -135,9 +135,8 @@ def test_entry_html_escapes_front_matter_and_strips_control_characters():
 def test_feeds_are_kept_on_a_no_op_rebuild_and_redone_when_a_post_changes(tmp_path, monkeypatch):
     import shutil
 
-    from sphinx.testing.util import SphinxTestApp
-
     from sitetools import ROOTS
+    from sphinx.testing.util import SphinxTestApp
 
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-site", src)
@@ -169,10 +168,9 @@ def test_an_edit_renders_only_the_feeds_of_the_edited_post(tmp_path, monkeypatch
     """
     import shutil
 
-    from sphinx.testing.util import SphinxTestApp
-
     import sphinx_newsletter.feeds as feeds
     from sitetools import ROOTS
+    from sphinx.testing.util import SphinxTestApp
 
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-site", src)

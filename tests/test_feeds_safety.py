@@ -33,7 +33,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sitetools import ROOTS, make_site, warnings_of
 from sphinx.testing.util import SphinxTestApp
-
 from sphinx_newsletter import feeds
 from sphinx_newsletter.export import archive_json
 from sphinx_newsletter.model import EditionTag, Post, build_archive

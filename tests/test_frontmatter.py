@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
-from sphinx_newsletter.frontmatter import excerpt, parse_date, parse_post
+from sphinx_newsletter.dates import parse_date
+from sphinx_newsletter.frontmatter import excerpt, parse_post
 from sphinx_newsletter.images import image_path
 from sphinx_newsletter.settings import Settings
 
@@ -172,7 +172,7 @@ def test_every_unicode_format_character_is_removed_from_fields():
     import sys
     import unicodedata
 
-    from sphinx_newsletter.frontmatter import clean_text
+    from sphinx_newsletter.text import clean_text
 
     format_chars = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
     assert len(format_chars) > 150

@@ -30,7 +30,6 @@ from defusedxml import ElementTree as SafeET
 from sphinx.errors import SphinxError
 from sphinx.testing.util import SphinxTestApp
 
-
 ROOTS = Path(__file__).parent / "roots"  # not ``from conftest``: tests/browser has one too
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from sitetools import warnings_of
-from sphinx.errors import ConfigError, SphinxError
+from sphinx.errors import SphinxError
 from sphinx.testing.util import SphinxTestApp
 from sphinx_newsletter import cli
 from sphinx_newsletter.images import checked_image, decode_problem, image_problem

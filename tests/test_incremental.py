@@ -6,10 +6,9 @@ import re
 import shutil
 
 import pytest
+from sitetools import ROOTS, html, warnings_of
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
-
-from sitetools import ROOTS, html, warnings_of
 
 
 @pytest.fixture

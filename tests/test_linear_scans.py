@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 import pytest
-
 from sphinx_newsletter.checks import blank_code_spans, raw_html
 from sphinx_newsletter.frontmatter import excerpt, parse_post
 from sphinx_newsletter.importer import referenced_images

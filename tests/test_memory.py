@@ -8,9 +8,8 @@ import shutil
 import weakref
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
-
 from sitetools import ROOTS, warnings_of
+from sphinx.testing.util import SphinxTestApp
 from sphinx_newsletter import memory
 
 

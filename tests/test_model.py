@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sphinx_newsletter.model import EditionTag, Post, assign_keys, build_archive, slugify, split_file_name
+from sphinx_newsletter.model import (
+    EditionTag,
+    Post,
+    assign_keys,
+    build_archive,
+    slugify,
+    split_file_name,
+)
 
 TZ = dt.timezone(dt.timedelta(hours=-3))
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from defusedxml import ElementTree as SafeET
-
 from sphinx_newsletter.cli import main
 
 CONF = """\

@@ -7,9 +7,8 @@ import os
 import shutil
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
-
 from sitetools import ROOTS, html
+from sphinx.testing.util import SphinxTestApp
 
 POST = """---
 title: "Post {n}"
@@ -84,7 +83,6 @@ def test_our_furo_markup_is_what_furo_makes_of_the_tree(small_and_large):
     """We write Furo's sidebar markup directly (no BeautifulSoup pass): it must match Furo's own."""
     from bs4 import BeautifulSoup
     from furo.navigation import get_navigation_tree
-
     from sphinx_newsletter.navigation import bounded_toctree
 
     _, large = small_and_large

@@ -8,7 +8,12 @@ import pytest
 from sphinx_newsletter.frontmatter import parse_post
 from sphinx_newsletter.model import EditionTag, Post
 from sphinx_newsletter.oldurls import (
-    SITE_ROOT_NAMES, check_old_urls, parse_old_url, plan_old_urls, read_old_urls, url_key,
+    SITE_ROOT_NAMES,
+    check_old_urls,
+    parse_old_url,
+    plan_old_urls,
+    read_old_urls,
+    url_key,
 )
 from sphinx_newsletter.settings import Settings
 

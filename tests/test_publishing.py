@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from sitetools import REPO
 
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")

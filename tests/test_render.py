@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from markdown_it import MarkdownIt
-
 from sphinx_newsletter.render import md_escape, shift_headings
 
 

@@ -6,8 +6,8 @@ import json
 import re
 
 import pytest
-from sitetools import html, make_site, warnings_of
 from defusedxml import ElementTree as SafeET
+from sitetools import html, make_site, warnings_of
 
 BASE = "https://example.org/news/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

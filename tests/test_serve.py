@@ -20,7 +20,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from sitetools import REPO
 
 pytest.importorskip("sphinx_autobuild")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from sitetools import ROOTS, warnings_of
 from sphinx import addnodes
 from sphinx.directives.other import TocTree
 from sphinx.testing.util import SphinxTestApp
-
-from sitetools import ROOTS, warnings_of
 
 PAGES = ("um", "dois", "tres")
 #: name -> toctree options and entries (one per line)

@@ -7,7 +7,6 @@ from urllib.parse import urljoin
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from sphinx_newsletter.site import join_url
 from sphinx_newsletter.urls import clean_url
 

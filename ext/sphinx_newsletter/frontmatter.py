@@ -14,16 +14,13 @@ import difflib
 import os
 import re
 import stat
-import unicodedata
-import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .dates import DATE_PATTERN, FIRST_YEAR, LAST_YEAR, parse_date, zone
 from .images import image_path
 from .model import (
-    FIRST_YEAR,
-    LAST_YEAR,
     EditionTag,
     Post,
     Problem,
@@ -32,37 +29,18 @@ from .model import (
 )
 from .oldurls import read_old_urls
 from .settings import IGNORED_KEYS, Settings
-from .text import INVISIBLE, printable
+from .text import clean_text, code_points, hidden_in_name, printable
 from .urls import clean_url, host_matches
 from .yamlsafe import Field, YamlProblem, load_mapping
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _FENCE_END = re.compile(r"^(?:--->?|\.\.\.)[ \t]*$")  # "--->": a legacy typo, read as "---"
-_DATE = re.compile(
-    r"^\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
-    r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?)?"
-    r"\s*(?P<tz>Z|UTC|[+-]\d{2}:?\d{2})?(?P<rest>.*)$",
-    re.S,
-)
-# Text hygiene, one rule for every text a post gives (fields, file names, bodies):
-# - control characters (C0 but tab and line ends, DEL, C1), non-characters and lone
-#   surrogates have no place in text, and XML can't carry them: removed;
-# - invisible characters are removed too: every Unicode *format* character (Cf: the
-#   bidi embeddings, overrides and isolates of "Trojan Source", the bidi marks,
-#   zero-width spaces and joiners, the word joiner, the BOM, the soft hyphen,
-#   tag characters) and the fillers and selectors that render as nothing. They
-#   let one name look like another, or make text read differently from its bytes.
-#   One exception: a zero-width joiner between two emoji (a family, a profession
-#   emoji) is part of the emoji and stays.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 #: In a body: controls (removed quietly: they show as nothing, and feeds can't carry
 #: them) and the bidi embeddings, overrides and isolates (removed with a warning:
 #: they change how text, and code, reads). Zero-width spaces and soft hyphens are
 #: typography in prose and stay.
 _BODY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _BODY_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
-_ZWJ = "\u200d"
-_SPACE = re.compile(r"\s+")
 _STEM_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 
@@ -269,60 +247,6 @@ def _reporter(line: int, key: str, reader: _Reader) -> Callable[[str, str], None
     return report
 
 
-def clean_text(value: str, report: Callable[[str, str], None] | None = None) -> str:
-    """One line of text: NFC, control and invisible characters removed, white space folded.
-
-    *report* is called with ``("control-chars", chars)`` or
-    ``("invisible-chars", chars)`` when characters were removed, *chars*
-    naming them (``U+202E``).
-    """
-    if _CONTROL.search(value):
-        if report:
-            report("control-chars", code_points(_CONTROL.findall(value)))
-        value = _CONTROL.sub("", value)
-    value = unicodedata.normalize("NFC", value)
-    if INVISIBLE.search(value):
-        removed: list[str] = []
-        value = INVISIBLE.sub(lambda m: _drop_invisible(m, removed), value)
-        if removed and report:
-            report("invisible-chars", code_points(removed))
-    return _SPACE.sub(" ", value).strip()
-
-
-def _drop_invisible(match: re.Match[str], removed: list[str]) -> str:
-    char, text, i = match.group(), match.string, match.start()
-    if char == _ZWJ and 0 < i < len(text) - 1 and _is_emoji(text[i - 1]) and _is_emoji(text[i + 1]):
-        return char
-    removed.append(char)
-    return ""
-
-
-def _is_emoji(char: str) -> bool:
-    # Emoji are symbols (So); an emoji sequence may end in U+FE0F or a skin tone (Sk).
-    return unicodedata.category(char) == "So" or char == "\ufe0f" or "\U0001f3fb" <= char <= "\U0001f3ff"
-
-
-def code_points(chars: Iterable[str], limit: int = 3) -> str:
-    """``U+202E, U+200B`` for the distinct *chars*, at most *limit* of them."""
-    distinct = sorted(set(chars))
-    shown = ", ".join(f"U+{ord(c):04X}" for c in distinct[:limit])
-    return shown + (f" and {len(distinct) - limit} more" if len(distinct) > limit else "")
-
-
-def hidden_in_name(name: str) -> str:
-    """Why a file name can't name a post (not UTF-8, control or invisible characters), or ''.
-
-    Names come from :func:`os.fsdecode`: bytes that are not UTF-8 arrive as lone
-    surrogates (U+DC80-U+DCFF).
-    """
-    if any("\udc80" <= c <= "\udcff" for c in name):
-        return "is not UTF-8"
-    odd = [c for c in name if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") or INVISIBLE.match(c)]
-    if odd:
-        return f"contains control or invisible characters ({code_points(odd)})"
-    return ""
-
-
 def clean_body(body: str, first_line: int, reader: _Reader) -> str:
     """The body without controls and bidi overrides; one warning at the first line with an override."""
     body = _BODY_CONTROL.sub("", body)
@@ -336,14 +260,14 @@ def clean_body(body: str, first_line: int, reader: _Reader) -> str:
 
 
 def _date(fields: dict[str, Field], file_date: dt.date | None, reader: _Reader) -> dt.datetime:
-    tz = _zone(reader.settings.timezone)
+    tz = zone(reader.settings.timezone)
     key = reader.settings.key("date")
     raw = fields.get(key)
     line, column = _line(fields, "date", reader), _column(fields, "date", reader)
     if raw is not None and isinstance(raw.value, str):
         parsed = parse_date(raw.value, tz)
         if isinstance(parsed, dt.datetime):
-            rest = _DATE.match(raw.value)["rest"].strip()  # type: ignore[index]
+            rest = DATE_PATTERN.match(raw.value)["rest"].strip()  # type: ignore[index]
             if rest:
                 reader.problem(line, "date-junk", f"date has trailing text {rest!r}",
                                column=column + raw.value.index(rest))
@@ -357,45 +281,6 @@ def _date(fields: dict[str, Field], file_date: dt.date | None, reader: _Reader) 
     if file_date is not None:
         return dt.datetime.combine(file_date, dt.time(), tzinfo=tz)
     return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-
-
-def parse_date(value: str, tz: dt.tzinfo) -> dt.datetime | str:
-    """A timezone-aware datetime, or the reason *value* is not one."""
-    match = _DATE.match(value)
-    if not match:
-        return f"is not a date like 2022-11-06 08:00:00 -0300: {value.strip()[:40]!r}"
-    try:
-        parts = [int(match[g] or 0) for g in ("y", "m", "d", "H", "M", "S")]
-        zone = _offset(match["tz"]) or tz
-        date = dt.datetime(*parts, tzinfo=zone)  # type: ignore[arg-type,misc]
-    except (ValueError, OverflowError) as exc:
-        return f"is not a real date ({exc})"
-    if not FIRST_YEAR <= date.year <= LAST_YEAR:
-        # Feeds, sitemaps and time zone arithmetic break on year 1 or 9999.
-        return f"is out of range: years {FIRST_YEAR} to {LAST_YEAR} only ({value.strip()[:40]!r})"
-    return date
-
-
-def _offset(text: str | None) -> dt.tzinfo | None:
-    if not text:
-        return None
-    if text in ("Z", "UTC"):
-        return dt.timezone.utc
-    sign = -1 if text[0] == "-" else 1
-    digits = text[1:].replace(":", "")
-    minutes = int(digits[:2]) * 60 + int(digits[2:])
-    if minutes >= 24 * 60:
-        raise ValueError("offset out of range")
-    return dt.timezone(sign * dt.timedelta(minutes=minutes))
-
-
-def _zone(name: str) -> dt.tzinfo:
-    if name.upper() == "UTC":
-        return dt.timezone.utc
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return dt.timezone.utc
 
 
 def _published(fields: dict[str, Field], reader: _Reader) -> bool:

@@ -43,10 +43,9 @@ from .frontmatter import parse_post, read_post
 from .images import image_path, image_problem
 from .loader import find_post_files
 from .model import Post, Problem, split_file_name
-from .newpost import yaml_quote
 from .paths import display_path, inside, link_in_project
 from .settings import POST_SUFFIXES
-from .yamlsafe import Field, YamlProblem, load_mapping
+from .yamlsafe import Field, YamlProblem, load_mapping, yaml_quote
 
 if TYPE_CHECKING:
     from .settings import Settings

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from .dates import FIRST_YEAR, LAST_YEAR
 from .urls import profile_key
 
 T = TypeVar("T")
@@ -28,7 +29,6 @@ Severity = Literal["error", "warning"]
 
 #: Years a post, a file name or an edition tag may give: RSS, Atom and time zone
 #: arithmetic break on year 1 or 9999 (and nothing of a newsletter is that old).
-FIRST_YEAR, LAST_YEAR = 1970, 9998
 
 #: Names a generated page may not take: Sphinx's own pages and folders.
 RESERVED_KEYS = frozenset({"index", "search", "genindex", "py-modindex", "404"})

@@ -4,7 +4,7 @@ The values come from flags or from the body of the GitHub issue form
 ``.github/ISSUE_TEMPLATE/sugerir-post.yml`` (:func:`parse_issue_form`); the
 commentator's profile link comes from the authors registry when they are in
 it. Every value is written as a double-quoted YAML scalar by
-:func:`yaml_quote` (``yaml.safe_dump``), and the text is read back with the
+:func:`.yamlsafe.yaml_quote` (``yaml.safe_dump``), and the text is read back with the
 same reader as the build before it is written, so a post ``new`` writes is a
 post the build accepts.
 """
@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
+from .dates import zone
 from .frontmatter import parse_post
 from .model import Archive, Problem, slugify
+from .yamlsafe import yaml_quote
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -62,12 +62,6 @@ class Draft:
     comment: str = ""
     slug: str = ""
     extra: dict[str, str] = field(default_factory=dict)
-
-
-def yaml_quote(value: str) -> str:
-    """*value* as a double-quoted YAML scalar on one line (any text round-trips)."""
-    text = yaml.safe_dump(value, default_style='"', allow_unicode=True, width=1_000_000_000)
-    return text.removesuffix("\n...\n").rstrip("\n")
 
 
 #: One-line fields of a draft, and the flag that sets each (for messages).
@@ -185,9 +179,8 @@ def post_text(draft: Draft, number: int, date: dt.date, settings: Settings, regi
 
 
 def _post_time(date: dt.date, timezone: str) -> str:
-    from .frontmatter import _zone
 
-    moment = dt.datetime.combine(date, dt.time(8, 0), tzinfo=_zone(timezone))
+    moment = dt.datetime.combine(date, dt.time(8, 0), tzinfo=zone(timezone))
     return moment.strftime("%Y-%m-%d %H:%M:%S %z")
 
 

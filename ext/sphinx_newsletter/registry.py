@@ -29,12 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .frontmatter import clean_text
 from .images import image_path, image_problem
 from .model import RESERVED_KEYS, Problem, slugify
 from .paths import display_path
+from .text import clean_text
 from .urls import clean_url, profile_key
-from .yamlsafe import YamlProblem, load_mapping
+from .yamlsafe import YamlProblem, load_mapping, yaml_quote
 
 #: Largest registry file that is read, and most entries, links and variants kept.
 MAX_BYTES = 1_000_000
@@ -285,7 +285,6 @@ def _claim(index: dict[str, str], key: str, entry: RegisteredAuthor, what: str, 
 
 def suggest_entry(names: list[str], links: list[str], taken: set[str] | None = None) -> str:
     """A registry entry (YAML text) for a commentator who is not in the registry."""
-    from .newpost import yaml_quote
 
     counts: dict[str, int] = {}
     for name in names:

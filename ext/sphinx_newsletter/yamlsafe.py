@@ -205,3 +205,9 @@ def _scalar(node: ScalarNode) -> str | bool | None:
     if word in ("", "~", "null"):
         return None
     return _text(node)
+
+
+def yaml_quote(value: str) -> str:
+    """*value* as a double-quoted YAML scalar on one line (any text round-trips)."""
+    text = yaml.safe_dump(value, default_style='"', allow_unicode=True, width=1_000_000_000)
+    return text.removesuffix("\n...\n").rstrip("\n")
