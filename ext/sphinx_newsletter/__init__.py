@@ -52,6 +52,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         domain,
         generate,
         listing,
+        locations,
         memory,
         navigation,
         nodes,
@@ -80,11 +81,11 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", _add_static)
     app.connect("builder-inited", generate.builder_inited)
     # Messages about a post body name the post file, not the generated page.
-    app.connect("builder-inited", parser.install_locations)
+    app.connect("builder-inited", locations.install_locations)
     # Every address in a post page's doctree, against one allowlist (uripolicy).
     bodyguard.setup(app)
     # Before generate.build_finished (900), which fails the build for refused posts.
-    app.connect("build-finished", parser.summarise_warnings, priority=850)
+    app.connect("build-finished", locations.summarise_warnings, priority=850)
     app.connect("env-get-outdated", generate.env_get_outdated)
     # Before Furo (500): it calls toctree() to draw its sidebar.
     app.connect("html-page-context", navigation.html_page_context, priority=400)

@@ -202,7 +202,7 @@ class Guard:
     def warn(self, node: nodes.Node, message: str, code: str, uri: str) -> None:
         if not message or (uri and uri.strip() in self.reported):
             return
-        from .parser import warn
+        from .locations import warn
 
         warn(self.post, line_of(node), message, code)
 

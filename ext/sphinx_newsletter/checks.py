@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from .model import Archive, Post, Problem
 
 if TYPE_CHECKING:
-    from .registry import Registry
+    from .model import Registry
 
 #: code -> (severity, what it means). Severities are those of a default build.
 RULES: dict[str, tuple[str, str]] = {

@@ -6,8 +6,8 @@ import datetime as dt
 import re
 import zoneinfo
 
-#: The years a post may be dated: feeds, sitemaps and time zone arithmetic break
-#: on year 1 or 9999.
+#: Years a post, a file name or an edition tag may give: RSS, Atom and time zone
+#: arithmetic break on year 1 or 9999 (and nothing of a newsletter is that old).
 FIRST_YEAR, LAST_YEAR = 1970, 9998
 
 

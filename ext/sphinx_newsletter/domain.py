@@ -17,7 +17,8 @@ from sphinx.locale import get_translation
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
-from .model import Archive, dependency_fingerprint
+from .dependencies import dependency_fingerprint
+from .model import Archive
 
 if TYPE_CHECKING:
     from sphinx.addnodes import pending_xref

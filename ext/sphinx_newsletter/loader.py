@@ -17,7 +17,7 @@ from .settings import POST_SUFFIXES, Settings
 
 if TYPE_CHECKING:
 
-    from .registry import Registry
+    from .model import Registry
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

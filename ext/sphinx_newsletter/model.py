@@ -15,20 +15,14 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from .dates import FIRST_YEAR, LAST_YEAR
 from .urls import profile_key
 
 T = TypeVar("T")
 
-if TYPE_CHECKING:
-    from .registry import Registry
-
 Severity = Literal["error", "warning"]
-
-#: Years a post, a file name or an edition tag may give: RSS, Atom and time zone
-#: arithmetic break on year 1 or 9999 (and nothing of a newsletter is that old).
 
 #: Names a generated page may not take: Sphinx's own pages and folders.
 RESERVED_KEYS = frozenset({"index", "search", "genindex", "py-modindex", "404"})
@@ -569,105 +563,38 @@ def _author(key: str, group: list[Post], name: str, url: str | None) -> Author:
     )
 
 
-# --- what a page shows of the archive ----------------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegisteredAuthor:
+    """One registry entry, cleaned."""
+
+    key: str
+    name: str
+    variants: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    avatar: str | None = None
+    bio: str = ""
+    line: int = 1
+
+    @property
+    def url(self) -> str | None:
+        """The profile link: the first of ``links``."""
+        return self.links[0] if self.links else None
 
 
-def _card(archive: Archive, key: str, *, excerpt: bool = False) -> tuple[object, ...]:
-    post = archive.posts.get(key)
-    if post is None:
-        return (key,)
-    author = archive.author_of(post)
-    return (key, post.title, post.date, post.headline, post.image, post.highlight_title,
-            post.highlight_url, author.key if author else "", post.author_name,
-            post.excerpt if excerpt else "")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Registry:
+    """The entries, and indexes from spellings to entry keys."""
 
+    authors: dict[str, RegisteredAuthor] = field(default_factory=dict)
+    by_name: dict[str, str] = field(default_factory=dict)
+    by_link: dict[str, str] = field(default_factory=dict)
 
-def _edition_summary(archive: Archive, number: int, *, excerpt: bool = False) -> tuple[object, ...]:
-    edition = archive.editions.get(number)
-    if edition is None:
-        return (number,)
-    return (number, edition.date, tuple(_card(archive, k, excerpt=excerpt) for k in edition.posts))
+    def match(self, name: str = "", url: str | None = None) -> RegisteredAuthor | None:
+        """The entry for a commentator: by profile link first, then by name."""
+        key = self.by_link.get(profile_key(url)) if url else None
+        if key is None and name:
+            key = self.by_name.get(slugify(name))
+        return self.authors.get(key) if key else None
 
-
-def dependency_fingerprint(archive: Archive, kind: str, argument: str) -> str:
-    """What a page of *kind* for *argument* shows of the archive, hashed.
-
-    A page is re-read when this changes, so listings, cards and links never go
-    stale on incremental builds.
-    """
-    return fingerprint(kind, argument, _dependency(archive, kind, argument))
-
-
-def _dependency(archive: Archive, kind: str, argument: str) -> object:
-    if kind == "post":
-        post = archive.posts.get(argument)
-        if post is None:
-            return None
-        author = archive.author_of(post)
-        edition = archive.edition_of(post)
-        siblings = edition.posts if edition else ()
-        return (dataclass_values(post), author and (author.key, author.name, author.url,
-                                                    author.registered, author.bio, author.avatar),
-                edition and (edition.number, edition.date),
-                tuple(_card(archive, k)[:2] for k in siblings))
-    if kind == "edition":
-        number = int(argument) if argument.isdigit() else -1
-        around = archive.neighbours(number) if number in archive.editions else (None, None)
-        return (_edition_summary(archive, number),
-                tuple(e and (e.number, e.date) for e in around))
-    if kind == "author":
-        author = archive.authors.get(argument)
-        if author is None:
-            return None
-        return (author.name, author.url, author.bio, author.avatar,
-                tuple(_card(archive, k) for k in author.posts),
-                tuple(archive.posts[k].edition for k in author.posts))
-    if kind == "latest":
-        latest = archive.latest_edition()
-        return latest and _edition_summary(archive, latest.number, excerpt=True)
-    if kind == "year":
-        year = int(argument) if argument.isdigit() else -1
-        return tuple(_edition_summary(archive, e.number) for e in archive.years().get(year, []))
-    if kind == "archive":
-        return tuple((y, tuple((e.number, e.date, len(e.posts)) for e in eds))
-                     for y, eds in archive.years().items()), len(archive.loose)
-    if kind == "authors":
-        return tuple((a.key, a.name, len(a.posts)) for a in archive.authors.values())
-    if kind == "loose":
-        return tuple(_card(archive, k) for k in archive.loose)
-    if kind in _BROWSE_KINDS:
-        return _browse_dependency(archive, kind, argument)
-    return None
-
-
-_BROWSE_KINDS = frozenset({"month", "months", "category", "categories", "previous"})
-
-
-def _browse_dependency(archive: Archive, kind: str, argument: str) -> object:
-    """Month, category and home-page listings (see :mod:`sphinx_newsletter.browse`)."""
-    from . import browse
-
-    if kind == "month":
-        month = browse.months(archive).get(argument)
-        return month and tuple(_card(archive, k) + (archive.posts[k].edition,) for k in month.posts)
-    if kind == "months":
-        year = int(argument) if argument.isdigit() else None
-        return tuple((m.key, len(m.posts)) for m in browse.months_of_year(archive, year))
-    if kind == "category":
-        category = browse.categories(archive).get(argument)
-        return category and (category.name, tuple(_card(archive, k) + (archive.posts[k].edition,)
-                                                  for k in category.posts))
-    if kind == "categories":
-        return tuple((c.key, c.name, len(c.posts)) for c in browse.categories(archive).values())
-    count = int(argument) if argument.isdigit() else 0
-    return tuple(_edition_summary(archive, n) for n in browse.previous_editions(archive, count))
-
-
-def dataclass_values(post: Post) -> tuple[object, ...]:
-    """A post's fields except the body (the page's own text covers the body) and its path.
-
-    The path is relative to the working folder, for messages; pages show only
-    the file's name, which the generated page itself holds. With it, a build
-    started from another folder re-read every post.
-    """
-    return tuple(getattr(post, f) for f in post.__dataclass_fields__ if f not in ("body", "lines", "source"))
+    def __len__(self) -> int:
+        return len(self.authors)

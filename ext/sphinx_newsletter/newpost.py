@@ -27,7 +27,7 @@ from .model import Archive, Problem, slugify
 from .yamlsafe import yaml_quote
 
 if TYPE_CHECKING:
-    from .registry import Registry
+    from .model import Registry
     from .settings import Settings
 
 #: Issue-form label (as :func:`~sphinx_newsletter.model.slugify` gives it) -> field of :class:`Draft`.

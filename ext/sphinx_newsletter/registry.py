@@ -25,12 +25,11 @@ import os
 import re
 import stat
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .images import image_path, image_problem
-from .model import RESERVED_KEYS, Problem, slugify
+from .model import RESERVED_KEYS, Problem, RegisteredAuthor, Registry, slugify
 from .paths import display_path
 from .text import clean_text
 from .urls import clean_url, profile_key
@@ -44,43 +43,6 @@ MAX_BIO = 600
 
 ENTRY_KEYS = ("name", "variants", "links", "avatar", "bio")
 _KEY = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RegisteredAuthor:
-    """One registry entry, cleaned."""
-
-    key: str
-    name: str
-    variants: tuple[str, ...] = ()
-    links: tuple[str, ...] = ()
-    avatar: str | None = None
-    bio: str = ""
-    line: int = 1
-
-    @property
-    def url(self) -> str | None:
-        """The profile link: the first of ``links``."""
-        return self.links[0] if self.links else None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Registry:
-    """The entries, and indexes from spellings to entry keys."""
-
-    authors: dict[str, RegisteredAuthor] = field(default_factory=dict)
-    by_name: dict[str, str] = field(default_factory=dict)
-    by_link: dict[str, str] = field(default_factory=dict)
-
-    def match(self, name: str = "", url: str | None = None) -> RegisteredAuthor | None:
-        """The entry for a commentator: by profile link first, then by name."""
-        key = self.by_link.get(profile_key(url)) if url else None
-        if key is None and name:
-            key = self.by_name.get(slugify(name))
-        return self.authors.get(key) if key else None
-
-    def __len__(self) -> int:
-        return len(self.authors)
 
 
 def name_key(name: str) -> str:

@@ -1,0 +1,148 @@
+"""Messages about a post body name the post file and its line, not the generated page.
+
+MyST's and docutils' own messages about a post page, and ours, are located at
+``posts/x.md:LINE``: :class:`PostLocations` rewrites the generated page's
+location on Sphinx's warning handler, and caps how many are printed per post.
+"""
+
+from __future__ import annotations
+
+import logging as std_logging
+import os
+from typing import TYPE_CHECKING
+
+from sphinx.util import logging
+
+from .domain import get_domain
+from .render import post_header
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+    from .model import Post
+
+logger = logging.getLogger(__name__)
+
+
+def source_line(post: Post, line: int | None) -> int:
+    """The post file's line for *line* of its generated page."""
+    header = post_header(post).count("\n")
+    if line is None or line < 1:
+        return post.body_line
+    if line > header:
+        return post.body_line + line - header - 1
+    return post.line_of("title")
+
+
+def source_location(post: Post, line: int | None) -> str:
+    """``posts/x.md:7``: where Sphinx should say a message about *line* comes from."""
+    return f"{post.source}:{source_line(post, line)}"
+
+
+def warn(post: Post, line: int | None, message: str, code: str = "body") -> None:
+    """A warning about a post body, at the post file's line."""
+    logger.warning(message, location=source_location(post, line), type="newsletter", subtype=code)
+
+
+class PostLocations(std_logging.Filter):
+    """Rewrites ``<srcdir>/arquivo/posts/x.md:12`` in any message to ``posts/x.md:9``.
+
+    MyST and docutils report problems in a post body at the generated page,
+    which contributors never see. This filter sits on Sphinx's warning handler
+    right after the filter that turns locations into ``path:line`` text, so it
+    sees every message, those collected from parallel readers included.
+    """
+
+    def __init__(self, app: Sphinx) -> None:
+        super().__init__()
+        self._app = app
+        self._archive: object = None
+        self._pages: dict[str, Post] = {}
+        self._sources: dict[str, Post] = {}
+        #: post source -> warnings seen; past ``max_warnings_per_post`` they are not printed.
+        self.counts: dict[str, int] = {}
+        self.summarising = False
+
+    def filter(self, record: std_logging.LogRecord) -> bool:
+        location = getattr(record, "location", None)
+        if not isinstance(location, str) or "posts" not in location:
+            return True
+        path, line = _split_location(location)
+        post = self._pages_now().get(path)
+        if post is not None:
+            record.location = location = source_location(post, line)
+        return self._under_cap(location)
+
+    def _under_cap(self, location: str) -> bool:
+        """Print the first ``newsletter_max_warnings_per_post`` about a post, count the rest.
+
+        Sphinx counted the record before this filter (``WarningSuppressor``),
+        so a suppressed warning still fails a ``-W`` build.
+        """
+        source = location.rpartition(":")[0] if location.rpartition(":")[2].isdigit() else location
+        if self.summarising or source not in self._sources:
+            return True
+        count = self.counts[source] = self.counts.get(source, 0) + 1
+        return count <= self._cap()
+
+    def _cap(self) -> int:
+        config = get_domain(self._app.env).nl_config
+        return config.settings.max_warnings_per_post if config is not None else 50
+
+    def summarise(self) -> None:
+        """One line per post whose warnings were cut: ``N more warnings about posts/x.md suppressed``."""
+        cap = self._cap()
+        self.summarising = True
+        try:
+            for source, count in sorted(self.counts.items()):
+                if count > cap:
+                    logger.warning(
+                        "%d more warnings about %s suppressed (newsletter_max_warnings_per_post = %d)",
+                        count - cap, source, cap, location=source, type="newsletter", subtype="warnings-capped",
+                    )
+        finally:
+            self.summarising = False
+            self.counts.clear()
+
+    def _pages_now(self) -> dict[str, Post]:
+        domain = get_domain(self._app.env)
+        if domain.archive is not self._archive and domain.nl_config is not None:
+            self._archive = domain.archive
+            folder = os.path.abspath(os.path.join(self._app.srcdir, domain.nl_config.output_dir, "posts"))
+            posts = domain.archive.posts.values() if domain.archive else ()
+            self._pages = {os.path.join(folder, f"{p.key}.md"): p for p in posts}
+            self._sources = {p.source: p for p in self._pages.values()}
+        return self._pages
+
+
+def _split_location(location: str) -> tuple[str, int | None]:
+    path, sep, line = location.rpartition(":")
+    if not sep or not (line.isdigit() or line == ""):
+        return os.path.abspath(location), None
+    return os.path.abspath(path), int(line) if line else None
+
+
+def install_locations(app: Sphinx) -> None:
+    """Put :class:`PostLocations` on this app's warning handler (once)."""
+    from sphinx.util.logging import NAMESPACE, WarningLogRecordTranslator
+
+    for handler in std_logging.getLogger(NAMESPACE).handlers:
+        filters = handler.filters
+        if any(isinstance(f, PostLocations) and f._app is app for f in filters):
+            continue
+        for i, found in enumerate(filters):
+            # Sphinx 9 keeps the app as ``_app``, Sphinx 8.2 as ``app``.
+            owner = getattr(found, "_app", None) or getattr(found, "app", None)
+            if isinstance(found, WarningLogRecordTranslator) and owner is app:
+                filters.insert(i + 1, PostLocations(app))
+                break
+
+
+def summarise_warnings(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: the summary line of every post whose warnings were capped."""
+    from sphinx.util.logging import NAMESPACE
+
+    for handler in std_logging.getLogger(NAMESPACE).handlers:
+        for found in handler.filters:
+            if isinstance(found, PostLocations) and found._app is app:
+                found.summarise()
