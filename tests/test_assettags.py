@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sphinx.builders.html
 from sitetools import make_site, warnings_of
-from sphinx_newsletter.assettags import HELPERS, page_depth
+from sphinx_newsletter.speedups.assettags import HELPERS, page_depth
 
 
 def _build(tmp_path, name: str, monkeypatch, *, reuse: bool, buildername: str = "html"):

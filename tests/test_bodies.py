@@ -92,7 +92,7 @@ def test_each_refusal_is_a_warning_at_the_post_line(bodies: Built, needle: str, 
 
 
 def test_check_reports_what_the_build_refuses(bodies: Built, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sphinx_newsletter.cli import main
+    from sphinx_newsletter.cli.main import main
 
     out = StringIO()
     status = main(["--conf-dir", str(bodies.src), "check", "--format", "json", str(bodies.src / "posts")], out)
@@ -159,7 +159,7 @@ def test_the_collector_backstop_alone_keeps_files_out(tmp_path: Path, monkeypatc
 
 
 def test_a_body_over_the_size_cap_is_left_out_and_check_says_so(tmp_path: Path) -> None:
-    from sphinx_newsletter.cli import main
+    from sphinx_newsletter.cli.main import main
 
     def cap(src: Path) -> None:
         with open(src / "conf.py", "a", encoding="utf-8") as conf:

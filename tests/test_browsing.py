@@ -8,8 +8,13 @@ from html import unescape
 
 import pytest
 from sitetools import html, make_site, warnings_of
-from sphinx_newsletter.browse import categories, months, reading_minutes, word_count
-from sphinx_newsletter.model import Archive, Post, build_archive
+from sphinx_newsletter.core.browse import (
+    categories,
+    months,
+    reading_minutes,
+    word_count,
+)
+from sphinx_newsletter.core.model import Archive, Post, build_archive
 
 
 def text(page: str) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import pickle
 
-from sphinx_newsletter.loader import PostCache, load_archive
-from sphinx_newsletter.settings import Settings
+from sphinx_newsletter.core.loader import PostCache, load_archive
+from sphinx_newsletter.core.settings import Settings
 
 POST = """---
 title: "{title}"
@@ -27,7 +27,7 @@ def test_unchanged_posts_come_from_the_cache_with_their_warnings(tmp_path, monke
     first = load_archive(tmp_path, None, Settings(), cache=cache)
     cache = pickle.loads(pickle.dumps(cache.pruned()))  # as the next build finds it
 
-    import sphinx_newsletter.loader as loader
+    import sphinx_newsletter.core.loader as loader
 
     monkeypatch.setattr(loader, "read_post", lambda *a: (_ for _ in ()).throw(AssertionError("re-read")))
     second = load_archive(tmp_path, None, Settings(), cache=cache)

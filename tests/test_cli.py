@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from sphinx_newsletter.checks import RULES
-from sphinx_newsletter.cli import main
+from sphinx_newsletter.cli.main import main
+from sphinx_newsletter.core.checks import RULES
 
 #: A real 1x1 PNG: images are verified by decoding them.
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x01\x00\x00\x00\x007n\xf9$"

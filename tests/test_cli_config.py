@@ -9,9 +9,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 from sitetools import REPO, ROOTS, make_site
-from sphinx_newsletter.cli import find_confdir, load_config, main
-from sphinx_newsletter.settings import DEFAULT_FIELDS, IGNORED_KEYS
-from sphinx_newsletter.yamlsafe import load_mapping
+from sphinx_newsletter.cli.main import find_confdir, load_config, main
+from sphinx_newsletter.core.settings import DEFAULT_FIELDS, IGNORED_KEYS
+from sphinx_newsletter.core.yamlsafe import load_mapping
 
 
 def test_cli_and_build_agree_on_every_setting(tmp_path: Path) -> None:

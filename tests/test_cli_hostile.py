@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sphinx_newsletter.cli import main
-from sphinx_newsletter.frontmatter import read_post
-from sphinx_newsletter.settings import Settings
-from sphinx_newsletter.text import printable
+from sphinx_newsletter.cli.main import main
+from sphinx_newsletter.core.frontmatter import read_post
+from sphinx_newsletter.core.settings import Settings
+from sphinx_newsletter.core.text import printable
 from test_cli import PNG, make_site, post
 
 #: What must never reach a terminal raw: C0/C1 controls but the line end, bidi controls, separators.

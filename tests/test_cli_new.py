@@ -9,9 +9,9 @@ import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-from sphinx_newsletter.cli import main
-from sphinx_newsletter.newpost import ISSUE_FIELDS, parse_issue_form
-from sphinx_newsletter.yamlsafe import load_mapping, yaml_quote
+from sphinx_newsletter.cli.main import main
+from sphinx_newsletter.cli.newpost import ISSUE_FIELDS, parse_issue_form
+from sphinx_newsletter.core.yamlsafe import load_mapping, yaml_quote
 from test_cli import make_site, post
 
 REPO = Path(__file__).parents[1]
@@ -122,7 +122,7 @@ def test_new_from_an_issue_form_body(root: Path, tmp_path: Path) -> None:
 def test_the_issue_form_and_the_parser_agree() -> None:
     form = yaml.safe_load(FORM.read_text(encoding="utf-8"))
     labels = [item["attributes"]["label"] for item in form["body"] if item["type"] != "markdown"]
-    from sphinx_newsletter.model import slugify
+    from sphinx_newsletter.core.model import slugify
 
     assert sorted(slugify(label) for label in labels) == sorted(ISSUE_FIELDS)
     body = "".join(f"### {label}\n\nvalor {i}\n\n" for i, label in enumerate(labels))

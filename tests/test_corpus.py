@@ -8,7 +8,7 @@ from html import unescape
 
 import pytest
 from sitetools import html, make_site, warnings_of
-from sphinx_newsletter.loader import find_post_files
+from sphinx_newsletter.core.loader import find_post_files
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import feedparser
 import pytest
 from defusedxml import ElementTree as SafeET
 from sitetools import html, warnings_of
-from sphinx_newsletter.feeds import body_html, entry_html
-from sphinx_newsletter.model import Post
+from sphinx_newsletter.core.model import Post
+from sphinx_newsletter.outputs.feeds import body_html, entry_html
 from test_feeds_safety import shown
 
 BASE = "https://example.org/news/"
@@ -147,7 +147,7 @@ def test_feeds_are_kept_on_a_no_op_rebuild_and_redone_when_a_post_changes(tmp_pa
         app.cleanup()
         return app.outdir / "feed.xml"
 
-    import sphinx_newsletter.feeds as feeds
+    import sphinx_newsletter.outputs.feeds as feeds
 
     build()
     real = feeds.render_feed
@@ -168,7 +168,7 @@ def test_an_edit_renders_only_the_feeds_of_the_edited_post(tmp_path, monkeypatch
     """
     import shutil
 
-    import sphinx_newsletter.feeds as feeds
+    import sphinx_newsletter.outputs.feeds as feeds
     from sitetools import ROOTS
     from sphinx.testing.util import SphinxTestApp
 

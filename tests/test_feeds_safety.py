@@ -33,12 +33,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sitetools import ROOTS, make_site, warnings_of
 from sphinx.testing.util import SphinxTestApp
-from sphinx_newsletter import feeds
-from sphinx_newsletter.export import archive_json
-from sphinx_newsletter.model import EditionTag, Post, build_archive
-from sphinx_newsletter.site import site_for
-from sphinx_newsletter.sitemap import sitemap_xml
-from sphinx_newsletter.urls import clean_url
+from sphinx_newsletter.core.model import EditionTag, Post, build_archive
+from sphinx_newsletter.core.urls import clean_url
+from sphinx_newsletter.outputs import feeds
+from sphinx_newsletter.outputs.export import archive_json
+from sphinx_newsletter.outputs.site import site_for
+from sphinx_newsletter.outputs.sitemap import sitemap_xml
 
 BASE = "https://example.org/news/"
 ATOM = "{http://www.w3.org/2005/Atom}"

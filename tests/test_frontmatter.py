@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sphinx_newsletter.dates import parse_date
-from sphinx_newsletter.frontmatter import excerpt, parse_post
-from sphinx_newsletter.images import image_path
-from sphinx_newsletter.settings import Settings
+from sphinx_newsletter.core.dates import parse_date
+from sphinx_newsletter.core.frontmatter import excerpt, parse_post
+from sphinx_newsletter.core.images import image_path
+from sphinx_newsletter.core.settings import Settings
 
 SETTINGS = Settings(timezone="America/Sao_Paulo")
 
@@ -129,7 +129,7 @@ def test_unreadable_posts_are_errors_with_a_line(text, code, line):
 
 
 def test_crlf_and_bom_are_read():
-    from sphinx_newsletter.frontmatter import _Reader, decode
+    from sphinx_newsletter.core.frontmatter import _Reader, decode
 
     text = decode(("\ufeff" + GOOD.replace("\n", "\r\n")).encode(), _Reader("x", SETTINGS))
     post, problems = parse(text)
@@ -172,7 +172,7 @@ def test_every_unicode_format_character_is_removed_from_fields():
     import sys
     import unicodedata
 
-    from sphinx_newsletter.text import clean_text
+    from sphinx_newsletter.core.text import clean_text
 
     format_chars = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
     assert len(format_chars) > 150
@@ -243,8 +243,8 @@ def test_a_lone_surrogate_is_an_error_at_its_line_and_a_pair_is_its_character():
 def test_a_file_name_that_is_not_clean_text_is_refused_and_printed_escaped(tmp_path, name, why):
     import os
 
-    from sphinx_newsletter.frontmatter import read_post
-    from sphinx_newsletter.paths import display_path
+    from sphinx_newsletter.core.frontmatter import read_post
+    from sphinx_newsletter.core.paths import display_path
 
     path = os.path.join(os.fsencode(tmp_path), name)
     with open(path, "wb") as handle:

@@ -23,10 +23,10 @@ from PIL import Image
 from sitetools import warnings_of
 from sphinx.errors import SphinxError
 from sphinx.testing.util import SphinxTestApp
-from sphinx_newsletter import cli
-from sphinx_newsletter.images import checked_image, decode_problem, image_problem
-from sphinx_newsletter.registry import load_registry
-from sphinx_newsletter.settings import Settings
+from sphinx_newsletter.cli.main import main
+from sphinx_newsletter.core.images import checked_image, decode_problem, image_problem
+from sphinx_newsletter.core.registry import load_registry
+from sphinx_newsletter.core.settings import Settings
 
 SECRET = "TOPSECRET-do-servidor"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
@@ -325,7 +325,7 @@ def test_newsletter_check_reports_a_symlinked_folder_without_a_traceback(
     (tmp_path / "fora").mkdir()
     (src / "posts" / "images").symlink_to(tmp_path / "fora", target_is_directory=True)
     out = StringIO()
-    assert cli.main(["--conf-dir", str(src), "check"], out=out) == 2
+    assert main(["--conf-dir", str(src), "check"], out=out) == 2
     err = capsys.readouterr().err
     assert "newsletter_images_dir = 'posts/images' goes through the symbolic link" in err
     assert "Traceback" not in err + out.getvalue()

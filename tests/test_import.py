@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sphinx_newsletter.cli import main
+from sphinx_newsletter.cli.main import main
 from test_cli import PNG, make_site, post
 
 

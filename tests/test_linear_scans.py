@@ -15,11 +15,11 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 import pytest
-from sphinx_newsletter.checks import blank_code_spans, raw_html
-from sphinx_newsletter.frontmatter import excerpt, parse_post
-from sphinx_newsletter.importer import referenced_images
-from sphinx_newsletter.render import shift_headings
-from sphinx_newsletter.settings import Settings
+from sphinx_newsletter.cli.importer import referenced_images
+from sphinx_newsletter.core.checks import blank_code_spans, raw_html
+from sphinx_newsletter.core.frontmatter import excerpt, parse_post
+from sphinx_newsletter.core.render import shift_headings
+from sphinx_newsletter.core.settings import Settings
 
 SIZE = 200_000  # characters: under the default 1 MB post limit
 

@@ -10,7 +10,7 @@ import weakref
 import pytest
 from sitetools import ROOTS, warnings_of
 from sphinx.testing.util import SphinxTestApp
-from sphinx_newsletter import memory
+from sphinx_newsletter.speedups import memory
 
 
 @pytest.fixture

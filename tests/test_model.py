@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sphinx_newsletter.model import (
+from sphinx_newsletter.core.model import (
     EditionTag,
     Post,
     assign_keys,

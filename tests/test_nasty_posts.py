@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from defusedxml import ElementTree as SafeET
-from sphinx_newsletter.cli import main
+from sphinx_newsletter.cli.main import main
 
 CONF = """\
 extensions = ["sphinx_newsletter"]

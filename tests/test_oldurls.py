@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sphinx_newsletter.frontmatter import parse_post
-from sphinx_newsletter.model import EditionTag, Post
-from sphinx_newsletter.oldurls import (
+from sphinx_newsletter.core.frontmatter import parse_post
+from sphinx_newsletter.core.model import EditionTag, Post
+from sphinx_newsletter.core.oldurls import (
     SITE_ROOT_NAMES,
     check_old_urls,
     parse_old_url,
@@ -15,7 +15,7 @@ from sphinx_newsletter.oldurls import (
     read_old_urls,
     url_key,
 )
-from sphinx_newsletter.settings import Settings
+from sphinx_newsletter.core.settings import Settings
 
 UTC = dt.timezone.utc
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from sitetools import make_site, warnings_of
+from sphinx_newsletter.core.loader import find_post_files, load_archive
+from sphinx_newsletter.core.model import split_file_name
+from sphinx_newsletter.core.settings import Settings
 from sphinx_newsletter.domain import get_domain
-from sphinx_newsletter.loader import find_post_files, load_archive
-from sphinx_newsletter.model import split_file_name
-from sphinx_newsletter.redirects import MARKER, legacy_redirects
-from sphinx_newsletter.settings import Settings
+from sphinx_newsletter.outputs.redirects import MARKER, legacy_redirects
 
 BASE = "https://destaque.srebrasil.com/"
 _REFRESH = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]+)">')
@@ -268,7 +268,7 @@ def test_a_post_cannot_take_an_old_url_that_is_not_its_own(tmp_path, monkeypatch
 
 
 def test_check_reports_what_the_build_reports(tmp_path, monkeypatch, capsys):
-    from sphinx_newsletter.cli import main
+    from sphinx_newsletter.cli.main import main
 
     src = _thief_site(tmp_path, monkeypatch)
     assert main(["--conf-dir", str(src), "check"]) == 1
@@ -309,7 +309,7 @@ def test_refused_and_capped_old_urls_fail_a_W_build(tmp_path, monkeypatch):
 
 def test_every_name_the_build_writes_at_the_root_is_the_sites(tmp_path):
     """The served set of :mod:`oldurls` is checked against what a build really writes."""
-    from sphinx_newsletter.oldurls import site_names, url_key
+    from sphinx_newsletter.core.oldurls import site_names, url_key
 
     for builder in ("html", "dirhtml"):
         app = make_site(tmp_path, "site", builder)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from sitetools import ROOTS, html, make_site, warnings_of
-from sphinx_newsletter.loader import load_archive
-from sphinx_newsletter.registry import load_registry, suggest_entry
-from sphinx_newsletter.settings import Settings
+from sphinx_newsletter.core.loader import load_archive
+from sphinx_newsletter.core.registry import load_registry, suggest_entry
+from sphinx_newsletter.core.settings import Settings
 
 ROOT = ROOTS / "test-registry"
 

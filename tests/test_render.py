@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from markdown_it import MarkdownIt
-from sphinx_newsletter.render import md_escape, shift_headings
+from sphinx_newsletter.core.render import md_escape, shift_headings
 
 
 def render_inline(text: str) -> str:
@@ -55,7 +55,7 @@ BODIES = [
 def test_shift_headings_without_a_parse_gives_what_the_parse_gives(monkeypatch):
     import re
 
-    import sphinx_newsletter.render as render
+    import sphinx_newsletter.core.render as render
 
     quick = [shift_headings(body, top) for body in BODIES for top in (2, 3)]
     monkeypatch.setattr(render, "_HEADING_LINE", re.compile(r"(?s)."))  # parse every body

@@ -21,8 +21,8 @@ from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 from sphinx.testing.util import SphinxTestApp
-from sphinx_newsletter.render import md_escape
-from sphinx_newsletter.text import clean_text
+from sphinx_newsletter.core.render import md_escape
+from sphinx_newsletter.core.text import clean_text
 
 SNIPPETS = ["<script>alert(1)</script>", "<b>", "&amp;", "(label)=", "% c", "<!--", "-->", "$x$", "$$",
             "{{ env }}", "{raw}`x`", "```", ":::", "[x](javascript:y)", "*", "_", "\\", "#", "|a|", "---",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sitetools import make_site, warnings_of
-from sphinx_newsletter.titles import TitleCache
+from sphinx_newsletter.speedups.titles import TitleCache
 
 
 def _pages(app) -> dict[str, bytes]:

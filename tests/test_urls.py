@@ -7,8 +7,8 @@ from urllib.parse import urljoin
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sphinx_newsletter.site import join_url
-from sphinx_newsletter.urls import clean_url
+from sphinx_newsletter.core.urls import clean_url
+from sphinx_newsletter.outputs.site import join_url
 
 # input, cleaned URL (None: refused), warning code
 POLICY = [

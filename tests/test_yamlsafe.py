@@ -12,9 +12,9 @@ import time
 
 import pytest
 import yaml
-from sphinx_newsletter.frontmatter import parse_post
-from sphinx_newsletter.settings import Settings
-from sphinx_newsletter.yamlsafe import MAX_DEPTH, YamlProblem, load_mapping
+from sphinx_newsletter.core.frontmatter import parse_post
+from sphinx_newsletter.core.settings import Settings
+from sphinx_newsletter.core.yamlsafe import MAX_DEPTH, YamlProblem, load_mapping
 
 SETTINGS = Settings()
 
@@ -169,7 +169,7 @@ def test_tabs_in_values_and_body_are_kept_as_text():
 def test_libyaml_and_pure_python_readers_agree():
     """The fast (libyaml) reader gives the same values, lines and quoting as the pure-Python one."""
     import yaml as _yaml
-    from sphinx_newsletter import yamlsafe
+    from sphinx_newsletter.core import yamlsafe
 
     if not _yaml.__with_libyaml__:
         pytest.skip("PyYAML was built without libyaml")

@@ -29,7 +29,7 @@ def _add_static(app: Sphinx, config: Config) -> None:
 
 def _setup_outputs(app: Sphinx) -> None:
     """Whole-site outputs: feeds, sitemap, archive.json, old-URL redirects, meta tags, 404."""
-    from . import export, feeds, redirects, seo, site, sitemap
+    from .outputs import export, feeds, redirects, seo, site, sitemap
 
     app.setup_extension("notfound.extension")
     site.add_config_values(app)
@@ -44,7 +44,6 @@ def _setup_outputs(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     from . import (
-        assettags,
         bodyguard,
         buildcache,
         config,
@@ -53,14 +52,12 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         generate,
         listing,
         locations,
-        memory,
         navigation,
         nodes,
         parser,
         reference,
-        titles,
-        toctrees,
     )
+    from .speedups import assettags, memory, titles, toctrees
 
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")

@@ -31,15 +31,15 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 
+from .core.paths import inside
+from .core.uripolicy import MIRROR, SCHEME, external_url, local_image, mirrored_path
 from .domain import get_domain
-from .paths import inside
-from .uripolicy import MIRROR, SCHEME, external_url, local_image, mirrored_path
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-    from .model import Post
+    from .core.model import Post
 
 #: ``env.temp_data`` key: addresses the scan of the page being read already reported.
 REPORTED = "newsletter_refused"

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .model import Post, Problem
-from .render import shift_headings
-from .settings import Settings
-from .uripolicy import LOCAL_FILE, external_url, image_problem_of, link_problem
+from .core.model import Post, Problem
+from .core.render import shift_headings
+from .core.settings import Settings
+from .core.uripolicy import LOCAL_FILE, external_url, image_problem_of, link_problem
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

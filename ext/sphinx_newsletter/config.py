@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.errors import ConfigError
 
-from .model import Problem
-from .paths import link_in_project
-from .settings import DEFAULT_EDITION_PATTERN, DEFAULT_FIELDS, Settings
+from .core.model import Problem
+from .core.paths import link_in_project
+from .core.settings import DEFAULT_EDITION_PATTERN, DEFAULT_FIELDS, Settings
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -59,7 +59,7 @@ class NewsletterConfig:
     bounded_navigation: bool
     navigation_window: int
     settings: Settings
-    #: The authors registry file (:mod:`sphinx_newsletter.registry`), or None.
+    #: The authors registry file (:mod:`sphinx_newsletter.core.registry`), or None.
     authors_file: Path | None = None
     #: Configured paths refused because they go through a link (an error each):
     #: the build reports them and reads nothing there.

@@ -14,12 +14,12 @@ from sphinx.locale import get_translation
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from . import browse
 from . import nodes as nl
+from .core import browse
 from .domain import NewsletterDomain, get_domain
 
 if TYPE_CHECKING:
-    from .model import Archive
+    from .core.model import Archive
 
 _ = get_translation("sphinx_newsletter")
 logger = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from sphinx.locale import get_translation
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
-from .dependencies import dependency_fingerprint
-from .model import Archive
+from .core.dependencies import dependency_fingerprint
+from .core.model import Archive
 
 if TYPE_CHECKING:
     from sphinx.addnodes import pending_xref
@@ -173,7 +173,7 @@ class NewsletterDomain(Domain):
         target = target.strip()
         if typ == "edition":
             return target.lstrip("#").lstrip("0") or "0"
-        from .model import slugify
+        from .core.model import slugify
 
         return slugify(target)
 

@@ -21,20 +21,20 @@ from sphinx.util import logging
 
 from . import __version__
 from . import nodes as nl
+from .core.images import checked_image
+from .core.loader import LoadResult, PostCache, load_archive
+from .core.model import Post, build_archive, fingerprint
+from .core.registry import load_configured
+from .core.render import Labels, Layout, render_pages
+from .core.settings import IMAGE_SUFFIXES
 from .domain import get_domain
-from .images import checked_image
-from .loader import LoadResult, PostCache, load_archive
-from .model import Post, build_archive, fingerprint
-from .registry import load_configured
-from .render import Labels, Layout, render_pages
-from .settings import IMAGE_SUFFIXES
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
     from .config import NewsletterConfig
-    from .model import Problem
+    from .core.model import Problem
 
 _ = get_translation("sphinx_newsletter")
 logger = logging.getLogger(__name__)
@@ -132,7 +132,7 @@ def write_pages(out: Path, pages: dict[str, str]) -> int:
 def mirror_images(config: NewsletterConfig, target: Path) -> None:
     """Copy usable images (changed ones only) and delete mirrored images that are gone.
 
-    Only what :func:`~sphinx_newsletter.images.checked_image` accepts is
+    Only what :func:`~sphinx_newsletter.core.images.checked_image` accepts is
     copied (a decoded PNG, JPEG, GIF or WebP, a regular file inside the real
     images folder), read from the real path it returns: nothing a post
     supplies is published as SVG, HTML or XML, and no link is followed out.

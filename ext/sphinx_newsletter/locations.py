@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
+from .core.render import post_header
 from .domain import get_domain
-from .render import post_header
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-    from .model import Post
+    from .core.model import Post
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Doctree builders for the card, the author box and listings.
 
 Every value from front matter enters the doctree as ``nodes.Text``, as a
-URL that already passed :func:`sphinx_newsletter.urls.clean_url`, or as text
+URL that already passed :func:`sphinx_newsletter.core.urls.clean_url`, or as text
 in a :class:`link_list`, which the writer escapes like ``nodes.Text``; nothing
 is parsed as markup and nothing becomes ``nodes.raw``.
 """
@@ -20,7 +20,7 @@ from sphinx_design.shared import PassthroughTextElement, create_component
 if TYPE_CHECKING:
     from sphinx.writers.html5 import HTML5Translator
 
-    from .model import Archive, Author, Edition, Post
+    from .core.model import Archive, Author, Edition, Post
 
 _ = get_translation("sphinx_newsletter")
 
@@ -181,7 +181,7 @@ def post_meta(post: Post, archive: Archive, language: str | None, docname: str) 
     if edition:
         meta += nodes.Text(" · ")
         meta += xref("edition", edition.key, _("Edition #%s") % edition.number, docname)
-    from .browse import category_key
+    from .core.browse import category_key
 
     for category in dict.fromkeys(post.categories):
         key = category_key(category)
@@ -301,7 +301,7 @@ def month_title(year: int, month: int, language: str | None) -> str:
 
 
 def reading_time(post: Post) -> nodes.inline:
-    from .browse import reading_minutes
+    from .core.browse import reading_minutes
 
     minutes = reading_minutes(post)
     return nodes.inline("", _("%d min read") % minutes, classes=["nl-reading-time"])

@@ -45,15 +45,15 @@ from sphinx.util.docutils import CustomReSTDispatcher
 from . import bodyscan
 from . import nodes as nl
 from .bodyguard import REPORTED
+from .core.render import post_header
 from .domain import get_domain
 from .locations import warn
-from .render import post_header
 
 if TYPE_CHECKING:
     from docutils.utils import Reporter
     from markdown_it.tree import SyntaxTreeNode
 
-    from .model import Post
+    from .core.model import Post
 
 logger = logging.getLogger(__name__)
 

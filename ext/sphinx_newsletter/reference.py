@@ -11,7 +11,7 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from .config import CONFIG_VALUES
-from .settings import DEFAULT_FIELDS
+from .core.settings import DEFAULT_FIELDS
 
 #: What each logical field means (the guide's second column).
 FIELD_HELP = {
@@ -56,7 +56,7 @@ class ConfigValuesDirective(SphinxDirective):
     """``{nl:config-values}``: the config reference."""
 
     def run(self) -> list[nodes.Node]:
-        from .site import CONFIG_VALUES as OUTPUT_VALUES
+        from .outputs.site import CONFIG_VALUES as OUTPUT_VALUES
 
         values = {**CONFIG_VALUES, **OUTPUT_VALUES}
         rows = [[name, repr(default), rebuild, help_]

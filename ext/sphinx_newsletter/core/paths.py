@@ -67,7 +67,7 @@ def display_path(path: Path, base: Path | None = None) -> str:
     """*path* relative to *base* (the working directory) when it is inside it, safe to print.
 
     Bytes that are not UTF-8 and control or invisible characters in a name are
-    shown as escapes (:func:`~sphinx_newsletter.text.printable`): a file
+    shown as escapes (:func:`~sphinx_newsletter.core.text.printable`): a file
     name can't forge a log line, and the post it names is refused (``file-name``).
     """
     base = base or Path.cwd()

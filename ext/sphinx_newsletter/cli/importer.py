@@ -39,16 +39,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .frontmatter import parse_post, read_post
-from .images import image_path, image_problem
-from .loader import find_post_files
-from .model import Post, Problem, split_file_name
-from .paths import display_path, inside, link_in_project
-from .settings import POST_SUFFIXES
-from .yamlsafe import Field, YamlProblem, load_mapping, yaml_quote
+from ..core.frontmatter import parse_post, read_post
+from ..core.images import image_path, image_problem
+from ..core.loader import find_post_files
+from ..core.model import Post, Problem, split_file_name
+from ..core.paths import display_path, inside, link_in_project
+from ..core.settings import POST_SUFFIXES
+from ..core.yamlsafe import Field, YamlProblem, load_mapping, yaml_quote
 
 if TYPE_CHECKING:
-    from .settings import Settings
+    from ..core.settings import Settings
 
 #: The old site's permalink for a post (``/:title/``, Jekyll's ``:title`` keeps case).
 OLD_URL = "/{slug}/"

@@ -1,4 +1,4 @@
-"""Reading a whole posts folder into an :class:`~sphinx_newsletter.model.Archive` (no Sphinx import)."""
+"""Reading a whole posts folder into an :class:`~sphinx_newsletter.core.model.Archive` (no Sphinx import)."""
 
 from __future__ import annotations
 

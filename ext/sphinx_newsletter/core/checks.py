@@ -1,7 +1,7 @@
 """Rules ``newsletter check`` adds to what the reader and the model report (no Sphinx import).
 
-:mod:`~sphinx_newsletter.frontmatter` (one file) and
-:mod:`~sphinx_newsletter.model` (the whole archive) already report most
+:mod:`~sphinx_newsletter.core.frontmatter` (one file) and
+:mod:`~sphinx_newsletter.core.model` (the whole archive) already report most
 problems, and the build shows the same ones. This module adds the rules that
 help a reviewer more than a reader of the site:
 

@@ -1,6 +1,6 @@
-"""Reading one post file into a :class:`~sphinx_newsletter.model.Post` (no Sphinx import).
+"""Reading one post file into a :class:`~sphinx_newsletter.core.model.Post` (no Sphinx import).
 
-Every problem comes back as a :class:`~sphinx_newsletter.model.Problem` with
+Every problem comes back as a :class:`~sphinx_newsletter.core.model.Problem` with
 the file's line, never as an exception: a post with an error is refused (the
 caller names it in the log), a post with warnings is published as cleaned.
 The Sphinx build and the ``newsletter check`` command share this reader, so
@@ -20,13 +20,7 @@ from pathlib import Path
 
 from .dates import DATE_PATTERN, FIRST_YEAR, LAST_YEAR, parse_date, zone
 from .images import image_path
-from .model import (
-    EditionTag,
-    Post,
-    Problem,
-    slugify,
-    split_file_name,
-)
+from .model import EditionTag, Post, Problem, slugify, split_file_name
 from .oldurls import read_old_urls
 from .settings import IGNORED_KEYS, Settings
 from .text import clean_text, code_points, hidden_in_name, printable

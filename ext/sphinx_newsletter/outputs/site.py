@@ -18,7 +18,7 @@ from urllib.parse import quote, urljoin
 
 from sphinx.errors import ConfigError
 
-from .domain import get_domain
+from ..domain import get_domain
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
-    from .model import Archive, Post
+    from ..core.model import Archive, Post
 
 #: name -> (default, rebuild, types, description): the outputs' own config values.
 CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
@@ -102,7 +102,7 @@ def output_url(url: str | None) -> str | None:
     Also ``None`` for a URL with a character no output carries (the policy
     lets bidi and zero-width characters through): whatever the model holds.
     """
-    from .urls import clean_url
+    from ..core.urls import clean_url
 
     cleaned = clean_url(url).url if url else None
     return cleaned if cleaned and xml_text(cleaned) == cleaned else None
@@ -243,7 +243,7 @@ def outputs_current(app: Sphinx, site: Site, name: str, *inputs: object) -> tupl
     """
     import json
 
-    from .model import fingerprint
+    from ..core.model import fingerprint
 
     archive = get_domain(app.env).archive_stamp
     stamp = fingerprint(name, archive, site.base, site.output_dir, app.builder.name, *inputs)

@@ -3,7 +3,7 @@
 The old site served posts at ``/:title/`` (the file name without its date,
 case kept: ``/2021-SRE-Report/``), editions at ``/edicao1/``, month pages at
 ``/marco2022/`` and search at ``/busca/``. Who owns each old URL is decided
-once, by :func:`sphinx_newsletter.oldurls.plan_old_urls` (pure, shared with
+once, by :func:`sphinx_newsletter.core.oldurls.plan_old_urls` (pure, shared with
 ``newsletter check`` through the loader); :func:`build_finished` writes one
 static page per old URL, at ``<old>/index.html`` under both ``html`` and
 ``dirhtml``, with a meta refresh, a canonical link and a plain link. No
@@ -27,16 +27,16 @@ from typing import TYPE_CHECKING
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
-from .oldurls import MONTH_SLUGS, SEARCH_SLUG, Claim, parse_old_url, plan_old_urls
-from .paths import inside
+from ..core.oldurls import MONTH_SLUGS, SEARCH_SLUG, Claim, parse_old_url, plan_old_urls
+from ..core.paths import inside
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from sphinx.application import Sphinx
 
-    from .model import Archive
-    from .settings import Settings
+    from ..core.model import Archive
+    from ..core.settings import Settings
     from .site import Site
 
 __all__ = ["MONTH_SLUGS", "SEARCH_SLUG", "build_finished", "legacy_redirects", "redirect_page"]
@@ -83,7 +83,7 @@ def redirect_page(*, href: str, canonical: str, title: str, language: str) -> st
 
 
 def build_finished(app: Sphinx, exception: BaseException | None) -> None:
-    from .domain import get_domain
+    from ..domain import get_domain
     from .site import output_config, site_for
 
     site = site_for(app, exception)

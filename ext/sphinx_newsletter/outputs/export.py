@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from .browse import reading_minutes
+from ..core.browse import reading_minutes
 from .site import (
     Site,
     output_url,
@@ -28,7 +28,7 @@ from .site import (
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-    from .model import Post
+    from ..core.model import Post
 
 PATH = "archive.json"
 VERSION = 1

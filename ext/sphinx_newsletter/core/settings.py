@@ -83,7 +83,7 @@ class Settings:
     max_body_tokens: int = 50_000
     #: Warnings printed about one post; the rest are counted in one summary line.
     max_warnings_per_post: int = 50
-    # Old URLs (:mod:`sphinx_newsletter.oldurls`).
+    # Old URLs (:mod:`sphinx_newsletter.core.oldurls`).
     #: ``redirect_from`` entries looked at per post; the rest are dropped with a warning.
     max_redirects_per_post: int = 20
     #: The folder (inside the source folder) of the generated pages: its first segment is the site's.

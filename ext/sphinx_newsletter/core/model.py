@@ -1,7 +1,7 @@
 """The archive's model: posts, editions, authors (no Sphinx import).
 
 A :class:`Post` is what one file says, already cleaned by
-:mod:`sphinx_newsletter.frontmatter`. :func:`build_archive` groups posts into
+:mod:`sphinx_newsletter.core.frontmatter`. :func:`build_archive` groups posts into
 editions and authors and checks what only the whole archive can tell (edition
 dates that disagree, editions out of order, slug collisions).
 """
@@ -100,7 +100,7 @@ class Author:
     url: str | None
     posts: tuple[str, ...]  # newest first
     variants: tuple[str, ...] = ()
-    #: From the authors registry (:mod:`sphinx_newsletter.registry`), when registered.
+    #: From the authors registry (:mod:`sphinx_newsletter.core.registry`), when registered.
     registered: bool = False
     bio: str = ""
     avatar: str | None = None

@@ -82,7 +82,7 @@ _BROWSE_KINDS = frozenset({"month", "months", "category", "categories", "previou
 
 
 def _browse_dependency(archive: Archive, kind: str, argument: str) -> object:
-    """Month, category and home-page listings (see :mod:`sphinx_newsletter.browse`)."""
+    """Month, category and home-page listings (see :mod:`sphinx_newsletter.core.browse`)."""
 
     if kind == "month":
         month = browse.months(archive).get(argument)

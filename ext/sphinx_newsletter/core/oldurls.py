@@ -4,7 +4,7 @@ The old Jekyll site served a post at ``/:title/`` (its file name without the
 date, case kept), editions at ``/edicaoN/``, month pages at ``/marco2022/``
 and search at ``/busca/``; a post may declare more old URLs of its own with
 ``redirect_from``. Each old URL is a folder at the site's root that
-:mod:`sphinx_newsletter.redirects` fills with a redirect page, so an old URL
+:mod:`sphinx_newsletter.outputs.redirects` fills with a redirect page, so an old URL
 must belong to exactly one page, and never to a name the site itself serves.
 
 :func:`read_old_urls` turns the values a post wrote into old-URL paths

@@ -47,9 +47,10 @@ from urllib.parse import urljoin, urlsplit
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
-from . import __version__
-from .images import image_path
-from .model import fingerprint
+from .. import __version__
+from ..core.images import image_path
+from ..core.model import fingerprint
+from ..core.urls import ALLOWED_SCHEMES
 from .site import (
     DATE_YEARS,
     Site,
@@ -64,14 +65,13 @@ from .site import (
     write_if_changed,
     xml_text,
 )
-from .urls import ALLOWED_SCHEMES
 
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator
     from markdown_it import MarkdownIt
     from sphinx.application import Sphinx
 
-    from .model import Post
+    from ..core.model import Post
 
 _ = get_translation("sphinx_newsletter")
 logger = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ name of their page, ``ana-souza``) to what the archive shows about them::
 
 Posts keep ``comentado_por`` as they are. A post belongs to an entry when its
 profile link is one of the entry's ``links`` (compared spelling-insensitively
-by :func:`~sphinx_newsletter.urls.profile_key`) or its name is the canonical
-name or a variant (compared by :func:`~sphinx_newsletter.model.slugify`, so
+by :func:`~sphinx_newsletter.core.urls.profile_key`) or its name is the canonical
+name or a variant (compared by :func:`~sphinx_newsletter.core.model.slugify`, so
 case and accents don't matter). The file is contributor-edited: it is read
 with the strict YAML reader, URLs go through the URL policy, and an entry
 with a problem is reported and left out (or kept without the bad value).

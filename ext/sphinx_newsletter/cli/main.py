@@ -25,14 +25,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from .text import printable
+from ..core.text import printable
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from .checks import Note
-    from .config import NewsletterConfig
-    from .model import Problem
+    from ..config import NewsletterConfig
+    from ..core.checks import Note
+    from ..core.model import Problem
 
 PROG = "newsletter"
 
@@ -59,7 +59,7 @@ def load_config(confdir: Path) -> NewsletterConfig:
     from sphinx.errors import ConfigError
     from sphinx.util.tags import Tags
 
-    from .config import CONFIG_VALUES, read_config
+    from ..config import CONFIG_VALUES, read_config
 
     try:
         config = Config.read(confdir.resolve(), overrides={}, tags=Tags())
@@ -83,7 +83,7 @@ def _config(args: argparse.Namespace) -> NewsletterConfig:
 
 def _check_inputs(paths: list[str], config: NewsletterConfig, images: str | None) -> tuple[list[Path], Path | None]:
     """The post files to check and the images folder they use."""
-    from .loader import find_post_files
+    from ..core.loader import find_post_files
 
     images_dir = Path(images).resolve() if images else None
     if not paths:
@@ -104,9 +104,9 @@ def _check_inputs(paths: list[str], config: NewsletterConfig, images: str | None
 
 
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
-    from .checks import check_archive
-    from .loader import load_files
-    from .registry import load_configured
+    from ..core.checks import check_archive
+    from ..core.loader import load_files
+    from ..core.registry import load_configured
 
     config = _config(args)
     files, images_dir = _check_inputs(args.paths, config, args.images)
@@ -133,7 +133,7 @@ def _body_problems(archive: object, config: NewsletterConfig, images_dir: Path |
     from sphinx.config import Config
     from sphinx.util.tags import Tags
 
-    from .bodyscan import post_parser_config, scan_body
+    from ..bodyscan import post_parser_config, scan_body
 
     confdir = Path(args.conf_dir).resolve() if args.conf_dir else find_confdir(Path.cwd())
     raw = Config.read(confdir.resolve(), overrides={}, tags=Tags())._raw_config
@@ -262,7 +262,8 @@ def read_issue(name: str) -> str:
 
 
 def run_new(args: argparse.Namespace, out: TextIO) -> int:
-    from .loader import load_archive
+    from ..core.loader import load_archive
+    from ..core.registry import load_configured
     from .newpost import (
         Draft,
         NewPostError,
@@ -270,7 +271,6 @@ def run_new(args: argparse.Namespace, out: TextIO) -> int:
         draft_problems,
         parse_issue_form,
     )
-    from .registry import load_configured
 
     config = _config(args)
     draft = Draft()

@@ -21,16 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .dates import zone
-from .frontmatter import parse_post
-from .model import Archive, Problem, slugify
-from .yamlsafe import yaml_quote
+from ..core.dates import zone
+from ..core.frontmatter import parse_post
+from ..core.model import Archive, Problem, slugify
+from ..core.yamlsafe import yaml_quote
 
 if TYPE_CHECKING:
-    from .model import Registry
-    from .settings import Settings
+    from ..core.model import Registry
+    from ..core.settings import Settings
 
-#: Issue-form label (as :func:`~sphinx_newsletter.model.slugify` gives it) -> field of :class:`Draft`.
+#: Issue-form label (as :func:`~sphinx_newsletter.core.model.slugify` gives it) -> field of :class:`Draft`.
 ISSUE_FIELDS: dict[str, str] = {
     "seu-nome": "by",
     "seu-linkedin": "profile",

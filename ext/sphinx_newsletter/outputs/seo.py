@@ -27,7 +27,7 @@ from .site import Site, site_for
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-    from .model import Post
+    from ..core.model import Post
 
 _ = get_translation("sphinx_newsletter")
 
@@ -197,7 +197,7 @@ def notfound_page_context(
     import re
     from functools import partial
 
-    from .navigation import bounded_toctree
+    from ..navigation import bounded_toctree
 
     if pagename != getattr(app.config, "notfound_pagename", None) or "toctree" not in context:
         return

@@ -27,7 +27,7 @@ import functools
 import os
 from typing import TYPE_CHECKING, Any, Callable
 
-from .buildcache import build_cache
+from ..buildcache import build_cache
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -1,0 +1,1 @@
+"""Whole-site outputs written at ``build-finished``: feeds, sitemap, archive.json, redirects, meta tags."""

@@ -1,0 +1,1 @@
+"""Speed-ups that reach into Sphinx internals (see :mod:`.gates`)."""
