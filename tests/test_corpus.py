@@ -34,7 +34,9 @@ def test_only_the_known_data_problems_are_warned(site, corpus):
     lines = warnings_of(site)
     assert all(re.match(r"\S+\.markdown:\d+: WARNING: ", w) for w in lines), lines
     junk = sum("--->" in p.read_text(encoding="utf-8").split("\n---", 1)[0] for p in (corpus / "_posts").iterdir())
-    assert _codes(site) == {"date-junk": junk, "edition-order": 1}
+    # Two commentators spelled two ways for one profile (Ricardo Coelho [de Sousa],
+    # Tito Garrido [Ogando]): real history an authors-registry entry settles.
+    assert _codes(site) == {"date-junk": junk, "edition-order": 1, "author-spelling": 5}
     order = next(w for w in lines if "edition-order" in w)
     assert "edition #21 is dated 01.09.2022" in order
 

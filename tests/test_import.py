@@ -39,7 +39,8 @@ def test_import_the_real_site_then_again(corpus: Path, root: Path, tmp_path: Pat
                          "0 unchanged, 0 missing, 0 conflict, 0 unreferenced")
     assert len(list((dest / "posts").glob("*.markdown"))) == 78
     # What the build warned about is fixed; the real edition #21 problem is data, and stays.
-    assert [line.rsplit("[", 1)[1] for line in check(root, dest)] == ["edition-order]"]
+    # What import cannot fix: an edition dated out of order, two spellings of two commentators.
+    assert sorted(line.rsplit("[", 1)[1] for line in check(root, dest)) == ["author-spelling]"] * 5 + ["edition-order]"]
     before = {p: p.read_bytes() for p in dest.rglob("*") if p.is_file()}
     code, lines = run_import(root, corpus, dest)
     assert code == 0

@@ -133,12 +133,25 @@ def test_look_alike_spellings_of_the_shown_name_are_warned_naming_it():
     assert all("'Ana Lima' (2 posts)" in p.message and "looks the same" in p.message for p in spelling)
 
 
-def test_shorter_and_longer_forms_of_a_name_are_one_person_without_a_warning():
-    """The real archive's case: "Ricardo Coelho" and "Ricardo Coelho de Sousa" share a profile."""
+def test_shorter_and_longer_forms_of_a_name_are_one_person_with_a_warning():
+    """The real archive's case: "Ricardo Coelho" and "Ricardo Coelho de Sousa" share a profile.
+
+    One person (one author page), but the differing spelling is reported: a
+    "longer form" is also how one backdated post renamed a commentator
+    (``Fulano de Tal Impostor``) in the attack on issue 17.
+    """
     posts = [apost("a", 1, "Ricardo Coelho"), apost("b", 2, "Ricardo Coelho de Sousa"),
              apost("c", 3, "Ricardo Coelho de Sousa")]
     names, problems = shown(posts)
-    assert names == {"ricardo-coelho-de-sousa": "Ricardo Coelho de Sousa"} and problems == []
+    assert names == {"ricardo-coelho-de-sousa": "Ricardo Coelho de Sousa"}
+    assert problems == [("posts/a.md", 7, "author-spelling")]
+
+
+def test_one_backdated_post_cannot_rename_a_commentator_silently():
+    posts = [apost("a", 5, "Fulano de Tal"), apost("b", 1, "Fulano de Tal Impostor")]
+    names, problems = shown(posts)
+    assert len(names) == 1
+    assert problems  # whichever spelling is shown, the other post is reported (-W fails the PR)
 
 
 def test_a_look_alike_of_another_commentator_is_warned_and_a_namesake_is_not():

@@ -215,3 +215,13 @@ def test_a_surrogate_pair_escape_is_the_character_it_stands_for():
     fields, problems = load_mapping('t: "\\uD83D\\uDE00 ok"\nu: [\'x\', "\\uD83C\\uDF89"]\n')
     assert fields["t"].value == "😀 ok" and fields["u"].value == ["x", "🎉"] and problems == []
     assert fields["u"].items == (1, 1)
+
+
+def test_a_duplicate_key_inside_a_nested_mapping_is_an_error_at_its_line():
+    """The attack on issue 17: a second ``name:`` inside an authors-registry entry silently won."""
+    from sphinx_newsletter.core.yamlsafe import YamlProblem, load_mapping
+
+    text = 'ana:\n  name: "Ana Beatriz Lima"\n  name: "Outra Pessoa"\n'
+    with pytest.raises(YamlProblem) as raised:
+        load_mapping(text)
+    assert raised.value.line == 2 and "duplicate key 'name'" in str(raised.value)

@@ -20,6 +20,7 @@ backstop: it removes whatever the scan could not see, with a warning.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,7 +111,7 @@ def directive_refusal(name: str, first_line: str, content: str) -> tuple[str, st
         return "body-directive", f"the directive {name!r} is not allowed in a post"
     if key in NO_ARGUMENTS and first_line.strip():
         return "body-option", f"the directive {name!r} takes no arguments in a post (they are CSS classes)"
-    options, _body, _offset = split_options(content)
+    options, body, _offset = split_options(content)
     if options is None:
         return "body-option", f"the options of the directive {name!r} cannot be read"
     refused = sorted({k for k, _v in options} - ALLOWED_OPTIONS[key])
@@ -118,7 +119,41 @@ def directive_refusal(name: str, first_line: str, content: str) -> tuple[str, st
         allowed = ", ".join(sorted(ALLOWED_OPTIONS[key])) or "none"
         return "body-option", (f"the option(s) {', '.join(map(repr, refused))} of the directive {name!r} "
                                f"are not allowed in a post (allowed: {allowed})")
+    body_lines = len(body.splitlines())
+    for option, value in options:
+        why = option_value_problem(option, value, body_lines)
+        if why:
+            return "body-option", f"the option {option!r} of the directive {name!r} {why}"
     return None
+
+
+#: Longest option value a post may give (an ``alt`` text, a caption).
+MAX_OPTION_CHARS = 500
+#: Options whose numbers turn into that many nodes, list items or pixels, and
+#: the largest number each may hold: ``hlist``'s ``columns`` makes one node per
+#: column, ``emphasize-lines`` lists every line of its ranges (``1-300000000``
+#: took gigabytes). ``emphasize-lines`` may only name lines of its block.
+OPTION_NUMBER_LIMITS: dict[str, int] = {
+    "columns": 12, "lineno-start": 100_000, "header-rows": 100, "stub-columns": 100,
+    "widths": 100, "width": 10_000, "height": 10_000, "figwidth": 10_000, "scale": 1_000,
+    "gutter": 5, "margin": 5, "padding": 5, "selected": 1,
+}
+_NUMBER = re.compile(r"\d+")
+
+
+def option_value_problem(option: str, value: str | None, body_lines: int) -> str:
+    """Why an option's value is refused in a post (too long, a number past its bound), or ''."""
+    text = value or ""
+    if len(text) > MAX_OPTION_CHARS:
+        return f"is longer than {MAX_OPTION_CHARS} characters"
+    limit = max(1, body_lines) if option == "emphasize-lines" else OPTION_NUMBER_LIMITS.get(option)
+    if limit is None:
+        return ""
+    numbers = _NUMBER.findall(text[:MAX_OPTION_CHARS])
+    if len(numbers) > 100 or any(len(n) > 9 or int(n) > limit for n in numbers):
+        what = "the block's lines" if option == "emphasize-lines" else f"{limit}"
+        return f"holds a number past {what} ({text[:40]!r}): it would cost the build that many nodes"
+    return ""
 
 
 def split_options(content: str) -> tuple[list[tuple[str, str]] | None, str, int]:

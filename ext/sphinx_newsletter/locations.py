@@ -68,7 +68,10 @@ class PostLocations(std_logging.Filter):
         if not isinstance(location, str) or "posts" not in location:
             return True
         path, line = _split_location(location)
-        post = self._pages_now().get(path)
+        pages = self._pages_now()
+        # Sphinx's directives (code-block's ``emphasize-lines``...) inside MyST
+        # report at ``<page>.md.rst``: the same page.
+        post = pages.get(path) or (pages.get(path[:-4]) if path.endswith(".rst") else None)
         if post is not None:
             record.location = location = source_location(post, line)
         return self._under_cap(location)
@@ -98,7 +101,7 @@ class PostLocations(std_logging.Filter):
                 if count > cap:
                     logger.warning(
                         "%d more warnings about %s suppressed (newsletter_max_warnings_per_post = %d)",
-                        count - cap, source, cap, location=source, type="newsletter", subtype="warnings-capped",
+                        count - cap, source, cap, location=f"{source}:1", type="newsletter", subtype="warnings-capped",
                     )
         finally:
             self.summarising = False

@@ -46,6 +46,7 @@ from . import bodyscan
 from . import nodes as nl
 from .bodyguard import REPORTED
 from .core.render import post_header
+from .core.uripolicy import link_problem
 from .domain import get_domain
 from .locations import warn
 
@@ -117,6 +118,17 @@ class PostRenderer(_OwnDocumentRenderer):
             text = f"{{{name}}} {first_line}".rstrip() + "\n" + content
             return [self._refused(("directive", name.lower()), refusal[1], position, text, refusal[0])]
         return super().run_directive(name, first_line, content, position, *args, **kwargs)
+
+    def render_link(self, token: SyntaxTreeNode) -> None:
+        """A link the policy refuses is its text: the same rule the scan reported it by."""
+        href = str(token.attrGet("href") or "")
+        if link_problem(href):
+            if href not in self.scan.refused:
+                line = token.map[0] if token.map else None
+                warn(self.post, line, f"link {href!r} removed: it {link_problem(href)}", "body-link")
+            self.render_children(token)
+            return
+        super().render_link(token)
 
     def render_myst_role(self, token: SyntaxTreeNode) -> None:
         name = token.meta["name"]

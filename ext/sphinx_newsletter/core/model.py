@@ -463,17 +463,20 @@ def shown_name(group: list[Post]) -> str:
 
 
 def _spelling_problems(group: list[Post], shown: str) -> list[Problem]:
-    """A warning on each post whose spelling is neither the shown name nor a shorter or longer form of it.
+    """A warning on each post whose spelling is not the shown name.
 
-    ``Ricardo Coelho`` for ``Ricardo Coelho de Sousa`` is a shorter form (its words
-    are among the other's); ``Ana Lima (golpe)``, ``ana lima`` or ``Ana Lima`` with
-    a Cyrillic A (U+0410) for ``Ana Lima`` are not.
+    No spelling is let through as a "shorter" or "longer form": the attack on
+    issue 17 renamed a commentator everywhere with one backdated post that only
+    added a word (``Fulano de Tal Impostor``). Which spelling is shown is
+    decided by the posts, and posts are the attacker's to add, so any
+    disagreement is reported; the fix is one spelling, or an entry in the
+    authors registry (whose name always wins and which lists the variants).
     """
     count = sum(p.author_name == shown for p in group)
     problems = []
     for post in group:
         spelling = post.author_name
-        if _same_name(spelling, shown):
+        if spelling == shown:
             continue
         like = " (it looks the same: case, accents or look-alike letters differ)" if (
             name_skeleton(spelling) == name_skeleton(shown)) else ""
@@ -483,29 +486,6 @@ def _spelling_problems(group: list[Post], shown: str) -> list[Problem]:
             f"shown as {shown!r} ({count} post{'s' if count != 1 else ''}); the name shown stays "
             f"{shown!r}: use it, or list the person in the authors registry"))
     return problems
-
-
-#: Lower-case words a longer form of a name may add (``Ana de Lima``).
-_PARTICLES = frozenset({"de", "da", "do", "das", "dos", "e", "van", "von", "der", "den", "del", "della", "di",
-                        "du", "la", "le", "y"})
-
-
-def _same_name(spelling: str, shown: str) -> bool:
-    """Whether *spelling* is *shown*, a shorter form of it, or a longer form that adds only name words.
-
-    A name word is capitalised and made of letters (``Ogando``, ``S.``,
-    ``D'Ávila``) or a particle (``de``).
-    """
-    words, shown_words = spelling.split(), shown.split()
-    if set(words) <= set(shown_words):
-        return True
-    return set(shown_words) <= set(words) and all(_name_word(w) for w in words if w not in shown_words)
-
-
-def _name_word(word: str) -> bool:
-    if word in _PARTICLES:
-        return True
-    return word[0].isupper() and all(c.isalpha() or c in "'’.-" for c in word[1:])
 
 
 def _twin_problems(group: list[Post], name: str, twin: str, twin_posts: list[Post]) -> list[Problem]:

@@ -85,11 +85,12 @@ def image_problem_of(uri: str, images_dir: Path | None, settings: Settings, outp
 def link_problem(uri: str) -> str:
     """Why a link written in a post's Markdown is refused, or ''.
 
-    A fragment (``#x``) and MyST's ``project:``/``inv:`` references are made
-    into internal references (checked again on the doctree); ``http(s)`` must
-    pass :func:`external_url`; any other scheme is refused. A path is allowed
-    only when it names a page (``other.md``, ``other.md#x``): anything else
-    would become a download of a local file.
+    A fragment (``#x``) stays on the page; ``http(s)`` must pass
+    :func:`external_url`. Everything else is refused: other schemes, MyST's
+    ``project:``/``inv:`` references and paths, which Sphinx would resolve
+    against the site's own files (or turn into a download). A post points at
+    another post, an edition or an author with the ``{post}``, ``{edition}``
+    and ``{author}`` roles.
     """
     text = uri.strip()
     if not text or text.startswith("#"):
@@ -98,13 +99,12 @@ def link_problem(uri: str) -> str:
     if match is not None:
         scheme = match.group(1).lower()
         if scheme in ("project", "inv"):
-            return ""
+            return f"is a '{scheme}:' reference to the site's files ({ROLES})"
         return external_url(text)[1]
-    path = text.split("#", 1)[0].split("?", 1)[0]
-    if not path or path.lower().endswith(".md"):
-        return ""
     return LOCAL_FILE
 
 
+#: How a post links inside the site.
+ROLES = "links in a post are http(s) URLs; use {post}, {edition} or {author} for the archive's pages"
 #: Why a path that is not a page is refused as a link.
-LOCAL_FILE = "is a local file (links in a post are http(s) URLs or other posts' .md files)"
+LOCAL_FILE = f"is a local path ({ROLES})"

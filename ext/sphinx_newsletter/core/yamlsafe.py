@@ -193,7 +193,19 @@ def _value(node: Node) -> Any:
         return _scalar(node)
     if isinstance(node, SequenceNode):
         return [_value(item) for item in node.value]
-    return {_key(k): _value(v) for k, v in node.value}
+    mapping: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        key = _key(key_node)
+        if key in mapping:
+            # Nested mappings (an authors-registry entry) have no "first value
+            # wins" rule to fall back on: which one was meant is unknown.
+            mark = key_node.start_mark
+            raise YamlProblem(f"duplicate key {key!r} (first on line {lines[key] + 1} of this block); "
+                              "a key may appear only once", mark.line, mark.column)
+        lines[key] = key_node.start_mark.line
+        mapping[key] = _value(value_node)
+    return mapping
 
 
 def _scalar(node: ScalarNode) -> str | bool | None:
