@@ -2,15 +2,13 @@
 
 Sphinx calls the handlers of one event in ascending priority, and handlers of
 equal priority in the order they were connected (so :func:`sphinx_newsletter.setup`
-calls the parts' ``setup`` in a fixed order). Sphinx's own handlers, Furo's
-and most extensions' use :data:`DEFAULT`. A handler that must run before or
-after one of them says so with one of these names, never with a bare number.
+calls the parts' ``setup`` in a fixed order). Sphinx's own handlers (its
+environment collectors), Furo's and most extensions' (ours included: the
+feeds and other outputs) use the default, 500. A handler that must run before
+or after one of them says so with one of these names, never with a bare number.
 """
 
 from __future__ import annotations
-
-#: Sphinx's default: its collectors, Furo, sphinx-design, the feeds and other outputs.
-DEFAULT = 500
 
 # --- env-updated -------------------------------------------------------------------
 
@@ -20,13 +18,13 @@ FIRST = 100
 
 # --- doctree-read, doctree-resolved ---------------------------------------------------
 
-#: After Sphinx's environment collectors (:data:`DEFAULT`) have filled ``env.images``,
+#: After Sphinx's environment collectors (500) have filled ``env.images``,
 #: ``env.dlfiles`` and the toctree data that these handlers check or set aside.
 AFTER_COLLECTORS = 900
 
 # --- html-page-context ---------------------------------------------------------------
 
-#: Before Furo (:data:`DEFAULT`): it calls ``toctree()`` to draw its sidebar, so the
+#: Before Furo (500): it calls ``toctree()`` to draw its sidebar, so the
 #: bounded ``toctree()`` must be in the context first.
 BEFORE_FURO = 400
 #: After sphinx-notfound-page (400), which replaces the 404 page's ``toctree()``,
@@ -43,7 +41,7 @@ AFTER_PAGE_HELPERS = 990
 #: The summary line of each post whose warnings were capped, before
 #: :data:`FAIL_REFUSED` ends the build (or the line would never be printed).
 SUMMARISE_WARNINGS = 850
-#: After the feeds and other outputs (:data:`DEFAULT`): fail the build when posts
+#: After the feeds and other outputs (500): fail the build when posts
 #: were refused, once everything that could be written was.
 FAIL_REFUSED = 900
 #: After everything else, the build's own included: nothing allocates any more
