@@ -15,7 +15,7 @@ import warnings
 from io import StringIO
 from pathlib import Path
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
@@ -89,6 +89,7 @@ class _Tree(html.parser.HTMLParser):
 def _build(tmp: Path, values: dict[str, str]) -> str:
     (tmp / "posts").mkdir(parents=True)
     (tmp / "conf.py").write_text('extensions = ["sphinx_newsletter"]\nhtml_theme = "furo"\nlanguage = "pt_BR"\n'
+                                 'html_baseurl = "https://x.org/"\n'  # for the page's JSON-LD
                                  'newsletter_posts_dir = "posts"\nnewsletter_images_dir = "posts/images"\n')
     (tmp / "index.md").write_text("# I\n\n```{toctree}\n:hidden:\n\narquivo/index\n```\n")
     front = "".join(f"{key}: {_yaml(values[key])}\n" for key in FIELDS)
@@ -111,6 +112,7 @@ VALUES = st.fixed_dictionaries({key: TEXT.filter(lambda t: clean_text(t) != "") 
 @settings(max_examples=4, deadline=None, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(VALUES)
+@example(dict.fromkeys(FIELDS, "</script><script>alert(1)</script>"))
 def test_the_built_page_shows_every_field_exactly_and_adds_no_element(tmp_path_factory, values) -> None:
     page = _build(tmp_path_factory.mktemp("prop"), values)
     tree = _Tree()
@@ -127,4 +129,7 @@ def test_the_built_page_shows_every_field_exactly_and_adds_no_element(tmp_path_f
     assert shown["nl-article-author"][1] == []
     assert shown["nl-author-name"][0] == want["comentado_por"]
     assert [tag for tag, _a in shown["nl-author-name"][1]] == ["strong", "a", "span"]
-    assert json.dumps(want["title"])  # the title is data, never markup
+    # In the JSON-LD too the title is data: nothing in it ends the script element.
+    scripts = page.split('<script type="application/ld+json">')
+    assert len(scripts) == 2
+    assert json.loads(scripts[1].split("</script>", 1)[0])["headline"] == want["title"]

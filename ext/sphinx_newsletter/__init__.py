@@ -1,45 +1,24 @@
 """sphinx-newsletter: a newsletter's posts as a searchable, cross-referenced Sphinx archive.
 
-``setup()`` only wires things together; see the modules for the parts:
-:mod:`.frontmatter` and :mod:`.model` (pure: posts, editions, authors),
-:mod:`.render` (pure: generated pages), :mod:`.generate` (writing them),
-:mod:`.directives` and :mod:`.nodes` (cards, author box, listings),
+``setup()`` only calls each part's own ``setup(app)``; see the modules for the
+parts: :mod:`.core` (pure: posts, editions, authors, generated pages),
+:mod:`.config` (the ``newsletter_*`` values), :mod:`.generate` (writing the
+pages), :mod:`.directives` and :mod:`.nodes` (cards, author box, listings),
 :mod:`.domain` (cross-references and ``objects.inv``), :mod:`.parser` (post
-bodies under untrusted-input limits) and :mod:`.navigation` (bounded sidebar).
+bodies under untrusted-input limits), :mod:`.navigation` (bounded sidebar),
+:mod:`.outputs` (feeds, sitemap, redirects...) and :mod:`.speedups`. Event
+priorities are named in :mod:`.events`.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
     from sphinx.util.typing import ExtensionMetadata
-
-HERE = Path(__file__).parent
-
-
-def _add_static(app: Sphinx, config: Config) -> None:
-    config.html_static_path.append(str(HERE / "static"))
-
-
-def _setup_outputs(app: Sphinx) -> None:
-    """Whole-site outputs: feeds, sitemap, archive.json, old-URL redirects, meta tags, 404."""
-    from .outputs import export, feeds, redirects, seo, site, sitemap
-
-    app.setup_extension("notfound.extension")
-    site.add_config_values(app)
-    app.connect("config-inited", site.config_inited)
-    app.connect("config-inited", seo.notfound_defaults)
-    app.connect("html-page-context", seo.html_page_context)
-    app.connect("html-page-context", seo.notfound_page_context, priority=450)
-    for module in (feeds, sitemap, export, redirects):
-        app.connect("build-finished", module.build_finished)
-    app.connect("build-finished", seo.notfound_at_root)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -54,6 +33,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         locations,
         navigation,
         nodes,
+        outputs,
         parser,
         reference,
     )
@@ -61,36 +41,21 @@ def setup(app: Sphinx) -> ExtensionMetadata:
 
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
-    config.add_config_values(app)
-    app.add_domain(domain.NewsletterDomain)
-    for name, cls in {**directives.DIRECTIVES, **reference.DIRECTIVES}.items():
-        app.add_directive_to_domain("nl", name, cls)
-    for kind in domain.OBJECT_TYPES:
-        app.add_role_to_domain("nl", kind, domain.NewsletterXRefRole(kind))
-        app.add_role(kind, domain.NewsletterXRefRole(kind))
-    app.add_source_parser(parser.NewsletterMystParser, override=True)
-    app.add_node(nodes.external_link, html=(nodes.visit_external_link, nodes.depart_external_link))
-    app.add_node(nodes.link_list, html=(listing.visit_link_list, None))
-    app.connect("doctree-resolved", listing.resolve_link_lists)
-    app.add_message_catalog("sphinx_newsletter", str(HERE / "locale"))
-    app.add_css_file("newsletter.css")
-    app.connect("config-inited", config.config_inited)
-    app.connect("config-inited", _add_static)
-    app.connect("builder-inited", generate.builder_inited)
-    # Messages about a post body name the post file, not the generated page.
-    app.connect("builder-inited", locations.install_locations)
-    # Every address in a post page's doctree, against one allowlist (uripolicy).
+    # In this order: handlers of one event and one priority run in the order they
+    # were connected (config's config-inited handler first, listing's
+    # doctree-resolved before memory's, generate's builder-inited first...).
+    config.setup(app)
+    domain.setup(app)
+    directives.setup(app)
+    reference.setup(app)
+    parser.setup(app)
+    nodes.setup(app)
+    listing.setup(app)
+    generate.setup(app)
+    locations.setup(app)
     bodyguard.setup(app)
-    # Before generate.build_finished (900), which fails the build for refused posts.
-    app.connect("build-finished", locations.summarise_warnings, priority=850)
-    app.connect("env-get-outdated", generate.env_get_outdated)
-    # Before Furo (500): it calls toctree() to draw its sidebar.
-    app.connect("html-page-context", navigation.html_page_context, priority=400)
-    # After Furo: its sidebar tree, written in its markup without a BeautifulSoup pass.
-    app.connect("html-page-context", navigation.furo_page_context, priority=600)
-    # Last, after the feeds and other outputs: fails the build when posts were refused.
-    app.connect("build-finished", generate.build_finished, priority=900)
-    _setup_outputs(app)
+    navigation.setup(app)
+    outputs.setup(app)
     memory.setup(app)
     buildcache.setup(app)
     toctrees.setup(app)

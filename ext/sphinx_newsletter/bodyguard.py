@@ -34,6 +34,7 @@ from sphinx.transforms import SphinxTransform
 from .core.paths import inside
 from .core.uripolicy import MIRROR, SCHEME, external_url, local_image, mirrored_path
 from .domain import get_domain
+from .events import AFTER_COLLECTORS
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -220,6 +221,5 @@ def line_of(node: nodes.Node | None) -> int | None:
 
 def setup(app: Sphinx) -> None:
     app.add_transform(PostUriPolicy)
-    # After Sphinx's collectors (priority 500) have filled env.images/env.dlfiles.
-    app.connect("doctree-read", doctree_read, priority=900)
-    app.connect("doctree-resolved", doctree_resolved, priority=900)
+    app.connect("doctree-read", doctree_read, priority=AFTER_COLLECTORS)
+    app.connect("doctree-resolved", doctree_resolved, priority=AFTER_COLLECTORS)

@@ -1,4 +1,9 @@
-"""The ``newsletter_*`` config values, validated once into a frozen :class:`NewsletterConfig`."""
+"""The ``newsletter_*`` config values: one table, registered once, validated once into a frozen :class:`NewsletterConfig`.
+
+:data:`CONFIG_VALUES` is the only list of them: :func:`setup` registers it,
+``newsletter check`` reads ``conf.py`` with it, and the guide's
+``{nl:config-values}`` table is generated from it.
+"""
 
 from __future__ import annotations
 
@@ -46,6 +51,9 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
     "newsletter_max_body_tokens": (50_000, "env", (int,), "Markdown elements in one post body (directive contents included); past it the body is left out."),
     "newsletter_max_warnings_per_post": (50, "env", (int,), "Warnings printed about one post; the rest are counted in one summary line."),
     "newsletter_max_redirects_per_post": (20, "env", (int,), "Old URLs (redirect_from) a post may claim; the rest are dropped with a warning."),
+    # Whole-site outputs (feeds, redirects): written at build-finished, so "html".
+    "newsletter_feed_length": (20, "html", (int,), "Posts in /feed.xml and /atom.xml (and in each author's feed)."),
+    "newsletter_legacy_urls": (True, "html", (bool,), "Write redirect pages for the old Jekyll site's URLs (/:title/, /edicaoN/, /marco2022/, /busca/)."),
 }
 
 
@@ -59,16 +67,15 @@ class NewsletterConfig:
     bounded_navigation: bool
     navigation_window: int
     settings: Settings
+    #: Posts in each feed (``newsletter_feed_length``).
+    feed_length: int
+    #: Write redirect pages for the old Jekyll site's URLs (``newsletter_legacy_urls``).
+    legacy_urls: bool
     #: The authors registry file (:mod:`sphinx_newsletter.core.registry`), or None.
     authors_file: Path | None = None
     #: Configured paths refused because they go through a link (an error each):
     #: the build reports them and reads nothing there.
     refused: tuple[Problem, ...] = ()
-
-
-def add_config_values(app: Sphinx) -> None:
-    for name, (default, rebuild, types, description) in CONFIG_VALUES.items():
-        app.add_config_value(name, default, rebuild, types=types, description=description)
 
 
 def read_config(confdir: Path, config: Config, *, strict: bool = True) -> NewsletterConfig:
@@ -82,6 +89,8 @@ def read_config(confdir: Path, config: Config, *, strict: bool = True) -> Newsle
     output_dir = str(config.newsletter_output_dir).strip("/")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*(?:/[A-Za-z0-9][A-Za-z0-9_-]*)*", output_dir):
         raise ConfigError(f"newsletter_output_dir must be a plain relative folder name, not {output_dir!r}")
+    if config.newsletter_feed_length < 0:
+        raise ConfigError("newsletter_feed_length must be 0 or more")
     project = project_root(confdir)
     refused: list[Problem] = []
 
@@ -105,6 +114,8 @@ def read_config(confdir: Path, config: Config, *, strict: bool = True) -> Newsle
         trust_bodies=config.newsletter_trust_bodies,
         bounded_navigation=config.newsletter_bounded_navigation,
         navigation_window=max(1, config.newsletter_navigation_window),
+        feed_length=config.newsletter_feed_length,
+        legacy_urls=config.newsletter_legacy_urls,
         authors_file=path("newsletter_authors_file"),
         settings=Settings(
             fields={**DEFAULT_FIELDS, **_fields(config.newsletter_fields)},
@@ -221,3 +232,14 @@ def config_inited(app: Sphinx, config: Config) -> None:
         if folder.is_relative_to(base) and folder != base:
             relative = folder.relative_to(base).as_posix()
             config.exclude_patterns = [*config.exclude_patterns, relative, f"{relative}/**"]
+
+
+def newsletter_config(app: Sphinx) -> NewsletterConfig:
+    """This application's validated config (:func:`config_inited` made it)."""
+    return app.newsletter_config  # type: ignore[attr-defined]
+
+
+def setup(app: Sphinx) -> None:
+    for name, (default, rebuild, types, description) in CONFIG_VALUES.items():
+        app.add_config_value(name, default, rebuild, types=types, description=description)
+    app.connect("config-inited", config_inited)

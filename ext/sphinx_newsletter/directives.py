@@ -19,6 +19,8 @@ from .core import browse
 from .domain import NewsletterDomain, get_domain
 
 if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
     from .core.model import Archive
 
 _ = get_translation("sphinx_newsletter")
@@ -317,3 +319,8 @@ DIRECTIVES: dict[str, type[NewsletterDirective]] = {
     "categories": CategoriesDirective,
     "previous-editions": PreviousEditionsDirective,
 }
+
+
+def setup(app: Sphinx) -> None:
+    for name, directive in DIRECTIVES.items():
+        app.add_directive_to_domain("nl", name, directive)

@@ -22,6 +22,7 @@ from .core.model import Archive
 
 if TYPE_CHECKING:
     from sphinx.addnodes import pending_xref
+    from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
@@ -180,3 +181,10 @@ class NewsletterDomain(Domain):
 
 def get_domain(env: BuildEnvironment) -> NewsletterDomain:
     return env.get_domain("nl")  # type: ignore[return-value]
+
+
+def setup(app: Sphinx) -> None:
+    app.add_domain(NewsletterDomain)
+    for kind in OBJECT_TYPES:  # {nl:post}`x`, and {post}`x` for short
+        app.add_role_to_domain("nl", kind, NewsletterXRefRole(kind))
+        app.add_role(kind, NewsletterXRefRole(kind))

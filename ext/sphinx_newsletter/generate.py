@@ -28,6 +28,7 @@ from .core.registry import load_configured
 from .core.render import Labels, Layout, render_pages
 from .core.settings import IMAGE_SUFFIXES
 from .domain import get_domain
+from .events import FAIL_REFUSED
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -209,3 +210,9 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
             type="newsletter", subtype="refused",
         )
         app.statuscode = 1
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("builder-inited", builder_inited)
+    app.connect("env-get-outdated", env_get_outdated)
+    app.connect("build-finished", build_finished, priority=FAIL_REFUSED)

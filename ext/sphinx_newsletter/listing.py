@@ -114,3 +114,8 @@ def _write_rows(self: HTML5Translator, rows: tuple) -> None:
             out.append("</ul>\n</li>\n")
         else:
             out.append("</p></li>\n")
+
+
+def setup(app: Sphinx) -> None:
+    app.add_node(link_list, html=(visit_link_list, None))
+    app.connect("doctree-resolved", resolve_link_lists)

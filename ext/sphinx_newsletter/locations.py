@@ -15,6 +15,7 @@ from sphinx.util import logging
 
 from .core.render import post_header
 from .domain import get_domain
+from .events import SUMMARISE_WARNINGS
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -149,3 +150,9 @@ def summarise_warnings(app: Sphinx, exception: BaseException | None) -> None:
         for found in handler.filters:
             if isinstance(found, PostLocations) and found._app is app:
                 found.summarise()
+
+
+def setup(app: Sphinx) -> None:
+    # Messages about a post body name the post file, not the generated page.
+    app.connect("builder-inited", install_locations)
+    app.connect("build-finished", summarise_warnings, priority=SUMMARISE_WARNINGS)

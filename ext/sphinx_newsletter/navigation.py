@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.locale import get_translation
 
 from .buildcache import build_cache
+from .events import AFTER_FURO, BEFORE_FURO
 
 _ = get_translation("sphinx_newsletter")
 
@@ -49,7 +50,7 @@ class Entry:
 
 
 def html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """Before Furo (priority 400): replace ``toctree()`` with the bounded tree."""
+    """Before Furo: replace ``toctree()`` with the bounded tree."""
     config = getattr(app, "newsletter_config", None)
     if config is None or not config.bounded_navigation or "toctree" not in context:
         return
@@ -63,7 +64,7 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
 
 
 def furo_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """After Furo (priority 600): its sidebar tree, in its markup, from the bounded tree."""
+    """After Furo: its sidebar tree, in its markup, from the bounded tree."""
     bounded = context.pop(_FURO_PENDING, None)
     if bounded is None or context.get("toctree") is not _no_toctree:
         return  # another handler (the 404 page's) drew its own tree, and Furo used it
@@ -207,3 +208,8 @@ def _link(entry: Entry) -> str:
     if entry.page:
         return f'<a class="current reference internal" href="#">{title}</a>'
     return f'<a class="reference internal" href="{escape(entry.href, quote=True)}">{title}</a>'
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("html-page-context", html_page_context, priority=BEFORE_FURO)
+    app.connect("html-page-context", furo_page_context, priority=AFTER_FURO)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -18,6 +19,8 @@ from sphinx.locale import get_translation
 from sphinx_design.shared import PassthroughTextElement, create_component
 
 if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.writers.html5 import HTML5Translator
 
     from .core.model import Archive, Author, Edition, Post
@@ -322,3 +325,19 @@ def edition_summary(archive: Archive, edition: Edition, language: str | None) ->
     """A :class:`link_list` row: an edition's title (link) and its posts' titles (links)."""
     posts = tuple(((ref("post", key, archive.posts[key].title),), ()) for key in edition.posts)
     return ((ref("edition", edition.key, edition_title(edition, language)),), posts)
+
+
+#: The package's folder: ``static/`` (the stylesheet) and ``locale/`` (the labels' translations).
+_HERE = Path(__file__).parent
+
+
+def _add_static(app: Sphinx, config: Config) -> None:
+    config.html_static_path.append(str(_HERE / "static"))
+
+
+def setup(app: Sphinx) -> None:
+    app.add_node(external_link, html=(visit_external_link, depart_external_link))
+    # The stylesheet of these nodes and of the directives' cards, and the catalog of every label.
+    app.add_message_catalog("sphinx_newsletter", str(_HERE / "locale"))
+    app.add_css_file("newsletter.css")
+    app.connect("config-inited", _add_static)

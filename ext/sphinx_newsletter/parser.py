@@ -53,6 +53,7 @@ from .locations import warn
 if TYPE_CHECKING:
     from docutils.utils import Reporter
     from markdown_it.tree import SyntaxTreeNode
+    from sphinx.application import Sphinx
 
     from .core.model import Post
 
@@ -291,6 +292,5 @@ def _finish(document: nodes.document, post: Post, domain: Any, docname: str) -> 
         section += nav
 
 
-
-
-
+def setup(app: Sphinx) -> None:
+    app.add_source_parser(NewsletterMystParser, override=True)

@@ -7,11 +7,16 @@ they are read from; ``{nl:example}`` shows MyST source next to its result.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from .config import CONFIG_VALUES
 from .core.settings import DEFAULT_FIELDS
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 #: What each logical field means (the guide's second column).
 FIELD_HELP = {
@@ -56,11 +61,8 @@ class ConfigValuesDirective(SphinxDirective):
     """``{nl:config-values}``: the config reference."""
 
     def run(self) -> list[nodes.Node]:
-        from .outputs.site import CONFIG_VALUES as OUTPUT_VALUES
-
-        values = {**CONFIG_VALUES, **OUTPUT_VALUES}
         rows = [[name, repr(default), rebuild, help_]
-                for name, (default, rebuild, _types, help_) in values.items()]
+                for name, (default, rebuild, _types, help_) in CONFIG_VALUES.items()]
         return [_table(["name", "default", "rebuild", "meaning"], rows, [30, 20, 8, 42])]
 
 
@@ -90,3 +92,8 @@ class ExampleDirective(SphinxDirective):
 
 
 DIRECTIVES = {"config-values": ConfigValuesDirective, "fields": FieldsDirective, "example": ExampleDirective}
+
+
+def setup(app: Sphinx) -> None:
+    for name, directive in DIRECTIVES.items():
+        app.add_directive_to_domain("nl", name, directive)

@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 class LoadResult:
     archive: Archive
     problems: list[Problem]
-    #: Every post file that was read, refused ones included.
-    sources: list[str] = field(default_factory=list)
     #: Files that were not published, and why (drafts, refused posts).
     skipped: dict[str, str] = field(default_factory=dict)
 
@@ -138,7 +136,7 @@ def load_files(
     problems += found
     archive, found = build_archive(posts, max_days=settings.edition_max_days, registry=registry)
     problems += found
-    return LoadResult(archive=archive, problems=problems, sources=sources, skipped=skipped)
+    return LoadResult(archive=archive, problems=problems, skipped=skipped)
 
 
 def _check_image(

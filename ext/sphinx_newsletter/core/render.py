@@ -219,7 +219,6 @@ def _comment(text: str) -> str:
 # --- headings --------------------------------------------------------------------
 
 _ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 #: A line that could open an ATX heading, or a text line and the ``===``/``---`` under it
 #: (after a blank line, ``---`` is a thematic break: posts often have one). Linear:
 #: ``[^\S\n]*\S`` finds a line's first non-blank character in one way only (an

@@ -50,7 +50,6 @@ class Field:
     value: Any
     line: int
     column: int
-    quoted: bool = False
     #: For a list: the 0-based line of each item.
     items: tuple[int, ...] = ()
 
@@ -159,7 +158,6 @@ def load_mapping(text: str, first_line: int = 1) -> tuple[dict[str, Field], list
             _value(value_node),
             value_node.start_mark.line,
             value_node.start_mark.column,
-            isinstance(value_node, ScalarNode) and value_node.style in ("'", '"'),
             tuple(item.start_mark.line for item in value_node.value) if isinstance(value_node, SequenceNode) else (),
         )
     return result, problems

@@ -81,3 +81,7 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
     if not current:
         write_if_changed(site.outdir / PATH, archive_json(site))
         remember_outputs(app, "export", stamp, [PATH])
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("build-finished", build_finished)

@@ -48,6 +48,7 @@ from sphinx.locale import get_translation
 from sphinx.util import logging
 
 from .. import __version__
+from ..config import newsletter_config
 from ..core.images import image_path
 from ..core.model import fingerprint
 from ..core.urls import ALLOWED_SCHEMES
@@ -55,7 +56,6 @@ from .site import (
     DATE_YEARS,
     Site,
     html_text,
-    output_config,
     output_date,
     output_url,
     outputs_current,
@@ -364,7 +364,7 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
         logger.info(_("newsletter: no html_baseurl, so no feeds (they need absolute links)"))
         return
     warn_undated(site)
-    language, length = app.config.language or "en", output_config(app).feed_length
+    language, length = app.config.language or "en", newsletter_config(app).feed_length
     current, stamp = outputs_current(app, site, "feeds", app.config.project, language, length, FORMAT)
     if current:
         return
@@ -448,3 +448,7 @@ def _delete_stale(site: Site, wanted: set[str]) -> None:
     for path in folder.rglob("*.xml"):
         if path.relative_to(site.outdir).as_posix() not in wanted:
             path.unlink()
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("build-finished", build_finished)

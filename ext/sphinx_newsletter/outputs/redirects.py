@@ -83,11 +83,12 @@ def redirect_page(*, href: str, canonical: str, title: str, language: str) -> st
 
 
 def build_finished(app: Sphinx, exception: BaseException | None) -> None:
+    from ..config import newsletter_config
     from ..domain import get_domain
-    from .site import output_config, site_for
+    from .site import site_for
 
     site = site_for(app, exception)
-    if site is None or not output_config(app).legacy_urls:
+    if site is None or not newsletter_config(app).legacy_urls:
         return
     language = app.config.language or "en"
     written = []
@@ -165,3 +166,7 @@ def _forget_stale(outdir: Path, manifest: Path, written: list[str]) -> None:
                 path.parent.rmdir()
     manifest.parent.mkdir(parents=True, exist_ok=True)
     manifest.write_text(json.dumps(sorted(written)), encoding="utf-8")
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("build-finished", build_finished)

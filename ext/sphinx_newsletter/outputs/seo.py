@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.locale import get_translation
 
+from ..events import AFTER_NOTFOUND
 from .feeds import ATOM_PATH, RSS_PATH, author_feed_path, edition_feed_path
 from .site import Site, site_for
 
@@ -209,3 +210,10 @@ def notfound_page_context(
         return relative_href.sub(lambda _m: 'href="' + escape(prefix, quote=True), drawn)
 
     context["toctree"] = partial(toctree)
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("config-inited", notfound_defaults)
+    app.connect("html-page-context", html_page_context)
+    app.connect("html-page-context", notfound_page_context, priority=AFTER_NOTFOUND)
+    app.connect("build-finished", notfound_at_root)

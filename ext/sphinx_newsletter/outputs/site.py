@@ -13,54 +13,17 @@ import html
 import os
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin
-
-from sphinx.errors import ConfigError
 
 from ..domain import get_domain
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
-    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
     from ..core.model import Archive, Post
-
-#: name -> (default, rebuild, types, description): the outputs' own config values.
-CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
-    "newsletter_feed_length": (
-        20, "html", (int,), "Posts in /feed.xml and /atom.xml (and in each author's feed)."),
-    "newsletter_legacy_urls": (
-        True, "html", (bool,),
-        "Write redirect pages for the old Jekyll site's URLs (/:title/, /edicaoN/, /marco2022/, /busca/)."),
-}
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OutputConfig:
-    feed_length: int = 20
-    legacy_urls: bool = True
-
-
-def add_config_values(app: Sphinx) -> None:
-    for name, (default, rebuild, types, description) in CONFIG_VALUES.items():
-        app.add_config_value(name, default, rebuild, types=types, description=description)
-
-
-def config_inited(app: Sphinx, config: Config) -> None:
-    if config.newsletter_feed_length < 0:
-        raise ConfigError("newsletter_feed_length must be 0 or more")
-    app.newsletter_outputs = OutputConfig(  # type: ignore[attr-defined]
-        feed_length=config.newsletter_feed_length,
-        legacy_urls=config.newsletter_legacy_urls,
-    )
-
-
-def output_config(app: Sphinx) -> OutputConfig:
-    return getattr(app, "newsletter_outputs", None) or OutputConfig()
-
 
 #: Builders whose output has one page per document at a stable URL.
 HTML_BUILDERS = frozenset({"html", "dirhtml"})

@@ -55,3 +55,7 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
         logger.info(_("newsletter: no html_baseurl, so no sitemap (it needs absolute URLs)"))
         return
     write_if_changed(site.outdir / PATH, sitemap_xml(site))
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("build-finished", build_finished)

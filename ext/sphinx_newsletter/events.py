@@ -1,0 +1,49 @@
+"""The priorities of the extension's event handlers, in one place.
+
+Sphinx calls the handlers of one event in ascending priority, and handlers of
+equal priority in the order they were connected (so :func:`sphinx_newsletter.setup`
+calls the parts' ``setup`` in a fixed order). Sphinx's own handlers (its
+environment collectors), Furo's and most extensions' (ours included: the
+feeds and other outputs) use the default, 500. A handler that must run before
+or after one of them says so with one of these names, never with a bare number.
+"""
+
+from __future__ import annotations
+
+# --- env-updated -------------------------------------------------------------------
+
+#: Before every other handler, so that the others see the complete toctree mapping
+#: (:mod:`.speedups.toctrees` puts back what it set aside while reading).
+FIRST = 100
+
+# --- doctree-read, doctree-resolved ---------------------------------------------------
+
+#: After Sphinx's environment collectors (500) have filled ``env.images``,
+#: ``env.dlfiles`` and the toctree data that these handlers check or set aside.
+AFTER_COLLECTORS = 900
+
+# --- html-page-context ---------------------------------------------------------------
+
+#: Before Furo (500): it calls ``toctree()`` to draw its sidebar, so the
+#: bounded ``toctree()`` must be in the context first.
+BEFORE_FURO = 400
+#: After sphinx-notfound-page (400), which replaces the 404 page's ``toctree()``,
+#: and before Furo, which draws the sidebar with it.
+AFTER_NOTFOUND = 450
+#: After Furo: its sidebar tree is replaced by ours, in its markup.
+AFTER_FURO = 600
+#: After every handler that replaces the CSS/JS tag helpers for a page of its own
+#: (sphinx-notfound-page, Furo): only Sphinx's own helpers are memoised.
+AFTER_PAGE_HELPERS = 990
+
+# --- build-finished ------------------------------------------------------------------
+
+#: The summary line of each post whose warnings were capped, before
+#: :data:`FAIL_REFUSED` ends the build (or the line would never be printed).
+SUMMARISE_WARNINGS = 850
+#: After the feeds and other outputs (500): fail the build when posts
+#: were refused, once everything that could be written was.
+FAIL_REFUSED = 900
+#: After everything else, the build's own included: nothing allocates any more
+#: (:mod:`.speedups.memory` freezes the heap the build leaves).
+LAST = 1000
