@@ -114,9 +114,13 @@ def _commonmark() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False})
 
 
-def body_html(post: Post, site: Site, prefix: str = "/images/") -> str:
-    """The post's Markdown as HTML for a feed reader: raw HTML off, URLs absolute and checked."""
+def body_html(post: Post, site: Site) -> str:
+    """The post's Markdown as HTML for a feed reader: raw HTML off, URLs absolute and checked.
+
+    Images are found as the page finds them: under ``newsletter_image_url_prefix``.
+    """
     md = _commonmark()
+    prefix = site.image_url_prefix
     tokens = md.parse(post.body)
     page = site.post_url(post)
     for token in tokens:
@@ -354,14 +358,16 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
         return
     warn_undated(site)
     language, length = app.config.language or "en", output_config(app).feed_length
-    current, stamp = outputs_current(app, site, "feeds", app.config.project, language, length, FORMAT)
+    current, stamp = outputs_current(app, site, "feeds", app.config.project, language, length, FORMAT,
+                                     site.image_url_prefix)
     if current:
         return
     specs = feed_specs(site, project=app.config.project, home=site.url(app.config.root_doc), length=length)
     previous = remembered_parts(app, "feeds")
     # What every entry shows besides its post, and this code's version: a feed
     # made by an older release or in another translation is rendered again.
-    common = (language, _("Commented article:"), _("by %s"), _("Commented by %s"), __version__, FORMAT)
+    common = (language, _("Commented article:"), _("by %s"), _("Commented by %s"), __version__, FORMAT,
+              site.image_url_prefix)
     inputs: dict[str, str] = {}
     bodies: dict[str, str] = {}
     stamps = {}

@@ -176,6 +176,8 @@ class Site:
     #: Where every generated page and file is (:mod:`..core.layout`).
     layout: Layout
     base: str
+    #: How posts name their images (``newsletter_image_url_prefix``), for the feeds' copies of the bodies.
+    image_url_prefix: str
 
     @property
     def outdir(self):
@@ -227,6 +229,7 @@ def site_for(app: Sphinx, exception: BaseException | None = None) -> Site | None
         archive=domain.archive,
         layout=config.layout,
         base=base_url(app.config.html_baseurl),
+        image_url_prefix=config.settings.image_url_prefix,
     )
 
 
