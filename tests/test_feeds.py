@@ -93,6 +93,20 @@ def test_author_feed_and_links_from_pages(app):
     assert f'<link rel="alternate" type="application/rss+xml" title="Site de Teste (RSS)" href="{BASE}feed.xml" />' in home
 
 
+@pytest.mark.sphinx("html", testroot="layout")
+def test_body_images_are_found_under_the_configured_prefix(app):
+    """``newsletter_image_url_prefix = "/assets/img/"``: the feed's copy of a body shows its images, as the page does."""
+    app.build()
+    _root, parsed = parse(app.outdir / "feed.xml")
+    entry = next(e for e in parsed.entries if e.title == "Erros e alertas")
+    assert entry.link == BASE + "site/arq/posts/erros-e-alertas.html"
+    # feedparser sanitizes the HTML: alt comes first.
+    assert f'<img alt="figura" src="{BASE}_images/um.png" />' in entry.content[0].value
+    page = html(app, "site/arq/posts/erros-e-alertas")
+    assert '<img alt="figura" src="../../../_images/um.png" />' in page
+    assert warnings_of(app) == []
+
+
 @pytest.mark.sphinx("text", testroot="site")
 def test_no_feeds_outside_html(app):
     app.build()
@@ -104,6 +118,7 @@ def _site():
     return SimpleNamespace(
         post_url=lambda post: BASE + "arquivo/posts/x.html",
         image_url=lambda relative: BASE + "_images/" + relative if relative else None,
+        image_url_prefix="/images/",
     )
 
 

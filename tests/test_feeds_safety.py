@@ -256,14 +256,14 @@ def test_every_feed_field_is_shown_exactly_as_text(site, data) -> None:
     project = data.draw(SHOWN)
     by_url = {site.post_url(post): post for post in posts}
     for path, root in rendered_feeds(site, posts, project).items():
-        if path == feeds.RSS_PATH:
+        if path == site.layout.rss:
             check_rss(root, by_url, project)
-        elif path == feeds.ATOM_PATH:
+        elif path == site.layout.atom:
             check_atom(root, by_url, project)
         elif path.startswith("feeds/edicoes/"):
             check_atom(root, by_url, f"{project} · Edição #1")
         else:  # an author's feed: the project and the commentator's name
-            authors = {feeds.author_feed_path(a.key): a.name for a in build_archive(posts)[0].authors.values()}
+            authors = {site.layout.author_feed(a.key): a.name for a in build_archive(posts)[0].authors.values()}
             check_atom(root, by_url, f"{project} · {authors[path]}")
         assert len(list(root.iter("item"))) + len(list(root.iter(f"{ATOM}entry"))) >= 1
 
@@ -274,8 +274,8 @@ def test_a_hostile_headline_is_text_in_every_reader(site) -> None:
     post = Post(source="posts/2024-01-01-p.md", slug="p", key="p", title=attack, headline=attack + "!",
                 date=dt.datetime(2024, 1, 1, tzinfo=dt.UTC), author_name=attack, categories=(attack,))
     found = rendered_feeds(site, [post], "Site")
-    item = found[feeds.RSS_PATH].find("channel/item")
-    entry = found[feeds.ATOM_PATH].find(f"{ATOM}entry")
+    item = found[site.layout.rss].find("channel/item")
+    entry = found[site.layout.atom].find(f"{ATOM}entry")
     texts = [item.findtext("title"), item.findtext("description"), item.findtext("category"),
              item.findtext(f"{DC}creator"), entry.findtext(f"{ATOM}title"), entry.findtext(f"{ATOM}summary"),
              entry.findtext(f"{ATOM}author/{ATOM}name"), entry.find(f"{ATOM}category").get("term")]

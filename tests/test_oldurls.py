@@ -13,6 +13,7 @@ from sphinx_newsletter.core.oldurls import (
     parse_old_url,
     plan_old_urls,
     read_old_urls,
+    site_names,
     url_key,
 )
 from sphinx_newsletter.core.settings import Settings
@@ -151,10 +152,11 @@ def test_an_older_date_does_not_win_a_posts_own_old_url():
 
 
 def test_the_output_folder_is_the_sites():
-    claims, problems = plan_old_urls([post("p.md", "p", day=1, redirect_from=("noticias/",))],
-                                     Settings(output_dir="noticias/arquivo"))
+    settings = Settings(output_dir="noticias/arquivo")
+    claims, problems = plan_old_urls([post("p.md", "p", day=1, redirect_from=("noticias/",))], settings)
     assert [p.code for p in problems] == ["redirect-reserved"] and "noticias" not in claims
-    assert {"_static", "_images", "_sources", "feeds", "sitemap.xml", "objects.inv"} <= SITE_ROOT_NAMES
+    assert {"_static", "_images", "_sources", "objects.inv"} <= SITE_ROOT_NAMES
+    assert {"feeds", "sitemap.xml", "archive.json", "noticias"} <= set(site_names(settings).values())
 
 
 def test_twenty_thousand_old_urls_cost_one_warning():

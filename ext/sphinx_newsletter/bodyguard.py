@@ -32,7 +32,7 @@ from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 
 from .core.paths import inside
-from .core.uripolicy import MIRROR, SCHEME, external_url, local_image, mirrored_path
+from .core.uripolicy import SCHEME, external_url, local_image
 from .domain import get_domain
 from .events import AFTER_COLLECTORS
 
@@ -92,11 +92,10 @@ def doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None
 def guarded_post(env: BuildEnvironment, docname: str) -> Post | None:
     """The post whose page *docname* is, when its body is untrusted."""
     domain = get_domain(env)
-    config, archive = domain.nl_config, domain.archive
-    if config is None or archive is None or config.trust_bodies:
+    config = domain.nl_config
+    if config is None or config.trust_bodies:
         return None
-    prefix = f"{config.output_dir}/posts/"
-    return archive.posts.get(docname[len(prefix):]) if docname.startswith(prefix) else None
+    return domain.post_at(docname)
 
 
 class Guard:
@@ -106,8 +105,8 @@ class Guard:
         config = get_domain(env).nl_config
         self.post, self.reported = post, reported
         self.srcdir = Path(env.srcdir)
-        self.output_dir, self.images_dir, self.settings = config.output_dir, config.images_dir, config.settings
-        self.mirror = self.srcdir / config.output_dir / MIRROR
+        self.layout, self.images_dir, self.settings = config.layout, config.images_dir, config.settings
+        self.mirror = self.srcdir / self.layout.mirror
 
     def run(self, document: nodes.document) -> None:
         stack: list[nodes.Node] = list(reversed(document.children))
@@ -164,8 +163,8 @@ class Guard:
                     node["candidates"] = {"?": url}
                 return False
         else:
-            relative, why = local_image(uri, self.images_dir, self.settings, self.output_dir)
-            url = f"/{self.output_dir}/{MIRROR}/{relative}" if relative is not None else None
+            relative, why = local_image(uri, self.images_dir, self.settings)
+            url = self.layout.image_uri(relative) if relative is not None else None
             if relative is not None and not self.mirrored(self.mirror / relative):
                 url, why = None, "is not in the mirrored images folder"
         for key, candidate in node.get("candidates", {}).items():
@@ -177,7 +176,7 @@ class Guard:
             target = node.parent if _wraps_block(node.parent) else node
             self.warn(node, f"image {uri!r} removed: it {why}", "body-image", uri)
             return self.replace(target, nodes.inline(alt, alt), "", "", "")
-        if node["uri"] != url and mirrored_path(node["uri"], self.output_dir) is None:
+        if node["uri"] != url and self.layout.mirrored_path(node["uri"]) is None:
             node["uri"] = url
             node.attributes.pop("candidates", None)  # Sphinx's ImageCollector computes them again
         return False

@@ -219,18 +219,17 @@ def _parser(md_config: Any) -> MarkdownIt:
 
 
 def scan_body(
-    post: Post, *, md_config: Any, images_dir: Path | None, settings: Settings, output_dir: str = "arquivo"
+    post: Post, *, md_config: Any, images_dir: Path | None, settings: Settings
 ) -> BodyScan:
     """Every refusal in *post*'s body, at the post file's lines (see the module docstring)."""
-    scanner = _Scanner(post, _parser(md_config), images_dir, settings, output_dir)
+    scanner = _Scanner(post, _parser(md_config), images_dir, settings)
     scanner.text(shift_headings(post.body), post.body_line)
     return scanner.result
 
 
 class _Scanner:
-    def __init__(self, post: Post, md: Any, images_dir: Path | None, settings: Settings, output_dir: str) -> None:
+    def __init__(self, post: Post, md: Any, images_dir: Path | None, settings: Settings) -> None:
         self.post, self.md, self.images_dir, self.settings = post, md, images_dir, settings
-        self.output_dir = output_dir
         self.result = BodyScan()
 
     def problem(self, line: int, code: str, message: str) -> None:
@@ -325,7 +324,7 @@ class _Scanner:
         self.address(uri, why, line, "body-link", "link to a local file" if why == LOCAL_FILE else "link")
 
     def image(self, uri: str, line: int) -> None:
-        why = image_problem_of(uri, self.images_dir, self.settings, self.output_dir)
+        why = image_problem_of(uri, self.images_dir, self.settings)
         self.address(uri, why, line, "body-image", "image")
 
     def address(self, uri: str, why: str, line: int, code: str, what: str) -> None:

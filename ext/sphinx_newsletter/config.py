@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
+    from .core.layout import Layout
+
 #: name -> (default, rebuild, types, description)
 CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
     "newsletter_posts_dir": ("../posts", "env", (str,), "Folder of post files, relative to conf.py."),
@@ -62,7 +64,6 @@ class NewsletterConfig:
     #: ``None`` when the configured folder was refused (see ``refused``).
     posts_dir: Path | None
     images_dir: Path | None
-    output_dir: str
     trust_bodies: bool
     bounded_navigation: bool
     navigation_window: int
@@ -76,6 +77,11 @@ class NewsletterConfig:
     #: Configured paths refused because they go through a link (an error each):
     #: the build reports them and reads nothing there.
     refused: tuple[Problem, ...] = ()
+
+    @property
+    def layout(self) -> Layout:
+        """Folders, page names and URLs of the site (from ``newsletter_output_dir``)."""
+        return self.settings.layout
 
 
 def read_config(confdir: Path, config: Config, *, strict: bool = True) -> NewsletterConfig:
@@ -110,7 +116,6 @@ def read_config(confdir: Path, config: Config, *, strict: bool = True) -> Newsle
     return NewsletterConfig(
         posts_dir=path("newsletter_posts_dir"),
         images_dir=path("newsletter_images_dir"),
-        output_dir=output_dir,
         trust_bodies=config.newsletter_trust_bodies,
         bounded_navigation=config.newsletter_bounded_navigation,
         navigation_window=max(1, config.newsletter_navigation_window),

@@ -21,6 +21,7 @@ from .domain import NewsletterDomain, get_domain
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
+    from .core.layout import Layout
     from .core.model import Archive
 
 _ = get_translation("sphinx_newsletter")
@@ -46,9 +47,10 @@ class NewsletterDirective(SphinxDirective):
         return archive
 
     @property
-    def output_dir(self) -> str:
+    def layout(self) -> Layout:
         config = self.domain.nl_config
-        return config.output_dir if config else "arquivo"
+        assert config is not None, "the config is read at builder-inited"
+        return config.layout
 
     @property
     def language(self) -> str | None:
@@ -86,7 +88,7 @@ class HighlightCardDirective(NewsletterDirective):
 
     def build(self) -> list[nodes.Node]:
         post = self.archive.posts.get(self.argument)
-        return [nl.highlight_card(post, self.output_dir)] if post else self.missing("post")
+        return [nl.highlight_card(post, self.layout)] if post else self.missing("post")
 
 
 class AuthorBoxDirective(NewsletterDirective):
@@ -100,7 +102,7 @@ class AuthorBoxDirective(NewsletterDirective):
         post = self.archive.posts.get(self.argument)
         if post is None:
             return self.missing("post")
-        return [nl.author_box(post, self.archive.author_of(post), self.env.docname, self.output_dir)]
+        return [nl.author_box(post, self.archive.author_of(post), self.env.docname, self.layout)]
 
 
 class EditionDirective(NewsletterDirective):
@@ -118,7 +120,7 @@ class EditionDirective(NewsletterDirective):
         title = nl.edition_title(edition, self.language)
         self.domain.note_object("edition", edition.key, title, self.env.docname)
         posts = [self.archive.posts[k] for k in edition.posts]
-        cards = [nl.post_card(p, self.archive, self.output_dir, self.env.docname) for p in posts]
+        cards = [nl.post_card(p, self.archive, self.layout, self.env.docname) for p in posts]
         return [nl.card_grid(cards), nl.edition_nav(self.archive, edition, self.language, self.env.docname)]
 
 
@@ -136,7 +138,7 @@ class LatestDirective(NewsletterDirective):
             classes=["nl-latest-title"],
         )
         posts = [self.archive.posts[k] for k in edition.posts]
-        cards = [nl.post_card(p, self.archive, self.output_dir, self.env.docname, excerpt=True) for p in posts]
+        cards = [nl.post_card(p, self.archive, self.layout, self.env.docname, excerpt=True) for p in posts]
         return [heading, nl.card_grid(cards)]
 
 
@@ -152,7 +154,7 @@ class AuthorDirective(NewsletterDirective):
         if author is None:
             return self.missing("author")
         self.domain.note_object("author", author.key, author.name, self.env.docname)
-        result: list[nodes.Node] = nl.author_details(author, self.output_dir)
+        result: list[nodes.Node] = nl.author_details(author, self.layout)
         count = nl.post_count(len(author.posts))
         intro = nl.paragraph(count, classes=["nl-author-count"])
         if author.url:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
     from .config import NewsletterConfig
+    from .core.model import Post
 
 _ = get_translation("sphinx_newsletter")
 
@@ -92,11 +93,16 @@ class NewsletterDomain(Domain):
     def note_object(self, kind: str, name: str, dispname: str, docname: str) -> None:
         """Register an object at its generated page (a directive on any other page only shows it)."""
         config = self.nl_config
-        if config is not None and not docname.startswith(config.output_dir + "/"):
+        if config is not None and not config.layout.generated(docname):
             return
         key = f"{kind}:{name}"
         self.objects[key] = (docname, dispname)
         self.doc_objects.setdefault(docname, []).append(key)
+
+    def post_at(self, docname: str) -> Post | None:
+        """The post whose page *docname* is (``None`` for any other page, or before the archive is read)."""
+        config = self.nl_config
+        return config.layout.post_at(self.archive, docname) if config is not None else None
 
     def note_dependency(self, docname: str, kind: str, argument: str) -> None:
         """Record that *docname* shows part *kind*/*argument* of the archive."""

@@ -25,7 +25,7 @@ from .core.images import checked_image
 from .core.loader import LoadResult, PostCache, load_archive
 from .core.model import Post, build_archive, fingerprint
 from .core.registry import load_configured
-from .core.render import Labels, Layout, render_pages
+from .core.render import Labels, render_pages
 from .core.settings import IMAGE_SUFFIXES
 from .domain import get_domain
 from .events import FAIL_REFUSED
@@ -39,9 +39,6 @@ if TYPE_CHECKING:
 
 _ = get_translation("sphinx_newsletter")
 logger = logging.getLogger(__name__)
-
-IMAGES = "imagens"
-
 
 def builder_inited(app: Sphinx) -> None:
     config: NewsletterConfig = app.newsletter_config  # type: ignore[attr-defined]
@@ -61,7 +58,8 @@ def builder_inited(app: Sphinx) -> None:
     domain.archive_stamp = fingerprint(repr(result.archive))
     domain.nl_config = config
     app.newsletter_load = result  # type: ignore[attr-defined]
-    out = Path(app.srcdir) / config.output_dir
+    layout = config.layout
+    out = Path(app.srcdir) / layout.output_dir
     labels = Labels(
         archive=_("Archive"),
         authors=_("Authors"),
@@ -70,9 +68,9 @@ def builder_inited(app: Sphinx) -> None:
         categories=_("Categories"),
         month_title=lambda y, m: nl.month_title(y, m, app.config.language),
     )
-    pages = render_pages(result.archive, Layout(), labels)
+    pages = render_pages(result.archive, layout, labels)
     written = write_pages(out, pages)
-    mirror_images(config, out / IMAGES)
+    mirror_images(config, Path(app.srcdir) / layout.mirror)
     logger.info(
         _("newsletter: %d posts, %d editions, %d authors; %d pages rewritten"),
         len(result.archive.posts), len(result.archive.editions), len(result.archive.authors), written,

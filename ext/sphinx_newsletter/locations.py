@@ -46,7 +46,7 @@ def warn(post: Post, line: int | None, message: str, code: str = "body") -> None
 
 
 class PostLocations(std_logging.Filter):
-    """Rewrites ``<srcdir>/arquivo/posts/x.md:12`` in any message to ``posts/x.md:9``.
+    """Rewrites ``<srcdir>/arquivo/posts/x.md:12`` (a post's page) in any message to ``posts/x.md:9`` (its file).
 
     MyST and docutils report problems in a post body at the generated page,
     which contributors never see. This filter sits on Sphinx's warning handler
@@ -66,10 +66,10 @@ class PostLocations(std_logging.Filter):
 
     def filter(self, record: std_logging.LogRecord) -> bool:
         location = getattr(record, "location", None)
-        if not isinstance(location, str) or "posts" not in location:
+        pages = self._pages_now() if isinstance(location, str) else None
+        if not pages:  # not a located message, or no posts
             return True
         path, line = _split_location(location)
-        pages = self._pages_now()
         # Sphinx's directives (code-block's ``emphasize-lines``...) inside MyST
         # report at ``<page>.md.rst``: the same page.
         post = pages.get(path) or (pages.get(path[:-4]) if path.endswith(".rst") else None)
@@ -112,9 +112,10 @@ class PostLocations(std_logging.Filter):
         domain = get_domain(self._app.env)
         if domain.archive is not self._archive and domain.nl_config is not None:
             self._archive = domain.archive
-            folder = os.path.abspath(os.path.join(self._app.srcdir, domain.nl_config.output_dir, "posts"))
+            layout, srcdir = domain.nl_config.layout, os.path.abspath(self._app.srcdir)
             posts = domain.archive.posts.values() if domain.archive else ()
-            self._pages = {os.path.join(folder, f"{p.key}.md"): p for p in posts}
+            # Keys are slugs: joining the docname's parts gives what abspath would.
+            self._pages = {os.path.join(srcdir, *f"{layout.post_docname(p.key)}.md".split("/")): p for p in posts}
             self._sources = {p.source: p for p in self._pages.values()}
         return self._pages
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.writers.html5 import HTML5Translator
 
+    from .core.layout import Layout
     from .core.model import Archive, Author, Edition, Post
 
 _ = get_translation("sphinx_newsletter")
@@ -96,12 +97,7 @@ def edition_title(edition: Edition, language: str | None) -> str:
     }
 
 
-def image_uri(output_dir: str, relative: str) -> str:
-    """The source-relative URI of a mirrored post image."""
-    return f"/{output_dir}/imagens/{relative}"
-
-
-def post_image(post: Post, output_dir: str, alt: str) -> nodes.image:
+def post_image(post: Post, layout: Layout, alt: str) -> nodes.image:
     """A post's image for a card, located at the post file's ``image:`` line.
 
     Sphinx's own messages about an image (a file it can't read) then name that
@@ -109,7 +105,7 @@ def post_image(post: Post, output_dir: str, alt: str) -> nodes.image:
     by Sphinx's ApplySourceWorkaround (line 0), which renders its XML for a
     debug message, on every page that shows it.
     """
-    image = nodes.image(post.image or "", uri=image_uri(output_dir, post.image or ""), alt=alt, classes=["sd-card-img-top"])
+    image = nodes.image(post.image or "", uri=layout.image_uri(post.image or ""), alt=alt, classes=["sd-card-img-top"])
     image.source, image.line = post.source, post.line_of("image")
     return image
 
@@ -122,11 +118,11 @@ def paragraph(*children: nodes.Node | str, classes: list[str] | None = None) -> 
     return node
 
 
-def highlight_card(post: Post, output_dir: str) -> nodes.container:
+def highlight_card(post: Post, layout: Layout) -> nodes.container:
     """The commented article: image, headline, its title (a link) and author."""
     card = create_component("card", ["sd-card", "sd-sphinx-override", "sd-mb-3", "sd-shadow-sm", "nl-highlight"])
     if post.image:
-        card += post_image(post, output_dir, post.highlight_title or post.title)
+        card += post_image(post, layout, post.highlight_title or post.title)
     body = create_component("card-body", ["sd-card-body"])
     if post.headline:
         title = create_component("card-title", ["sd-card-title", "sd-font-weight-bold"])
@@ -143,18 +139,18 @@ def highlight_card(post: Post, output_dir: str) -> nodes.container:
     return card
 
 
-def author_details(author: Author, output_dir: str) -> list[nodes.Node]:
+def author_details(author: Author, layout: Layout) -> list[nodes.Node]:
     """The registry's avatar and bio of *author* (nothing for unregistered authors)."""
     found: list[nodes.Node] = []
     if author.avatar:
-        found.append(nodes.image("", uri=image_uri(output_dir, author.avatar), alt=author.name,
+        found.append(nodes.image("", uri=layout.image_uri(author.avatar), alt=author.name,
                                  classes=["nl-avatar"]))
     if author.bio:
         found.append(paragraph(author.bio, classes=["nl-author-bio"]))
     return found
 
 
-def author_box(post: Post, author: Author | None, docname: str, output_dir: str = "arquivo") -> nodes.container:
+def author_box(post: Post, author: Author | None, docname: str, layout: Layout) -> nodes.container:
     """Who commented the article, their profile, and a link to all their posts."""
     box = nodes.container(classes=["nl-author-box"])
     box += paragraph(_("Commented by"), classes=["nl-author-label"])
@@ -162,7 +158,7 @@ def author_box(post: Post, author: Author | None, docname: str, output_dir: str 
     link = xref("author", author.key, name, docname) if author else nodes.Text(name)
     box += paragraph(nodes.strong("", "", link), classes=["nl-author-name"])
     if author:
-        box += author_details(author, output_dir)
+        box += author_details(author, layout)
     # The registry's profile link wins over the spelling in the post.
     url = (author.url if author and author.registered else None) or post.author_url or (author.url if author else None)
     links = paragraph(classes=["nl-author-links"])
@@ -198,11 +194,11 @@ def post_meta(post: Post, archive: Archive, language: str | None, docname: str) 
     return meta
 
 
-def post_card(post: Post, archive: Archive, output_dir: str, docname: str, *, excerpt: bool = False) -> nodes.container:
+def post_card(post: Post, archive: Archive, layout: Layout, docname: str, *, excerpt: bool = False) -> nodes.container:
     """A compact card for a listing: image, title (link), headline, commentator."""
     card = create_component("card", ["sd-card", "sd-sphinx-override", "sd-shadow-sm", "nl-card"])
     if post.image:
-        card += post_image(post, output_dir, "")
+        card += post_image(post, layout, "")
     body = create_component("card-body", ["sd-card-body"])
     title = create_component("card-title", ["sd-card-title", "sd-font-weight-bold"])
     title += PassthroughTextElement("", "", xref("post", post.key, post.title, docname))

@@ -187,9 +187,9 @@ class NewsletterMystParser(MystParser):
     def parse(self, inputstring: str, document: nodes.document) -> None:
         env = document.settings.env
         domain = get_domain(env)
-        post = _post_for(domain, env.docname)
+        post = domain.post_at(env.docname)
         config = domain.nl_config
-        generated = config is not None and env.docname.startswith(f"{config.output_dir}/")
+        generated = config is not None and config.layout.generated(env.docname)
         if generated and post is None:
             _parse_listing(inputstring, document, domain)
             _literal_title(document)
@@ -205,8 +205,7 @@ class NewsletterMystParser(MystParser):
         document.settings.file_insertion_enabled = False
         document.settings.raw_enabled = False
         md_config = bodyscan.post_parser_config(env.myst_config)
-        scan = bodyscan.scan_body(post, md_config=md_config, images_dir=config.images_dir,
-                                  settings=config.settings, output_dir=config.output_dir)
+        scan = bodyscan.scan_body(post, md_config=md_config, images_dir=config.images_dir, settings=config.settings)
         for problem in scan.problems:
             logger.warning(problem.message, location=problem.location, type="newsletter", subtype=problem.code)
         # bodyguard's doctree pass leaves these without a second warning.
@@ -266,16 +265,6 @@ def _literal_title(document: nodes.document) -> None:
         break
 
 
-def _post_for(domain: Any, docname: str) -> Post | None:
-    config, archive = domain.nl_config, domain.archive
-    if config is None or archive is None:
-        return None
-    prefix = f"{config.output_dir}/posts/"
-    if not docname.startswith(prefix):
-        return None
-    return archive.posts.get(docname[len(prefix) :])
-
-
 def _finish(document: nodes.document, post: Post, domain: Any, docname: str) -> None:
     """Add the date line and card under the title, the author box and post links at the end."""
     archive = domain.archive
@@ -284,9 +273,10 @@ def _finish(document: nodes.document, post: Post, domain: Any, docname: str) -> 
     section = next(iter(document.findall(nodes.section)), document)
     at = 1 if section.children and isinstance(section[0], nodes.title) else 0
     language = document.settings.env.config.language
-    header = [nl.post_meta(post, archive, language, docname), nl.highlight_card(post, domain.nl_config.output_dir)]
+    layout = domain.nl_config.layout
+    header = [nl.post_meta(post, archive, language, docname), nl.highlight_card(post, layout)]
     section[at:at] = header
-    section += nl.author_box(post, archive.author_of(post), docname)
+    section += nl.author_box(post, archive.author_of(post), docname, layout)
     nav = nl.post_nav(archive, post, docname)
     if nav is not None:
         section += nav

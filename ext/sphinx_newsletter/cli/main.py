@@ -140,8 +140,7 @@ def _body_problems(archive: object, config: NewsletterConfig, images_dir: Path |
     md_config = post_parser_config(MdParserConfig(enable_extensions=set(raw.get("myst_enable_extensions", ()))))
     problems: list[Problem] = []
     for post in archive.posts.values():  # type: ignore[attr-defined]
-        problems += scan_body(post, md_config=md_config, images_dir=images_dir, settings=config.settings,
-                              output_dir=config.output_dir).problems
+        problems += scan_body(post, md_config=md_config, images_dir=images_dir, settings=config.settings).problems
     return problems
 
 

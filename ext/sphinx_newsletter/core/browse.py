@@ -28,7 +28,12 @@ class Month:
     @property
     def key(self) -> str:
         """``2022-03``: the month's key in URLs, dependencies and the domain."""
-        return f"{self.year:04d}-{self.month:02d}"
+        return month_key(self.year, self.month)
+
+
+def month_key(year: int, month: int) -> str:
+    """``2022-03``: the key of a month (:attr:`Month.key`)."""
+    return f"{year:04d}-{month:02d}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterable
 from urllib.parse import unquote
 
-from .browse import post_month
+from .browse import month_key, post_month
 from .model import RESERVED_KEYS, Post, Problem, slugify
 
 if TYPE_CHECKING:
@@ -38,15 +38,14 @@ MONTH_SLUGS = ("janeiro", "fevereiro", "marco", "abril", "maio", "junho", "julho
                "agosto", "setembro", "outubro", "novembro", "dezembro")
 SEARCH_SLUG = "busca"
 
-#: What Sphinx, its HTML builders, sphinx-notfound-page and this extension write
-#: at the root of the output folder (``tests/test_redirects.py`` checks a build
-#: against it). The output folder's own name and the source folder's top-level
-#: pages are added from the settings.
+#: What Sphinx, its HTML builders and sphinx-notfound-page write at the root of
+#: the output folder (``tests/test_redirects.py`` checks a build against it).
+#: This extension's own files and folders (:meth:`.Layout.root_names`) and the
+#: source folder's top-level pages are added from the settings.
 SITE_ROOT_NAMES = frozenset({
     "index", "search", "genindex", "py-modindex", "404", "searchindex.js", "objects.inv",
     "_static", "_images", "_sources", "_downloads", "_modules", ".buildinfo", ".doctrees",
-    ".nojekyll", "robots.txt", "favicon.ico", "feeds", "feed.xml", "atom.xml", "sitemap.xml",
-    "archive.json",
+    ".nojekyll", "robots.txt", "favicon.ico",
 })
 
 #: The longest old-URL segment, in UTF-8 bytes (file systems stop at 255).
@@ -132,7 +131,7 @@ class Claim:
 
 def site_names(settings: Settings) -> dict[str, str]:
     """Key -> name of every first URL segment the site serves itself."""
-    names = (*SITE_ROOT_NAMES, settings.output_dir.split("/")[0], *settings.site_names)
+    names = (*SITE_ROOT_NAMES, *settings.layout.root_names(), *settings.site_names)
     return {url_key(name): name for name in names}
 
 
@@ -140,11 +139,12 @@ def plan_old_urls(posts: Iterable[Post], settings: Settings) -> tuple[dict[str, 
     """Who owns each old URL (key -> :class:`Claim`), and an error for every claim that lost."""
     posts = sorted(posts, key=lambda p: (p.date, p.source))
     plan = _Plan(settings, site_names(settings))
-    out = settings.output_dir
+    layout = settings.layout
     for number in sorted({p.edition.number for p in posts if p.edition}):
-        plan.site(f"edicao{number}/", f"{out}/edicoes/{number}", f"edition {number}")
+        plan.site(f"edicao{number}/", layout.edition_docname(number), f"edition {number}")
     for year, month in sorted({post_month(p) for p in posts}):
-        plan.site(f"{MONTH_SLUGS[month - 1]}{year}/", f"{out}/{year:04d}/{month:02d}", f"the month {year}-{month:02d}")
+        key = month_key(year, month)
+        plan.site(f"{MONTH_SLUGS[month - 1]}{year}/", layout.month_docname(key), f"the month {year}-{month:02d}")
     plan.site(f"{SEARCH_SLUG}/", "search", "the search page")
     for post in posts:
         plan.own_slug(post)
@@ -222,7 +222,7 @@ class _Plan:
         return True
 
     def _target(self, post: Post) -> str:
-        return f"{self.settings.output_dir}/posts/{post.key}"
+        return self.settings.layout.post_docname(post.key)
 
     def _problem(self, post: Post, line: int, code: str, severity: str, message: str) -> None:
         self.problems.append(Problem(path=post.source, line=line, code=code, message=message,

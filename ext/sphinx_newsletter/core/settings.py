@@ -10,7 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
+
+from .layout import layout_of
+
+if TYPE_CHECKING:
+    from .layout import Layout
 
 #: Logical field -> front-matter key, the keys of the original example post.
 DEFAULT_FIELDS: Mapping[str, str] = MappingProxyType(
@@ -90,6 +95,11 @@ class Settings:
     output_dir: str = "arquivo"
     #: Top-level pages and folders of the source folder (``guide``, ``security``), sorted.
     site_names: tuple[str, ...] = ()
+
+    @property
+    def layout(self) -> Layout:
+        """Folders, page names and URLs of the site (:mod:`.layout`), from :attr:`output_dir`."""
+        return layout_of(self.output_dir)
 
     def key(self, name: str) -> str:
         """The front-matter key for logical field *name*."""

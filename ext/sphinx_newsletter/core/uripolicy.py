@@ -28,8 +28,6 @@ from .urls import ALLOWED_SCHEMES, clean_url
 
 #: A scheme as MyST and browsers see one (MyST's ``REGEX_SCHEME``).
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
-#: Folder, under the generated folder, that holds the mirrored images (``generate.IMAGES``).
-MIRROR = "imagens"
 
 
 def external_url(uri: str) -> tuple[str | None, str]:
@@ -46,14 +44,14 @@ def external_url(uri: str) -> tuple[str | None, str]:
     return result.url, ""
 
 
-def local_image(uri: str, images_dir: Path | None, settings: Settings, output_dir: str) -> tuple[str | None, str]:
+def local_image(uri: str, images_dir: Path | None, settings: Settings) -> tuple[str | None, str]:
     """The path inside the images folder that *uri* names, or ``None`` and why not.
 
     *uri* is either how a post names an image (``/images/a.png``, ``a.png``) or
-    how the page names a mirrored one (``/<output_dir>/imagens/a.png``).
+    how the page names a mirrored one (``/arquivo/imagens/a.png``: :meth:`.Layout.mirrored_path`).
     """
     text = uri.strip()
-    relative = mirrored_path(text, output_dir)
+    relative = settings.layout.mirrored_path(text)
     why = ""
     if relative is None:
         relative, why = image_path(text, settings.image_url_prefix)
@@ -63,23 +61,11 @@ def local_image(uri: str, images_dir: Path | None, settings: Settings, output_di
     return (None, why) if why else (relative, "")
 
 
-def mirrored_path(uri: str, output_dir: str) -> str | None:
-    """The image path in *uri* when it names a mirrored image (``[/]<output_dir>/imagens/a.png``).
-
-    The page names one with a leading ``/`` (source-relative); Sphinx's image
-    collector rewrites it without. Containment is checked by the caller.
-    """
-    for lead in (f"/{output_dir}/{MIRROR}/", f"{output_dir}/{MIRROR}/"):
-        if uri.startswith(lead):
-            return uri[len(lead):]
-    return None
-
-
-def image_problem_of(uri: str, images_dir: Path | None, settings: Settings, output_dir: str) -> str:
+def image_problem_of(uri: str, images_dir: Path | None, settings: Settings) -> str:
     """Why an image address is refused, or ''. An address with a scheme must be http(s)."""
     if SCHEME.match(uri.strip()):
         return external_url(uri)[1]
-    return local_image(uri, images_dir, settings, output_dir)[1]
+    return local_image(uri, images_dir, settings)[1]
 
 
 def link_problem(uri: str) -> str:

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
     from ..core.model import Post
 
-PATH = "archive.json"
 VERSION = 1
 #: Bumped when the same posts give different bytes, so a file kept from older code is written again.
 FORMAT = 2
@@ -44,7 +43,7 @@ def post_record(site: Site, post: Post) -> dict[str, Any]:
         "slug": post.key,
         "old_slug": post.slug,
         "url": site.post_url(post),
-        "path": site.path(site.post_docname(post.key)),
+        "path": site.path(site.layout.post_docname(post.key)),
         "title": xml_text(post.title),
         "date": post.date.isoformat(),
         "edition": edition.number if edition else None,
@@ -58,7 +57,7 @@ def post_record(site: Site, post: Post) -> dict[str, Any]:
         "commentator": {
             "name": xml_text(post.author_name),
             "profile": output_url(post.author_url),
-            "page": site.url(site.author_docname(author.key)) if author else None,
+            "page": site.url(site.layout.author_docname(author.key)) if author else None,
         },
         "image": site.image_url(post.image),
         "excerpt": xml_text(post.excerpt),
@@ -79,8 +78,8 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
         return
     current, stamp = outputs_current(app, site, "export", FORMAT)
     if not current:
-        write_if_changed(site.outdir / PATH, archive_json(site))
-        remember_outputs(app, "export", stamp, [PATH])
+        write_if_changed(site.outdir / site.layout.export, archive_json(site))
+        remember_outputs(app, "export", stamp, [site.layout.export])
 
 
 def setup(app: Sphinx) -> None:

@@ -76,20 +76,9 @@ if TYPE_CHECKING:
 _ = get_translation("sphinx_newsletter")
 logger = logging.getLogger(__name__)
 
-RSS_PATH = "feed.xml"
-ATOM_PATH = "atom.xml"
-FEEDS_DIR = "feeds"
 #: Bumped when the same posts give different feed bytes (2: text fields escaped for HTML), so
 #: feeds kept from a build by older code are rendered again even under the same release number.
 FORMAT = 2
-
-
-def edition_feed_path(number: int) -> str:
-    return f"{FEEDS_DIR}/edicoes/{number}.xml"
-
-
-def author_feed_path(key: str) -> str:
-    return f"{FEEDS_DIR}/autores/{key}.xml"
 
 
 def latest_posts(site: Site, count: int) -> list[Post]:
@@ -125,9 +114,13 @@ def _commonmark() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False})
 
 
-def body_html(post: Post, site: Site, prefix: str = "/images/") -> str:
-    """The post's Markdown as HTML for a feed reader: raw HTML off, URLs absolute and checked."""
+def body_html(post: Post, site: Site) -> str:
+    """The post's Markdown as HTML for a feed reader: raw HTML off, URLs absolute and checked.
+
+    Images are found as the page finds them: under ``newsletter_image_url_prefix``.
+    """
     md = _commonmark()
+    prefix = site.image_url_prefix
     tokens = md.parse(post.body)
     page = site.post_url(post)
     for token in tokens:
@@ -315,7 +308,7 @@ def add_entry(feed: FeedGenerator, site: Site, post: Post, *, atom: bool, bodies
         author = site.archive.author_of(post)
         person = {"name": name}
         if author:
-            person["uri"] = site.url(site.author_docname(author.key))
+            person["uri"] = site.url(site.layout.author_docname(author.key))
         entry.author(person)
         entry.dc.dc_creator(name)
     summary = post.headline if post.headline and post.headline != post.title else post.excerpt
@@ -365,14 +358,16 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
         return
     warn_undated(site)
     language, length = app.config.language or "en", newsletter_config(app).feed_length
-    current, stamp = outputs_current(app, site, "feeds", app.config.project, language, length, FORMAT)
+    current, stamp = outputs_current(app, site, "feeds", app.config.project, language, length, FORMAT,
+                                     site.image_url_prefix)
     if current:
         return
     specs = feed_specs(site, project=app.config.project, home=site.url(app.config.root_doc), length=length)
     previous = remembered_parts(app, "feeds")
     # What every entry shows besides its post, and this code's version: a feed
     # made by an older release or in another translation is rendered again.
-    common = (language, _("Commented article:"), _("by %s"), _("Commented by %s"), __version__, FORMAT)
+    common = (language, _("Commented article:"), _("by %s"), _("Commented by %s"), __version__, FORMAT,
+              site.image_url_prefix)
     inputs: dict[str, str] = {}
     bodies: dict[str, str] = {}
     stamps = {}
@@ -400,19 +395,19 @@ def feed_specs(site: Site, *, project: str, home: str, length: int) -> list[Feed
     """Every feed of the site, without rendering any."""
     latest = tuple(latest_posts(site, length))
     specs = [
-        FeedSpec(RSS_PATH, project, home, latest, atom=False),
-        FeedSpec(ATOM_PATH, project, home, latest),
+        FeedSpec(site.layout.rss, project, home, latest, atom=False),
+        FeedSpec(site.layout.atom, project, home, latest),
     ]
     archive = site.archive
     for edition in archive.editions.values():
         posts = tuple(filter(in_feeds, (archive.posts[k] for k in reversed(edition.posts))))
         title = f"{project} · " + _("Edition #%s") % edition.number
-        specs.append(FeedSpec(edition_feed_path(edition.number), title,
-                              site.url(site.edition_docname(edition.number)), posts))
+        specs.append(FeedSpec(site.layout.edition_feed(edition.number), title,
+                              site.url(site.layout.edition_docname(edition.number)), posts))
     for author in archive.authors.values():
         posts = tuple(filter(in_feeds, (archive.posts[k] for k in author.posts)))[:length]
-        specs.append(FeedSpec(author_feed_path(author.key), f"{project} · {author.name}",
-                              site.url(site.author_docname(author.key)), posts))
+        specs.append(FeedSpec(site.layout.author_feed(author.key), f"{project} · {author.name}",
+                              site.url(site.layout.author_docname(author.key)), posts))
     return specs
 
 
@@ -436,13 +431,13 @@ def spec_stamp(site: Site, spec: FeedSpec, common: tuple, inputs: dict[str, str]
 def _entry_inputs(site: Site, post: Post) -> str:
     """A stamp of what an entry shows of *post*: the post, its links, its image, its commentator."""
     author = site.archive.author_of(post)
-    author_url = site.url(site.author_docname(author.key)) if author else None
+    author_url = site.url(site.layout.author_docname(author.key)) if author else None
     return fingerprint(post, site.post_url(post), site.image_url(post.image), _image(site, post), author, author_url)
 
 
 def _delete_stale(site: Site, wanted: set[str]) -> None:
     """Feeds of editions or authors that are gone (a post was unpublished)."""
-    folder = site.outdir / FEEDS_DIR
+    folder = site.outdir / site.layout.feeds
     if not folder.is_dir():
         return
     for path in folder.rglob("*.xml"):

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from sphinx.locale import get_translation
 
 from ..events import AFTER_NOTFOUND
-from .feeds import ATOM_PATH, RSS_PATH, author_feed_path, edition_feed_path
 from .site import Site, site_for
 
 if TYPE_CHECKING:
@@ -81,13 +80,13 @@ def blog_posting(site: Site, post: Post, publisher: str) -> dict[str, Any]:
     edition = site.archive.edition_of(post)
     if edition:
         data["isPartOf"] = {"@type": "CreativeWork", "name": _("Edition #%s") % edition.number,
-                            "url": site.url(site.edition_docname(edition.number))}
+                            "url": site.url(site.layout.edition_docname(edition.number))}
     return data
 
 
 def page_tags(site: Site, pagename: str, *, title: str, site_name: str, language: str) -> list[str]:
     """OpenGraph and Twitter tags (and JSON-LD on post pages) for *pagename*."""
-    post = _post_of(site, pagename)
+    post = site.post_at(pagename)
     description = ""
     image = None
     if post is not None:
@@ -117,24 +116,18 @@ def page_tags(site: Site, pagename: str, *, title: str, site_name: str, language
 
 def feed_links(site: Site, pagename: str, site_name: str) -> list[str]:
     """``<link rel="alternate">`` to the site's feeds, and this edition's or author's."""
-    links = [link("alternate", "application/rss+xml", f"{site_name} (RSS)", site.file_url(RSS_PATH)),
-             link("alternate", "application/atom+xml", f"{site_name} (Atom)", site.file_url(ATOM_PATH))]
-    prefix = f"{site.output_dir}/"
-    rest = pagename[len(prefix):] if pagename.startswith(prefix) else ""
-    folder, _sep, key = rest.partition("/")
-    if folder == "edicoes" and key.isdigit() and int(key) in site.archive.editions:
+    layout = site.layout
+    links = [link("alternate", "application/rss+xml", f"{site_name} (RSS)", site.file_url(layout.rss)),
+             link("alternate", "application/atom+xml", f"{site_name} (Atom)", site.file_url(layout.atom))]
+    kind, key = layout.page_of(pagename) or ("", "")
+    if kind == "edition" and int(key) in site.archive.editions:
         title = f"{site_name} · " + _("Edition #%s") % key
-        href = site.file_url(edition_feed_path(int(key)))
+        href = site.file_url(layout.edition_feed(int(key)))
         links.append(link("alternate", "application/atom+xml", title, href))
-    elif folder == "autores" and key in site.archive.authors:
+    elif kind == "author" and key in site.archive.authors:
         title = f"{site_name} · {site.archive.authors[key].name}"
-        links.append(link("alternate", "application/atom+xml", title, site.file_url(author_feed_path(key))))
+        links.append(link("alternate", "application/atom+xml", title, site.file_url(layout.author_feed(key))))
     return links
-
-
-def _post_of(site: Site, pagename: str) -> Post | None:
-    prefix = f"{site.output_dir}/posts/"
-    return site.archive.posts.get(pagename[len(prefix):]) if pagename.startswith(prefix) else None
 
 
 def html_page_context(

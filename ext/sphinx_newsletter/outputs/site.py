@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
+    from ..core.layout import Layout
     from ..core.model import Archive, Post
 
 #: Builders whose output has one page per document at a stable URL.
@@ -135,8 +136,11 @@ class Site:
     builder: Builder
     env: BuildEnvironment
     archive: Archive
-    output_dir: str
+    #: Where every generated page and file is (:mod:`..core.layout`).
+    layout: Layout
     base: str
+    #: How posts name their images (``newsletter_image_url_prefix``), for the feeds' copies of the bodies.
+    image_url_prefix: str
 
     @property
     def outdir(self):
@@ -154,21 +158,16 @@ class Site:
         """The absolute URL of a file at *path* from the output root (``feed.xml``)."""
         return join_url(self.base, path) if self.base else "/" + path
 
-    def post_docname(self, key: str) -> str:
-        return f"{self.output_dir}/posts/{key}"
-
-    def edition_docname(self, number: int) -> str:
-        return f"{self.output_dir}/edicoes/{number}"
-
-    def author_docname(self, key: str) -> str:
-        return f"{self.output_dir}/autores/{key}"
-
     def post_url(self, post: Post) -> str:
-        return self.url(self.post_docname(post.key))
+        return self.url(self.layout.post_docname(post.key))
+
+    def post_at(self, docname: str) -> Post | None:
+        """The post whose page *docname* is."""
+        return self.layout.post_at(self.archive, docname)
 
     def image_path(self, relative: str) -> str | None:
         """Where Sphinx copied a post image (``_images/x.png``), or ``None`` if no page uses it."""
-        found = self.env.images.get(f"{self.output_dir}/imagens/{relative}")
+        found = self.env.images.get(self.layout.image_path(relative))
         return f"{self.builder.imagedir}/{quote(found[1])}" if found else None
 
     def image_url(self, relative: str | None) -> str | None:
@@ -176,7 +175,7 @@ class Site:
         return self.file_url(path) if path else None
 
     def image_file(self, relative: str):
-        return self.env.srcdir / self.output_dir / "imagens" / relative
+        return self.env.srcdir / self.layout.image_path(relative)
 
 
 def site_for(app: Sphinx, exception: BaseException | None = None) -> Site | None:
@@ -191,8 +190,9 @@ def site_for(app: Sphinx, exception: BaseException | None = None) -> Site | None
         builder=app.builder,
         env=app.env,
         archive=domain.archive,
-        output_dir=config.output_dir,
+        layout=config.layout,
         base=base_url(app.config.html_baseurl),
+        image_url_prefix=config.settings.image_url_prefix,
     )
 
 
@@ -209,7 +209,7 @@ def outputs_current(app: Sphinx, site: Site, name: str, *inputs: object) -> tupl
     from ..core.model import fingerprint
 
     archive = get_domain(app.env).archive_stamp
-    stamp = fingerprint(name, archive, site.base, site.output_dir, app.builder.name, *inputs)
+    stamp = fingerprint(name, archive, site.base, site.layout.output_dir, app.builder.name, *inputs)
     try:
         saved = json.loads((app.doctreedir / f"newsletter-{name}.json").read_text(encoding="utf-8"))
         current = saved["stamp"] == stamp and all((site.outdir / f).is_file() for f in saved["files"])

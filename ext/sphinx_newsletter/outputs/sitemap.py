@@ -27,7 +27,6 @@ _ = get_translation("sphinx_newsletter")
 logger = logging.getLogger(__name__)
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-PATH = "sitemap.xml"
 
 
 def sitemap_xml(site: Site) -> bytes:
@@ -36,7 +35,7 @@ def sitemap_xml(site: Site) -> bytes:
     for post in site.archive.posts.values():
         date = output_date(post.date)
         if date is not None:
-            lastmod[site.post_docname(post.key)] = date.date().isoformat()
+            lastmod[site.layout.post_docname(post.key)] = date.date().isoformat()
     root = ET.Element("urlset", xmlns=NS)
     for url, docname in sorted((site.url(doc), doc) for doc in site.env.all_docs):
         entry = ET.SubElement(root, "url")
@@ -54,7 +53,7 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
     if not site.base:
         logger.info(_("newsletter: no html_baseurl, so no sitemap (it needs absolute URLs)"))
         return
-    write_if_changed(site.outdir / PATH, sitemap_xml(site))
+    write_if_changed(site.outdir / site.layout.sitemap, sitemap_xml(site))
 
 
 def setup(app: Sphinx) -> None:
