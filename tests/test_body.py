@@ -90,7 +90,22 @@ def test_one_parse_per_text() -> None:
     first = body.parse(text)
     excerpt(text), word_count(text), body.local_images(text), shift_headings(text)
     assert body.parse(text) is first
-    assert body.parse.cache_info().maxsize == body.CACHE_SIZE
+
+
+def test_the_cache_is_bounded_by_bodies_and_by_tokens(monkeypatch) -> None:
+    monkeypatch.setattr(body, "_CACHE", body._Cache())
+    monkeypatch.setattr(body, "CACHE_SIZE", 3)
+    monkeypatch.setattr(body, "CACHE_TOKENS", 100)
+    texts = [f"Texto {n}.\n" for n in range(5)]
+    parsed = [body.parse(text) for text in texts]
+    assert list(body._CACHE.bodies) == texts[2:]
+    assert body.parse(texts[2]) is parsed[2] and body.parse(texts[0]) is not parsed[0]
+    assert list(body._CACHE.bodies) == [texts[4], texts[2], texts[0]]  # 3 was the least recently read
+    big = "Um parágrafo.\n\n" * 40  # 160 tokens: past the whole budget, never kept
+    assert body.parse(big) is not body.parse(big)
+    many = "Um parágrafo.\n\n" * 24  # 96 tokens: the least recently read go to make room
+    body.parse(many)
+    assert list(body._CACHE.bodies) == [texts[0], many] and body._CACHE.tokens == 4 + 96
 
 
 def test_reference_images_and_raw_img_tags_are_found_in_order() -> None:

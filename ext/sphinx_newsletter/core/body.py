@@ -37,9 +37,13 @@ from .text import clean_text
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-#: Parsed bodies kept (a body is read at load, at render and by the feeds).
-#: Bounded: an archive larger than this parses its oldest bodies again.
+#: Parsed bodies kept (a body is read at load, at render and by the feeds), and
+#: their tokens in all (a token takes about 360 bytes: a 1 MB body of short
+#: paragraphs makes 250,000). Past either bound the least recently read go, so
+#: an archive larger than this parses its oldest bodies again; a body larger
+#: than the whole budget is parsed each time it is read, never kept.
 CACHE_SIZE = 4096
+CACHE_TOKENS = 500_000
 
 _WORD = re.compile(r"\w+")
 _NEWLINES = re.compile(r"\r\n?")
@@ -72,6 +76,7 @@ class Body:
     code: frozenset[int]  # lines inside code blocks, fences included
     headings: tuple[Heading, ...]
     breaks: frozenset[int]  # thematic break lines (``---``, ``***``)
+    size: int  # tokens, inline ones included: what the body costs the cache
 
 
 @functools.cache
@@ -80,9 +85,46 @@ def parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False})
 
 
-@functools.lru_cache(maxsize=CACHE_SIZE)
+class _Cache:
+    """Bodies by text, least recently read first, within :data:`CACHE_SIZE` and :data:`CACHE_TOKENS`."""
+
+    def __init__(self) -> None:
+        self.bodies: dict[str, Body] = {}
+        self.tokens = 0
+
+    def get(self, text: str) -> Body | None:
+        found = self.bodies.pop(text, None)
+        if found is not None:
+            self.bodies[text] = found  # now the most recent
+        return found
+
+    def put(self, text: str, body: Body) -> None:
+        if body.size > CACHE_TOKENS:
+            return
+        self.bodies[text] = body
+        self.tokens += body.size
+        while len(self.bodies) > CACHE_SIZE or self.tokens > CACHE_TOKENS:
+            oldest = next(iter(self.bodies))
+            self.tokens -= self.bodies.pop(oldest).size
+
+    def clear(self) -> None:
+        self.bodies.clear()
+        self.tokens = 0
+
+
+_CACHE = _Cache()
+
+
 def parse(text: str) -> Body:
     """*text* parsed once; the same text gives the same (cached) :class:`Body`."""
+    found = _CACHE.get(text)
+    if found is None:
+        found = _parse(text)
+        _CACHE.put(text, found)
+    return found
+
+
+def _parse(text: str) -> Body:
     tokens = tuple(parser().parse(text))
     code: set[int] = set()
     breaks: set[int] = set()
@@ -99,7 +141,7 @@ def parse(text: str) -> Body:
             headings.append(Heading(start=start, end=end, level=int(token.tag[1]), markup=token.markup))
     lines = tuple(_NEWLINES.sub("\n", text).split("\n"))
     return Body(lines=lines, tokens=tokens, code=frozenset(code), headings=tuple(headings),
-                breaks=frozenset(breaks))
+                breaks=frozenset(breaks), size=len(tokens) + sum(len(t.children or ()) for t in tokens))
 
 
 def text_lines(text: str) -> list[tuple[int, str]]:
