@@ -35,6 +35,8 @@ from .images import image_path
 from .text import clean_text
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from markdown_it.token import Token
 
 #: Parsed bodies kept (a body is read at load, at render and by the feeds), and
@@ -175,7 +177,7 @@ def excerpt(text: str, limit: int = 240) -> str:
     return ""
 
 
-def _paragraphs(body: Body):
+def _paragraphs(body: Body) -> Iterator[str]:
     """Runs of non-blank text lines, each stripped and joined by newlines."""
     headed = {i for heading in body.headings for i in range(heading.start, heading.end)}
     run: list[str] = []
@@ -207,7 +209,7 @@ def local_images(text: str, prefix: str = "/images/") -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _urls(body: Body):
+def _urls(body: Body) -> Iterator[str]:
     """The address of every image and link, and every ``src=`` in text, in the order they come."""
     normal = parser().normalizeLinkText  # the parser's %-encoding undone: the path as written
     for token in body.tokens:
@@ -225,5 +227,5 @@ def _urls(body: Body):
             yield from _sources("".join(text))
 
 
-def _sources(text: str):
+def _sources(text: str) -> Iterator[str]:
     return (match.group(1) for match in _HTML_SRC.finditer(text))

@@ -138,8 +138,8 @@ def duplicate_articles(posts: object) -> list[Problem]:
 def raw_html(post: Post) -> list[Problem]:
     """The first raw HTML tag in the body (outside code), and how many lines have one."""
     found: list[tuple[int, int, str]] = []
-    for i, line in text_lines(post.body):
-        match = _HTML.search(blank_code_spans(line))
+    for i, text in text_lines(post.body):
+        match = _HTML.search(blank_code_spans(text))
         if match:
             found.append((post.body_line + i, match.start() + 1, match.group(0)[:40]))
     if not found:

@@ -125,9 +125,13 @@ def body_html(post: Post, site: Site, prefix: str = "/images/") -> str:
     """
     md = parser()
     page = site.post_url(post)
-    tokens = [_absolute_urls(token, site, page, prefix) if token.children else token
+    tokens = [_absolute_urls(token, site, page, prefix) if _has_urls(token) else token
               for token in parse(post.body).tokens]
     return md.renderer.render(tokens, md.options, {})
+
+
+def _has_urls(token: Token) -> bool:
+    return any(child.type in ("image", "link_open") for child in token.children or ())
 
 
 def _absolute_urls(token: Token, site: Site, page: str, prefix: str) -> Token:
@@ -136,10 +140,8 @@ def _absolute_urls(token: Token, site: Site, page: str, prefix: str) -> Token:
     for child in token.children or ():
         if child.type == "image":
             src = _image_src(str(child.attrGet("src") or ""), site, page, prefix)
-            if src:
-                child = child.copy(attrs={**child.attrs, "src": src})
-            else:  # refused or missing: keep the alt text only
-                child = child.copy(type="text", children=None)
+            # refused or missing: keep the alt text only
+            child = child.copy(attrs={**child.attrs, "src": src}) if src else child.copy(type="text", children=None)
         elif child.type == "link_open":
             href = _link_href(str(child.attrGet("href") or ""), page)
             # refused: the text stays, as an <a> without an address
