@@ -18,9 +18,8 @@ from pathlib import Path
 import pytest
 from sphinx.errors import SphinxError
 from sphinx.testing.util import SphinxTestApp
-from test_hostile import ROOTS
-
 from sphinx_newsletter.cli.main import main
+from test_hostile import ROOTS
 
 HEAD = '---\ntitle: "Ataque"\ndate: 2024-03-04\ntag: "Edição #1 - 04.03.2024"\n---\n'
 

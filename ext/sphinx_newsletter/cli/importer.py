@@ -39,8 +39,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..core.body import local_images
 from ..core.frontmatter import parse_post, read_post
-from ..core.images import image_path, image_problem
+from ..core.images import image_problem
 from ..core.loader import find_post_files
 from ..core.model import Post, Problem, split_file_name
 from ..core.paths import display_path, inside, link_in_project
@@ -53,8 +54,6 @@ if TYPE_CHECKING:
 #: The old site's permalink for a post (``/:title/``, Jekyll's ``:title`` keeps case).
 OLD_URL = "/{slug}/"
 REDIRECT_KEY = "redirect_from"
-#: Each run of spaces has one place in the pattern (``\s*<?\s*`` would try every split).
-_BODY_IMAGE = re.compile(r"""(?:\]\(\s*(?:<\s*)?|src\s*=\s*["']\s*)/images/([^)\s"'<>?#]+)""")
 _URL_FIELDS = ("highlight_url", "author_url")
 
 
@@ -371,13 +370,9 @@ def _write_post(source: _Source, posts_dir: Path, report: ImportReport, dry_run:
 
 
 def referenced_images(post: Post) -> list[str]:
-    """Images a post uses, as paths inside the images folder."""
+    """Images a post uses, as paths inside the images folder (its ``image``, then those of its body)."""
     found = [post.image] if post.image else []
-    for match in _BODY_IMAGE.finditer(post.body):
-        path, _ = image_path(match.group(1))
-        if path:
-            found.append(path)
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(found + local_images(post.body)))
 
 
 def _copy_images(sources: list[_Source], site_images: Path | None, images_dir: Path, settings: Settings,

@@ -6,17 +6,14 @@ never holds drafts), so month and category pages can't leak a draft.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from .body import word_count
 from .model import RESERVED_KEYS, Archive, Post, once_per_archive, slugify
 
 #: Words a reader reads in a minute (Portuguese prose, a common estimate).
 WORDS_PER_MINUTE = 200
-
-_WORD = re.compile(r"\w+")
-_FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,25 +91,8 @@ def category_key(name: str) -> str:
     return f"{key}-2" if key in RESERVED_KEYS else key
 
 
-def word_count(body: str) -> int:
-    """Words of prose in a Markdown body; code blocks are skipped (they are scanned, not read)."""
-    words = 0
-    fence = ""
-    for line in body.splitlines():
-        match = _FENCE_OPEN.match(line)
-        if fence:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = ""
-            continue
-        if match:
-            fence = match.group(1)
-            continue
-        words += len(_WORD.findall(line))
-    return words
-
-
 def reading_minutes(post: Post, words_per_minute: int = WORDS_PER_MINUTE) -> int:
-    """Whole minutes to read the post's body, at least 1."""
+    """Whole minutes to read the post's body (code blocks are not read), at least 1."""
     return max(1, round(word_count(post.body) / max(1, words_per_minute)))
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from .body import text_lines
 from .model import Archive, Post, Problem
 
 if TYPE_CHECKING:
@@ -83,7 +84,6 @@ RULES: dict[str, tuple[str, str]] = {
 }
 
 _TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref)$", re.I)
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _BACKTICKS = re.compile(r"`+")
 #: One way to match each run of spaces (``\s+[^<>]*`` tried every split: seconds on 20 KB).
 _HTML = re.compile(r"<!--|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
@@ -138,19 +138,8 @@ def duplicate_articles(posts: object) -> list[Problem]:
 def raw_html(post: Post) -> list[Problem]:
     """The first raw HTML tag in the body (outside code), and how many lines have one."""
     found: list[tuple[int, int, str]] = []
-    fence = ""
-    for i, line in enumerate(post.body.split("\n")):
-        opened = _FENCE.match(line)
-        if fence:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = ""
-            continue
-        if opened:
-            fence = opened.group(1)
-            continue
-        if line.startswith(("    ", "\t")):  # indented code
-            continue
-        match = _HTML.search(blank_code_spans(line))
+    for i, text in text_lines(post.body):
+        match = _HTML.search(blank_code_spans(text))
         if match:
             found.append((post.body_line + i, match.start() + 1, match.group(0)[:40]))
     if not found:

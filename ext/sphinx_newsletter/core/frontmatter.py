@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .body import excerpt
 from .dates import DATE_PATTERN, FIRST_YEAR, LAST_YEAR, parse_date, zone
 from .images import image_path
 from .model import EditionTag, Post, Problem, slugify, split_file_name
@@ -420,29 +421,3 @@ def _image(fields: dict[str, Field], reader: _Reader) -> str | None:
     if path is None:
         reader.problem(_line(fields, "image", reader), "image-refused", f"image {text!r} {why}; no image shown")
     return path
-
-
-#: Bounded link text and URLs: a paragraph of ``[`` or ``![`` costs linear time
-#: (unbounded, every ``[`` scanned to the end of the paragraph: hours for 1 MB).
-_MD_NOISE = re.compile(
-    r"!\[[^\]]{0,1000}\]\([^)]{0,2000}\)|\[([^\]]{0,1000})\]\([^)]{0,2000}\)|[*_`#>]+|<[^>]{0,1000}>"
-)
-
-
-def excerpt(body: str, limit: int = 240) -> str:
-    """The first paragraph of *body* as plain text, cut at a word near *limit*.
-
-    Only the paragraph's first ``16 * limit`` characters are read: enough for
-    *limit* characters of text unless nearly all of it is markup.
-    """
-    for block in re.split(r"\n\s*\n", body):
-        block = block.strip()
-        if not block or block.startswith(("#", "```", ":::", "|", "%", "(")):
-            continue
-        piece = block[: 16 * limit]
-        text = clean_text(_MD_NOISE.sub(lambda m: m.group(1) or "", piece))
-        if text:
-            if len(text) <= limit and len(piece) == len(block):
-                return text
-            return text[:limit].rsplit(" ", 1)[0] + "…"
-    return ""

@@ -11,13 +11,11 @@ are not rewritten and Sphinx does not re-read them.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from markdown_it import MarkdownIt
-
+from .body import parse
 from .browse import categories, months
 from .model import Archive, Edition, Post
 from .text import clean_text
@@ -192,19 +190,6 @@ def _comment(text: str) -> str:
 # --- headings --------------------------------------------------------------------
 
 _ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")
-#: A line that could open an ATX heading, or a text line and the ``===``/``---`` under it
-#: (after a blank line, ``---`` is a thematic break: posts often have one). Linear:
-#: ``[^\S\n]*\S`` finds a line's first non-blank character in one way only (an
-#: earlier ``[^\n]*\S[^\n]*`` took 0.9 s on a 40 KB line, and grew as its square).
-_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)|^[^\S\n]*\S[^\n]*\n {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
-
-
-@functools.cache
-def _commonmark() -> MarkdownIt:
-    """One CommonMark parser for every post (building one costs more than a parse)."""
-    return MarkdownIt("commonmark")
-
-
 def shift_headings(body: str, top: int = 2) -> str:
     """Shift the body's headings so the biggest is level *top* (the page title is 1).
 
@@ -212,23 +197,19 @@ def shift_headings(body: str, top: int = 2) -> str:
     their relative structure under the page title, without MyST's warnings
     about skipped levels. Headings inside code fences are left alone.
     """
-    if not _HEADING_LINE.search(body):
-        return body  # no heading to shift (most posts): no parse
-    tokens = _commonmark().parse(body)
-    heads = [t for t in tokens if t.type == "heading_open" and t.map]
+    heads = parse(body).headings  # the parse the excerpt made: cached
     if not heads:
         return body
-    delta = top - min(int(t.tag[1]) for t in heads)
+    delta = top - min(head.level for head in heads)
     if delta == 0:
         return body
     lines = body.split("\n")
-    for token in heads:
-        _reset_heading(lines, token.map, min(6, max(1, int(token.tag[1]) + delta)), token.markup)
+    for head in heads:
+        _reset_heading(lines, head.start, head.end, min(6, max(1, head.level + delta)), head.markup)
     return "\n".join(lines)
 
 
-def _reset_heading(lines: list, span: list[int], level: int, markup: str) -> None:
-    start, end = span
+def _reset_heading(lines: list, start: int, end: int, level: int, markup: str) -> None:
     if markup.startswith("#"):
         lines[start] = _ATX.sub(lambda m: m.group(1) + "#" * level, lines[start], count=1)
         return

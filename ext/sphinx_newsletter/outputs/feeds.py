@@ -36,7 +36,6 @@ its edition's, its commentator's and the latest posts' feeds, not all of them.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import mimetypes
 import re
 from dataclasses import dataclass
@@ -49,6 +48,7 @@ from sphinx.util import logging
 
 from .. import __version__
 from ..config import newsletter_config
+from ..core.body import parse, parser
 from ..core.images import image_path
 from ..core.model import fingerprint
 from ..core.urls import ALLOWED_SCHEMES
@@ -68,7 +68,7 @@ from .site import (
 
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator
-    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
     from sphinx.application import Sphinx
 
     from ..core.model import Post
@@ -106,38 +106,40 @@ def warn_undated(site: Site) -> None:
 # --- entry content ------------------------------------------------------------------
 
 
-@functools.cache
-def _commonmark() -> MarkdownIt:
-    """The CommonMark parser (raw HTML off) that every feed entry shares."""
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark", {"html": False})
-
-
 def body_html(post: Post, site: Site) -> str:
     """The post's Markdown as HTML for a feed reader: raw HTML off, URLs absolute and checked.
 
     Images are found as the page finds them: under ``newsletter_image_url_prefix``.
+    The tokens are the body's one parse (:mod:`..core.body`), shared: an
+    image or link is rendered from a changed copy, never changed in place.
     """
-    md = _commonmark()
+    md = parser()
     prefix = site.image_url_prefix
-    tokens = md.parse(post.body)
     page = site.post_url(post)
-    for token in tokens:
-        for child in token.children or []:
-            if child.type == "image":
-                src = _image_src(str(child.attrGet("src") or ""), site, page, prefix)
-                if src:
-                    child.attrSet("src", src)
-                else:  # refused or missing: keep the alt text only
-                    child.type, child.children = "text", None
-            elif child.type == "link_open":
-                href = _link_href(str(child.attrGet("href") or ""), page)
-                if href:
-                    child.attrSet("href", href)
-                else:  # refused: the text stays, as an <a> without an address
-                    child.attrs.pop("href", None)
+    tokens = [_absolute_urls(token, site, page, prefix) if _has_urls(token) else token
+              for token in parse(post.body).tokens]
     return md.renderer.render(tokens, md.options, {})
+
+
+def _has_urls(token: Token) -> bool:
+    return any(child.type in ("image", "link_open") for child in token.children or ())
+
+
+def _absolute_urls(token: Token, site: Site, page: str, prefix: str) -> Token:
+    """A copy of the inline *token* whose images and links point where a feed reader can follow them."""
+    children = []
+    for child in token.children or ():
+        if child.type == "image":
+            src = _image_src(str(child.attrGet("src") or ""), site, page, prefix)
+            # refused or missing: keep the alt text only
+            child = child.copy(attrs={**child.attrs, "src": src}) if src else child.copy(type="text", children=None)
+        elif child.type == "link_open":
+            href = _link_href(str(child.attrGet("href") or ""), page)
+            # refused: the text stays, as an <a> without an address
+            attrs = {k: href if k == "href" else v for k, v in child.attrs.items() if k != "href" or href}
+            child = child.copy(attrs=attrs)
+        children.append(child)
+    return token.copy(children=children)
 
 
 def _image_src(src: str, site: Site, page: str, prefix: str) -> str | None:
