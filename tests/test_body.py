@@ -122,7 +122,7 @@ def test_the_feeds_render_the_shared_tokens_without_changing_them() -> None:
     from sphinx_newsletter.outputs.feeds import body_html
 
     text = "Um [link](outra.html) e ![foto](/images/foto.png) e ![fora](/images/falta.png).\n"
-    site = SimpleNamespace(post_url=lambda post: f"https://example.org/posts/{post.key}.html",
+    site = SimpleNamespace(image_url_prefix="/images/", post_url=lambda post: f"https://example.org/posts/{post.key}.html",
                            image_url=lambda rel: f"https://example.org/_images/{rel}" if rel == "foto.png" else None)
     post = post_with(text)
     html = body_html(post, site)
