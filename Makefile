@@ -13,14 +13,14 @@ DOCTREES ?= docs/_build/doctrees
 DOCS ?= docs
 POSTS ?= posts
 
-.PHONY: html dirhtml test test-oldest serve bench check clean venv locale
+.PHONY: html dirhtml test test-oldest serve bench check clean venv locale lint
 
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,serve]'
+	$(PY) -m pip install --quiet -e '.[test,serve,lint]'
 	touch $(STAMP)
 
 html: $(STAMP)
@@ -44,6 +44,13 @@ check: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# `make lint`: formatting, lint rules and types, as CI checks them
+# (`$(PY) -m ruff format ext tests bench` formats in place).
+lint: $(STAMP)
+	$(PY) -m ruff format --check ext tests bench
+	$(PY) -m ruff check ext tests bench
+	$(PY) -m mypy
 
 # `make test-oldest`: the tests (browser tests aside) against the oldest Sphinx
 # we support, in a venv of its own. CI runs it after `make test`.

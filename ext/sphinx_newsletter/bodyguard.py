@@ -54,7 +54,8 @@ class PostUriPolicy(SphinxTransform):
     def apply(self, **kwargs: Any) -> None:
         post = guarded_post(self.env, self.env.docname)
         if post is not None:
-            Guard(self.env, post, self.env.temp_data.get(REPORTED, set())).run(self.document)
+            reported: set[str] = self.env.temp_data.get(REPORTED) or set()
+            Guard(self.env, post, reported).run(self.document)
 
 
 def doctree_read(app: Sphinx, doctree: nodes.document) -> None:
@@ -66,14 +67,16 @@ def doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         return
     guard = Guard(env, post, set())
     for node in list(doctree.findall(nodes.image)):
-        bad = [c for k, c in node.get("candidates", {}).items() if k != "?" and not guard.mirrored(c)]
+        candidates: dict[str, str] = node.get("candidates", {})
+        bad = [c for k, c in candidates.items() if k != "?" and not guard.mirrored(c)]
         if bad:
             guard.warn(node, f"image {bad[0]!r} removed: it is not inside the images folder", "body-image", "")
             target = node.parent if _wraps_block(node.parent) else node
             guard.replace(target, nodes.inline(node.get("alt", ""), node.get("alt", "")), "", "")
-    for node in list(doctree.findall(addnodes.download_reference)):
-        guard.remove(node, f"link to a local file {node.get('reftarget', '')!r} removed", "body-link")
-    for store in (env.images, env.dlfiles):
+    for download in list(doctree.findall(addnodes.download_reference)):
+        guard.remove(download, f"link to a local file {download.get('reftarget', '')!r} removed", "body-link")
+    stores: tuple[Any, ...] = (env.images, env.dlfiles)  # filename -> (docnames, unique name)
+    for store in stores:
         for filename, (docs, unique) in list(store.items()):
             if docname in docs and not guard.mirrored(filename):
                 docs.discard(docname)
@@ -103,6 +106,7 @@ class Guard:
 
     def __init__(self, env: BuildEnvironment, post: Post, reported: set[str]) -> None:
         config = get_domain(env).nl_config
+        assert config is not None  # only a configured build guards post pages
         self.post, self.reported = post, reported
         self.srcdir = Path(env.srcdir)
         self.layout, self.images_dir, self.settings = config.layout, config.images_dir, config.settings
@@ -167,7 +171,8 @@ class Guard:
             url = self.layout.image_uri(relative) if relative is not None else None
             if relative is not None and not self.mirrored(self.mirror / relative):
                 url, why = None, "is not in the mirrored images folder"
-        for key, candidate in node.get("candidates", {}).items():
+        candidates: dict[str, str] = node.get("candidates", {})
+        for key, candidate in candidates.items():
             if url is not None and key != "?" and not self.mirrored(candidate):
                 url, why = None, f"has a candidate {candidate!r} outside the images folder"
         if url is None:

@@ -60,10 +60,9 @@ class NewsletterDomain(Domain):
         "category": ObjType(_("category"), "category"),
     }
     roles = {
-        kind: XRefRole(innernodeclass=nodes.inline, warn_dangling=True)
-        for kind in OBJECT_TYPES + BROWSE_TYPES
+        kind: XRefRole(innernodeclass=nodes.inline, warn_dangling=True) for kind in OBJECT_TYPES + BROWSE_TYPES
     }
-    initial_data: dict[str, Any] = {
+    initial_data = {
         # "type:name" -> (docname, dispname)
         "objects": {},
         # docname -> ["type:name", ...]: so clear_doc costs one page, not the archive
@@ -131,7 +130,8 @@ class NewsletterDomain(Domain):
         for doc in docnames:
             for key in doc_objects.get(doc, ()):
                 if key in objects and objects[key][0] == doc:
-                    self.note_object(*key.split(":", 1), objects[key][1], doc)
+                    kind, name = key.split(":", 1)
+                    self.note_object(kind, name, objects[key][1], doc)
             if doc in deps:
                 self.deps[doc] = deps[doc]
 

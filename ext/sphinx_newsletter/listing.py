@@ -10,7 +10,7 @@ kept without a link, as Sphinx does for an unresolved reference.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.locale import __
@@ -63,7 +63,7 @@ class _Resolver:
         return ("a", self.builder.get_relative_uri(self.docname, target), title, text)
 
 
-def _standard_list(classes: list[str], rows: tuple) -> nodes.bullet_list:
+def _standard_list(classes: list[str], rows: list[tuple[Any, ...]] | tuple[Any, ...]) -> nodes.bullet_list:
     """The rows as docutils nodes: a bullet list of paragraphs of references."""
     items = nodes.bullet_list(classes=list(classes))
     for parts, subrows in rows:

@@ -66,8 +66,10 @@ class PostLocations(std_logging.Filter):
 
     def filter(self, record: std_logging.LogRecord) -> bool:
         location = getattr(record, "location", None)
-        pages = self._pages_now() if isinstance(location, str) else None
-        if not pages:  # not a located message, or no posts
+        if not isinstance(location, str):  # not a located message
+            return True
+        pages = self._pages_now()
+        if not pages:
             return True
         path, line = _split_location(location)
         # Sphinx's directives (code-block's ``emphasize-lines``...) inside MyST

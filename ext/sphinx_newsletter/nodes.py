@@ -19,6 +19,8 @@ from sphinx.locale import get_translation
 from sphinx_design.shared import PassthroughTextElement, create_component
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.writers.html5 import HTML5Translator
@@ -212,7 +214,7 @@ def post_card(post: Post, archive: Archive, layout: Layout, docname: str, *, exc
     return card
 
 
-def card_grid(cards: list[nodes.Node]) -> nodes.container:
+def card_grid(cards: Sequence[nodes.Node]) -> nodes.container:
     grid = nodes.container(classes=["nl-card-grid"])
     grid.extend(cards)
     return grid

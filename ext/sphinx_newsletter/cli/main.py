@@ -64,7 +64,7 @@ def load_config(confdir: Path) -> NewsletterConfig:
     try:
         config = Config.read(confdir.resolve(), overrides={}, tags=Tags())
         for name, (default, rebuild, types, description) in CONFIG_VALUES.items():
-            config.add(name, default, rebuild, types, description)
+            config.add(name, default, rebuild, types, description)  # type: ignore[arg-type]
             if not isinstance(config[name], types):  # Sphinx only warns; read_config would fail on it
                 raise ConfigError(f"{name} must be {' or '.join(t.__name__ for t in types)}, "
                                   f"not {type(config[name]).__name__}")
@@ -87,7 +87,8 @@ def _check_inputs(paths: list[str], config: NewsletterConfig, images: str | None
 
     images_dir = Path(images).resolve() if images else None
     if not paths:
-        return find_post_files(config.posts_dir, images_dir or config.images_dir), images_dir or config.images_dir
+        posts_dir = _required(config.posts_dir, "newsletter_posts_dir")
+        return find_post_files(posts_dir, images_dir or config.images_dir), images_dir or config.images_dir
     files: list[Path] = []
     for text in paths:
         path = Path(text)
@@ -283,21 +284,28 @@ def run_new(args: argparse.Namespace, out: TextIO) -> int:
         if value:
             setattr(draft, name, value)
     registry, _ = load_configured(config.authors_file, config.images_dir, config.settings)
-    posts_dir = Path(args.posts_dir).resolve() if args.posts_dir else config.posts_dir
+    posts_dir = Path(args.posts_dir).resolve() if args.posts_dir else _required(config.posts_dir, "newsletter_posts_dir")
     archive = load_archive(posts_dir, config.images_dir, config.settings, registry=registry).archive
     try:
-        path, problems = create_post(draft, posts_dir, archive, config.settings, registry,
+        path, created = create_post(draft, posts_dir, archive, config.settings, registry,
                                      today=args.today or dt.date.today(), edition=args.edition, date=args.date)
     except NewPostError as exc:
         print(f"{PROG} new: error: {printable(str(exc))}", file=sys.stderr)
         return 1
-    for problem in problems:
+    for problem in created:
         print(format_problem(problem), file=sys.stderr)
     if registry is not None and not registry.match(draft.by, draft.profile or None):
         print(printable(f"{PROG} new: note: {draft.by!r} is not in the authors registry "
                         f"({config.authors_file}); `{PROG} check` suggests an entry"), file=sys.stderr)
     print(printable(str(path)), file=out)
     return 0
+
+
+def _required(path: Path | None, name: str) -> Path:
+    """A configured folder the command needs; ``''`` in conf.py is a usage error."""
+    if path is None:
+        raise UsageError(f"{name} is empty in conf.py: this command needs that folder")
+    return path
 
 
 # --- import ------------------------------------------------------------------------------------
@@ -308,8 +316,10 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
 
     config = _config(args)
     # Not resolved: a destination that is a symbolic link is refused, not followed.
-    posts_dir = Path(os.path.abspath(args.posts_dir)) if args.posts_dir else config.posts_dir
-    images_dir = Path(os.path.abspath(args.images_dir)) if args.images_dir else config.images_dir
+    posts_dir = Path(os.path.abspath(args.posts_dir)) if args.posts_dir else _required(
+        config.posts_dir, "newsletter_posts_dir")
+    images_dir = Path(os.path.abspath(args.images_dir)) if args.images_dir else _required(
+        config.images_dir, "newsletter_images_dir")
     if not Path(args.site).is_dir():
         raise UsageError(f"argument SITE_DIR: {printable(repr(args.site))} is not a folder")
     report = import_site(Path(args.site), posts_dir, images_dir, config.settings, dry_run=args.dry_run)

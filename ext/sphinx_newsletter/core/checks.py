@@ -30,6 +30,8 @@ from .body import text_lines
 from .model import Archive, Post, Problem
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .model import Registry
 
 #: code -> (severity, what it means). Severities are those of a default build.
@@ -117,11 +119,11 @@ def article_key(url: str) -> str:
     return urlunsplit(("", host, parts.path.rstrip("/") or "/", query, ""))
 
 
-def duplicate_articles(posts: object) -> list[Problem]:
+def duplicate_articles(posts: Iterable[Post]) -> list[Problem]:
     """Every post after the first that comments an article already commented."""
     seen: dict[str, Post] = {}
     problems = []
-    for post in sorted(posts, key=lambda p: (p.date, p.source)):  # type: ignore[attr-defined]
+    for post in sorted(posts, key=lambda p: (p.date, p.source)):
         if not post.highlight_url:
             continue
         first = seen.setdefault(article_key(post.highlight_url), post)

@@ -424,10 +424,11 @@ def _group_authors(
     authors: dict[str, Author] = {}
     index: dict[str, str] = {}
     for entry_key, idents in sorted(registered.items()):
-        entry = registry.authors[entry_key]  # type: ignore[union-attr]
+        assert registry is not None  # only a registry matches
+        found = registry.authors[entry_key]
         group = [p for ident in idents for p in groups.pop(ident)]
-        author = _author(entry_key, group, entry.name, entry.url)
-        authors[entry_key] = replace(author, registered=True, bio=entry.bio, avatar=entry.avatar)
+        author = _author(entry_key, group, found.name, found.url)
+        authors[entry_key] = replace(author, registered=True, bio=found.bio, avatar=found.avatar)
         index.update(dict.fromkeys(idents, entry_key))
     problems: list[Problem] = []
     shown: dict[str, tuple[str, list[Post]]] = {}  # name skeleton -> first name shown with it, its posts

@@ -55,9 +55,16 @@ class Field:
 
 
 class _Bounded(Composer):
-    """Composes nodes only: no aliases, bounded depth (typing is done by :func:`_value`)."""
+    """Composes nodes only: no aliases, bounded depth (typing is done by :func:`_value`).
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+    Mixed with a parser (PyYAML's or libyaml's), which gives the events.
+    """
+
+    _depth: int
+    check_event: Any
+    peek_event: Any
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark
             raise ComposerError(None, None, "aliases (*name) are not allowed", mark)
@@ -82,7 +89,7 @@ class _PyComposer(_Bounded, yaml.SafeLoader):
 
 
 if yaml.__with_libyaml__:
-    from yaml.cyaml import CParser
+    from yaml.cyaml import CParser  # type: ignore[attr-defined]
 
     class _CComposer(_Bounded, CParser, BaseResolver):
         """libyaml's parser (events, ~8x faster) under our own bounded composer.

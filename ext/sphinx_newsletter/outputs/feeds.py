@@ -280,7 +280,8 @@ def make_feed(
     feed.description(html_text(title) or html_text(path))
     feed.language(language.replace("_", "-"))
     feed.generator("sphinx-newsletter")
-    newest = max((output_date(p.date) for p in posts), default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
+    dates = [d for d in (output_date(p.date) for p in posts) if d is not None]
+    newest = max(dates, default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
     feed.updated(newest)
     feed.lastBuildDate(newest)
     # feedgen lists entries in reverse order of addition: add the oldest first.
@@ -338,7 +339,7 @@ def _image(site: Site, post: Post) -> tuple[str, int] | None:
 
 def _enclosure(entry, site: Site, post: Post, links: list | None) -> None:
     image = _image(site, post)
-    if image is None:
+    if image is None or post.image is None:
         return
     url, length = image[0], str(image[1])
     kind = mimetypes.guess_type(post.image)[0] or "application/octet-stream"

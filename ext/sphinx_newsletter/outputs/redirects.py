@@ -92,7 +92,7 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
         return
     language = app.config.language or "en"
     written = []
-    for claim in _claims(site.archive, get_domain(app.env).nl_config.settings):
+    for claim in _claims(site.archive, newsletter_config(app).settings):
         if claim.target not in site.env.all_docs and claim.target not in PAGES:
             continue
         if write_redirect(site, claim, language):
