@@ -108,3 +108,91 @@ def test_links_into_the_sites_files_are_refused_alike_by_check_and_build(tmp_pat
     page = (src / "_build" / "html" / "arquivo" / "posts" / "ataque.html").read_text(encoding="utf-8")
     for bad in ("favicon.svg", "pyproject", "outro-post", "python#", "README"):
         assert f'href="{bad}' not in page and not [h for h in page.split('href="')[1:] if bad in h.split('"')[0]]
+
+
+def _deep(depth: int) -> str:
+    opening = ["`" * (3 + depth - i) + "{note}" for i in range(depth)]
+    closing = ["`" * (3 + depth - i) for i in range(depth - 1, -1, -1)]
+    return "\n".join(["Texto.", "", *opening, "fundo", *closing]) + "\n"
+
+
+def test_deeply_nested_directives_are_refused_not_a_crash(tmp_path: Path) -> None:
+    """Round 2 of the attack: 120 nested ``{note}`` blocks were a RecursionError and no file:line."""
+    src = _site(tmp_path, _deep(120))
+    logged, status = _build(src)
+    assert not [w for w in logged if "Recursion" in w or "Traceback" in w]
+    refused = [w for w in logged if "[newsletter.body-directive]" in w]
+    assert len(refused) == 1 and "nested more than 20 deep" in refused[0]
+    line = int(refused[0].split("ataque.md:", 1)[1].split(":", 1)[0])
+    assert line == 6 + 2 + 20  # the 21st opening fence
+    assert {r for r in _check(src) if r[2].startswith("body-")} == {("2024-03-04-ataque.md", line, "body-directive")}
+    assert (src / "_build" / "html" / "arquivo" / "posts" / "ataque.html").is_file()
+
+
+ARGUMENTS = """Texto.
+
+```{admonition} Título [x](http://127.0.0.1/a) aqui
+Corpo.
+```
+
+```{code-block} python
+:caption: legenda [z](http://localhost/) texto
+
+x = 1
+```
+
+```{topic} Tópico [v](http:/x)
+T.
+```
+
+```{sidebar} Lado
+:subtitle: sub [u](ftp://example.org/)
+
+S.
+```
+
+```{rubric} Rubrica [t](mailto:a@example.org)
+```
+
+```{card} Cartão
+:link: http://127.0.0.1/x
+:link-type: URL
+
+corpo
+```
+
+```{note} Primeira linha [y](https://intranet/x) aqui
+```
+"""
+
+
+def test_links_in_directive_titles_and_captions_are_refused_alike(tmp_path: Path) -> None:
+    src = _site(tmp_path, ARGUMENTS)
+    logged, _status = _build(src)
+    built = set()
+    for line in logged:
+        if "[newsletter.body-" in line and "ataque.md:" in line:
+            number = int(line.split("ataque.md:", 1)[1].split(":", 1)[0])
+            built.add(("2024-03-04-ataque.md", number, line.rsplit("[newsletter.", 1)[1].split("]", 1)[0]))
+    assert len(built) == 7, logged
+    assert {r for r in _check(src) if r[2].startswith("body-")} == built
+    page = (src / "_build" / "html" / "arquivo" / "posts" / "ataque.html").read_text(encoding="utf-8")
+    for bad in ("127.0.0.1", "localhost", "ftp:", "mailto:", "intranet", 'href="http:/x'):
+        assert f'href="{bad}' not in page and bad not in "".join(h.split('"')[0] for h in page.split('href="')[1:])
+
+
+def test_a_dropdown_is_refused_as_a_directive_not_shown_as_raw_svg(tmp_path: Path) -> None:
+    src = _site(tmp_path, "Texto.\n\n```{dropdown} Simples\nDentro.\n```\n")
+    logged, _status = _build(src)
+    about = [w for w in logged if "ataque.md" in w]
+    assert len(about) == 1 and "ataque.md:8: WARNING: the directive 'dropdown' is not allowed" in about[0]
+    assert ("2024-03-04-ataque.md", 8, "body-directive") in _check(src)
+
+
+def test_raw_html_in_a_body_is_reported_by_the_build_as_by_check(tmp_path: Path) -> None:
+    src = _site(tmp_path, 'Olá <b>negrito</b> e <img src="/images/x.png" onerror=alert(1)>.\n\n'
+                          '<div style="position:fixed">x</div>\n')
+    logged, _status = _build(src)
+    built = [w for w in logged if "[newsletter.raw-html]" in w]
+    assert len(built) == 1 and "ataque.md:6: WARNING: raw HTML '<b>' in the body (and on 1 more lines)" in built[0]
+    assert ("2024-03-04-ataque.md", 6, "raw-html") in _check(src)

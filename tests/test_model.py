@@ -169,3 +169,18 @@ def test_the_shown_name_does_not_depend_on_the_order_posts_are_read():
     posts = [apost("a", 1, "Ana Lima"), apost("b", 2, "Ana M. Lima"), apost("c", 3, "Ana Lima Golpe")]
     seen = {tuple(shown(list(order))[0].items()) for order in itertools.permutations(posts)}
     assert seen == {(("ana-lima", "Ana Lima"),)}
+
+
+def test_a_registered_name_with_another_profile_link_is_warned():
+    """Round 2 of the attack: a registered name (even spelled with a no-break space) and someone else's link."""
+    from sphinx_newsletter.core.model import RegisteredAuthor, Registry
+
+    entry = RegisteredAuthor(key="juliana", name="Juliana Farias Rocha", links=("https://www.linkedin.com/in/juliana",))
+    registry = Registry(authors={"juliana": entry}, by_name={"juliana-farias-rocha": "juliana"},
+                        by_link={"linkedin.com/in/juliana": "juliana"})
+    posts = [apost("a", 1, "Juliana Farias Rocha", "https://www.linkedin.com/in/juliana"),
+             apost("b", 2, "Juliana Farias Rocha", "https://www.linkedin.com/in/evil")]
+    archive, problems = build_archive(posts, registry=registry)
+    assert [a.name for a in archive.authors.values()] == ["Juliana Farias Rocha"]
+    assert [(p.path, p.code) for p in problems] == [("posts/b.md", "author-link")]
+    assert "https://www.linkedin.com/in/evil" in problems[0].message

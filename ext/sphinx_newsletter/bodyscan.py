@@ -67,9 +67,17 @@ ALLOWED_OPTIONS: dict[str, frozenset[str]] = {
     "tab-item": frozenset({"selected", "sync", "name"}),
     "grid": frozenset({"gutter", "margin", "padding", "outline", "reverse"}),
     "grid-item": _GRID_ITEM, "card": _CARD, "grid-item-card": _CARD | _GRID_ITEM,
-    "dropdown": frozenset({"open", "color", "icon", "animate", "margin", "name", "chevron"}),
+    # Not ``dropdown``: sphinx-design draws its chevron as a raw SVG node, and a
+    # post page holds no raw node (bodyguard.py).
 }
 ALLOWED_DIRECTIVES = frozenset(ALLOWED_OPTIONS)
+#: Directives nested deeper than this are refused as text: each level is a
+#: Python recursion of the parser (120 nested ``{note}`` crashed the build).
+MAX_DIRECTIVE_DEPTH = 20
+#: Directives whose argument is an address, not inline Markdown.
+ADDRESS_ARGUMENT = frozenset({"image", "figure"})
+#: Options whose value MyST renders as inline Markdown (links in it are links).
+MARKDOWN_OPTIONS = ("caption", "subtitle")
 #: Directives whose arguments are CSS classes.
 NO_ARGUMENTS = frozenset({"div", "container"})
 #: Directives whose content is code, not Markdown.
@@ -101,14 +109,17 @@ class BodyScan:
         return any(p.code == "body-too-large" for p in self.problems)
 
 
-def directive_refusal(name: str, first_line: str, content: str) -> tuple[str, str] | None:
+def directive_refusal(name: str, first_line: str, content: str, depth: int = 1) -> tuple[str, str] | None:
     """``(code, why)`` when the directive *name* with this text is refused, else ``None``.
 
     The one rule, used by the scan and by the renderer that enforces it.
+    *depth* is 1 for a directive in the body, 2 inside another one, and so on.
     """
     key = name.lower()
     if key not in ALLOWED_OPTIONS:
         return "body-directive", f"the directive {name!r} is not allowed in a post"
+    if depth > MAX_DIRECTIVE_DEPTH:
+        return "body-directive", f"directives nested more than {MAX_DIRECTIVE_DEPTH} deep are not allowed in a post"
     if key in NO_ARGUMENTS and first_line.strip():
         return "body-option", f"the directive {name!r} takes no arguments in a post (they are CSS classes)"
     options, body, _offset = split_options(content)
@@ -235,7 +246,7 @@ class _Scanner:
     def problem(self, line: int, code: str, message: str) -> None:
         self.result.problems.append(Problem(path=self.post.source, line=line, code=code, message=message))
 
-    def text(self, text: str, first_line: int) -> None:
+    def text(self, text: str, first_line: int, depth: int = 0) -> None:
         if self.result.too_large:
             return
         tokens = self.md.parse(text, {})
@@ -248,49 +259,54 @@ class _Scanner:
         for index, token in enumerate(tokens):
             line = first_line + (token.map[0] if token.map else 0)
             if token.type in ("fence", "colon_fence"):
-                self.fence(token, line)
+                self.fence(token, line, depth)
             elif token.type == "table_open":
                 self.table(tokens, index, line)
             elif token.type == "inline":
                 self.inline(token.children or [], line)
 
-    def fence(self, token: Token, line: int) -> None:
+    def fence(self, token: Token, line: int, depth: int = 0) -> None:
         parts = (token.info or "").strip().split(maxsplit=1)
         name = parts[0] if parts else ""
         arguments = parts[1] if len(parts) > 1 else ""
         if name == "{eval-rst}":
             self.refuse_directive(line, "eval-rst", "body-directive", "the {eval-rst} block is not allowed in a post")
         elif name.startswith("{") and name.endswith("}"):
-            self.directive(name[1:-1], arguments, token.content, line)
+            self.directive(name[1:-1], arguments, token.content, line, depth + 1)
         elif token.type == "colon_fence" and name:
             self.refuse_directive(line, f":::{name}", "body-directive",
                                   f"a ':::{name}' block (a CSS class) is not allowed in a post")
         elif token.type == "colon_fence":
-            self.text(token.content, line + 1)
+            self.text(token.content, line + 1, depth)
 
     def refuse_directive(self, line: int, name: str, code: str, message: str) -> None:
         self.result.reported.add(("directive", name.lower()))
         self.problem(line, code, f"{message}; shown as text")
 
-    def directive(self, name: str, first_line: str, content: str, line: int) -> None:
-        refusal = directive_refusal(name, first_line, content)
+    def directive(self, name: str, first_line: str, content: str, line: int, depth: int = 1) -> None:
+        refusal = directive_refusal(name, first_line, content, depth)
         if refusal is not None:
             self.refuse_directive(line, name, *refusal)
             return
         key = name.lower()
         options, body, offset = split_options(content)
         values = dict(options or [])
-        if key in ("image", "figure"):
+        if key in ADDRESS_ARGUMENT:
             self.image(first_line.strip(), line)
+        elif first_line.strip() and key not in CODE_DIRECTIVES:  # a title: inline Markdown
+            self.inline_text(first_line, line)
+        for option in MARKDOWN_OPTIONS:
+            if values.get(option):
+                self.inline_text(str(values[option]), line)
         if "target" in values:  # a plain refuri (not a MyST link): only http(s) stays
             self.address(values["target"], external_url(values["target"])[1], line, "body-link", "link")
         for option in ("img-top", "img-bottom", "img-background"):
             if option in values:
                 self.image(values[option], line)
-        if "link" in values and values.get("link-type", "url") == "url":
+        if "link" in values and str(values.get("link-type") or "url").strip().lower() == "url":
             self.address(values["link"], external_url(values["link"])[1], line, "body-link", "link")
         if key not in CODE_DIRECTIVES and body.strip():
-            self.text(body, line + 1 + offset)
+            self.text(body, line + 1 + offset, depth)
 
     def table(self, tokens: list[Token], index: int, line: int) -> None:
         cells = 0
@@ -318,6 +334,11 @@ class _Scanner:
                 if name.lower() not in ALLOWED_ROLES:
                     self.result.reported.add(("role", name.lower()))
                     self.problem(line, "body-role", f"the role {name!r} is not allowed in a post; shown as text")
+
+    def inline_text(self, text: str, line: int) -> None:
+        """A directive's title or caption, which MyST renders as inline Markdown."""
+        for token in self.md.parseInline(text, {}):
+            self.inline(token.children or [], line)
 
     def link(self, uri: str, line: int) -> None:
         why = link_problem(uri)

@@ -21,6 +21,7 @@ from sphinx.util import logging
 
 from . import __version__
 from . import nodes as nl
+from .core.checks import check_archive
 from .core.images import checked_image
 from .core.loader import LoadResult, PostCache, load_archive
 from .core.model import Post, build_archive, fingerprint
@@ -49,7 +50,10 @@ def builder_inited(app: Sphinx) -> None:
     else:
         result = LoadResult(archive=build_archive([])[0], problems=[])
     _save_cache(app, cache.pruned())
-    result = replace(result, problems=[*config.refused, *registry_problems, *result.problems])
+    # The rules `newsletter check` adds over the archive (raw HTML in a body, an
+    # article commented twice): the build reports them too, so check = build.
+    extra, _notes = check_archive(result.archive, registry)
+    result = replace(result, problems=[*config.refused, *registry_problems, *result.problems, *extra])
     report(result.problems)
     for path, why in result.skipped.items():
         logger.info(_("%s: left out of the archive: %s"), path, why)

@@ -114,11 +114,17 @@ class PostRenderer(_OwnDocumentRenderer):
     def run_directive(  # type: ignore[override]
         self, name: str, first_line: str, content: str, position: int, *args: Any, **kwargs: Any
     ) -> list[nodes.Element]:
-        refusal = bodyscan.directive_refusal(name, first_line, content)
+        depth = self.md_options.get("newsletter_depth", 0) + 1
+        refusal = bodyscan.directive_refusal(name, first_line, content, depth)
         if refusal is not None:
             text = f"{{{name}}} {first_line}".rstrip() + "\n" + content
             return [self._refused(("directive", name.lower()), refusal[1], position, text, refusal[0])]
-        return super().run_directive(name, first_line, content, position, *args, **kwargs)
+        # Nested directives parse their content through this same method: count the levels.
+        self.md_options["newsletter_depth"] = depth
+        try:
+            return super().run_directive(name, first_line, content, position, *args, **kwargs)
+        finally:
+            self.md_options["newsletter_depth"] = depth - 1
 
     def render_link(self, token: SyntaxTreeNode) -> None:
         """A link the policy refuses is its text: the same rule the scan reported it by."""
@@ -214,7 +220,7 @@ class NewsletterMystParser(MystParser):
             inputstring = post_header(post)
         parser = _cached_parser(domain, md_config)
         parser.options.update(document=document, newsletter_post=post, newsletter_scan=scan,
-                              newsletter_cells=[0], newsletter_settings=config.settings)
+                              newsletter_cells=[0], newsletter_settings=config.settings, newsletter_depth=0)
         with _Allowlist():
             parser.render(inputstring)
         _finish(document, post, domain, env.docname)

@@ -75,6 +75,7 @@ RULES: dict[str, tuple[str, str]] = {
     "category-refused": ("warning", "a category or tag too long, or more than newsletter_max_categories_per_post"),
     "url-quoted": ("warning", "a link wrapped in quotes (typographic or not): the quotes are stripped"),
     "author-spelling": ("warning", "a commentator's name differs from the one shown for the same profile, or looks like another's"),
+    "author-link": ("warning", "a registered commentator is given a profile link the authors registry does not list"),
     # The body scan (bodyscan.py): the build prints the same, at the same line.
     "body-directive": ("warning", "a directive (or ':::name' block) not allowed in a post: shown as text"),
     "body-option": ("warning", "a directive option not allowed in a post (CSS, classes...): shown as text"),

@@ -423,6 +423,7 @@ def _group_authors(
             registered[entry].append(ident)
     authors: dict[str, Author] = {}
     index: dict[str, str] = {}
+    problems: list[Problem] = []
     for entry_key, idents in sorted(registered.items()):
         assert registry is not None  # only a registry matches
         found = registry.authors[entry_key]
@@ -430,7 +431,7 @@ def _group_authors(
         author = _author(entry_key, group, found.name, found.url)
         authors[entry_key] = replace(author, registered=True, bio=found.bio, avatar=found.avatar)
         index.update(dict.fromkeys(idents, entry_key))
-    problems: list[Problem] = []
+        problems += _link_problems(group, found)
     shown: dict[str, tuple[str, list[Post]]] = {}  # name skeleton -> first name shown with it, its posts
     for ident, group in sorted(groups.items(), key=lambda item: _oldest(item[1])):
         name = shown_name(group)
@@ -444,6 +445,22 @@ def _group_authors(
         index[ident] = key
         authors[key] = _author(key, group, name, None)
     return dict(sorted(authors.items())), index, problems
+
+
+def _link_problems(group: list[Post], entry: RegisteredAuthor) -> list[Problem]:
+    """A warning on each post that names a registered person with a profile link the registry doesn't list.
+
+    The post is shown under the registry's name and link; a different link is
+    either a mistake or a post passing itself off as that person's.
+    """
+    known = {profile_key(link) for link in entry.links}
+    return [
+        Problem(path=post.source, line=post.line_of("author_url"), code="author-link",
+                message=f"this post gives {entry.name!r} the profile link {post.author_url!r}, which the authors "
+                f"registry does not list for them ({', '.join(entry.links)}); the registry's link is shown")
+        for post in group
+        if known and post.author_url and profile_key(post.author_url) not in known
+    ]
 
 
 def _oldest(group: list[Post]) -> tuple[dt.datetime, str]:
