@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     from . import (
+        baseline,
         bodyguard,
         buildcache,
         config,
@@ -52,6 +53,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     nodes.setup(app)
     listing.setup(app)
     generate.setup(app)
+    baseline.setup(app)
     locations.setup(app)
     bodyguard.setup(app)
     navigation.setup(app)

@@ -43,6 +43,7 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
     "newsletter_edition_max_days": (7, "env", (int,), "Warn when a post is dated further than this from its edition."),
     "newsletter_profile_host": ("linkedin.com", "env", (str,), "Expected host of profile links ('' for any)."),
     "newsletter_authors_file": ("../posts/authors.yml", "env", (str,), "The authors registry (YAML), relative to conf.py; '' for none. A missing file is an empty registry."),
+    "newsletter_baseline_file": ("../posts/baseline.yml", "env", (str,), "Known problems of the archive's history (YAML, written by 'newsletter check --update-baseline'), relative to conf.py; '' for none. A missing file is an empty baseline."),
     "newsletter_bounded_navigation": (True, "html", (bool,), "Draw a bounded sidebar: years, this year's editions, this edition's posts."),
     "newsletter_lean_builds": (True, "", (bool,), "Collect garbage between documents and keep doctrees on disk, not in memory, until they are written (faster, leaner builds of big archives)."),
     "newsletter_navigation_window": (5, "html", (int,), "Sidebar entries shown on each side of the current one, below the top level."),
@@ -74,6 +75,8 @@ class NewsletterConfig:
     legacy_urls: bool
     #: The authors registry file (:mod:`sphinx_newsletter.core.registry`), or None.
     authors_file: Path | None = None
+    #: The baseline of known problems (:mod:`sphinx_newsletter.core.baseline`), or None.
+    baseline_file: Path | None = None
     #: Configured paths refused because they go through a link (an error each):
     #: the build reports them and reads nothing there.
     refused: tuple[Problem, ...] = ()
@@ -122,6 +125,7 @@ def read_config(confdir: Path, config: Config, *, strict: bool = True) -> Newsle
         feed_length=config.newsletter_feed_length,
         legacy_urls=config.newsletter_legacy_urls,
         authors_file=path("newsletter_authors_file"),
+        baseline_file=path("newsletter_baseline_file"),
         settings=Settings(
             fields={**DEFAULT_FIELDS, **_fields(config.newsletter_fields)},
             edition_pattern=_pattern(config.newsletter_edition_pattern),
@@ -182,8 +186,8 @@ def configured_path(confdir: Path, project: Path, name: str, value: str) -> Path
     if link is not None:
         raise LinkedPathError(
             f"{name} = {value!r} goes through the symbolic link {link.as_posix()!r} inside the project; "
-            "the posts folder, the images folder and the authors registry must be real folders and "
-            "files (a pull request can replace them by a link to anywhere): nothing is read there",
+            "the posts folder, the images folder, the authors registry and the baseline must be real "
+            "folders and files (a pull request can replace them by a link to anywhere): nothing is read there",
             link,
         )
     return path.resolve()

@@ -9,7 +9,8 @@ is held on the domain instance, never pickled.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from docutils import nodes
 from sphinx.domains import Domain, ObjType
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
     from .config import NewsletterConfig
+    from .core.baseline import Baseline
     from .core.model import Post
 
 _ = get_translation("sphinx_newsletter")
@@ -76,6 +78,12 @@ class NewsletterDomain(Domain):
     #: A hash of the whole archive (bodies included), for outputs derived from all of it.
     archive_stamp: str = ""
     nl_config: NewsletterConfig | None = None
+    #: The baseline of known problems (:mod:`.baseline`), read at every build like the archive.
+    nl_baseline: Baseline | None = None
+    #: (file, code) -> problems of the posts folder the baseline made known this build.
+    baseline_matched: Mapping[tuple[str, str], int] = MappingProxyType({})
+    #: Baseline file keys whose entries changed since the last build (their post pages are read again).
+    baseline_outdated: frozenset[str] | set[str] = frozenset()
 
     @property
     def objects(self) -> dict[str, tuple[str, str]]:
@@ -88,6 +96,11 @@ class NewsletterDomain(Domain):
     @property
     def deps(self) -> dict[str, list[tuple[str, str, str]]]:
         return self.data.setdefault("deps", {})
+
+    @property
+    def baseline_known(self) -> dict[str, list[tuple[str, str, int]]]:
+        """docname -> the (file, code, count) its body scan found known in the baseline."""
+        return self.data.setdefault("baseline_known", {})
 
     def note_object(self, kind: str, name: str, dispname: str, docname: str) -> None:
         """Register an object at its generated page (a directive on any other page only shows it)."""
@@ -123,6 +136,7 @@ class NewsletterDomain(Domain):
             if self.objects.get(key, ("",))[0] == docname:
                 del self.objects[key]
         self.deps.pop(docname, None)
+        self.baseline_known.pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         objects, doc_objects = otherdata.get("objects", {}), otherdata.get("doc_objects", {})
@@ -134,6 +148,8 @@ class NewsletterDomain(Domain):
                     self.note_object(kind, name, objects[key][1], doc)
             if doc in deps:
                 self.deps[doc] = deps[doc]
+            if doc in otherdata.get("baseline_known", {}):
+                self.baseline_known[doc] = otherdata["baseline_known"][doc]
 
     def resolve_xref(
         self,

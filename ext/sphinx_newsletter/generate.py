@@ -21,6 +21,7 @@ from sphinx.util import logging
 
 from . import __version__
 from . import nodes as nl
+from .baseline import split_loaded
 from .core.checks import check_archive
 from .core.images import checked_image
 from .core.loader import LoadResult, PostCache, load_archive
@@ -53,7 +54,9 @@ def builder_inited(app: Sphinx) -> None:
     # The rules `newsletter check` adds over the archive (raw HTML in a body, an
     # article commented twice): the build reports them too, so check = build.
     extra, _notes = check_archive(result.archive, registry)
-    result = replace(result, problems=[*config.refused, *registry_problems, *result.problems, *extra])
+    problems = [*config.refused, *registry_problems, *result.problems, *extra]
+    # Known problems of the archive's history (the baseline) are not warned about.
+    result = replace(result, problems=split_loaded(app, config, problems))
     report(result.problems)
     for path, why in result.skipped.items():
         logger.info(_("%s: left out of the archive: %s"), path, why)

@@ -44,6 +44,7 @@ from sphinx.util.docutils import CustomReSTDispatcher
 
 from . import bodyscan
 from . import nodes as nl
+from .baseline import split_body
 from .bodyguard import REPORTED
 from .core.render import post_header
 from .core.uripolicy import link_problem
@@ -212,7 +213,7 @@ class NewsletterMystParser(MystParser):
         document.settings.raw_enabled = False
         md_config = bodyscan.post_parser_config(env.myst_config)
         scan = bodyscan.scan_body(post, md_config=md_config, images_dir=config.images_dir, settings=config.settings)
-        for problem in scan.problems:
+        for problem in split_body(domain, env.docname, scan.problems):
             logger.warning(problem.message, location=problem.location, type="newsletter", subtype=problem.code)
         # bodyguard's doctree pass leaves these without a second warning.
         env.temp_data[REPORTED] = scan.refused

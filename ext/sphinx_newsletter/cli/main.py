@@ -22,6 +22,7 @@ import json
 import os
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ..config import NewsletterConfig
+    from ..core.baseline import Baseline, Entry
     from ..core.checks import Note
     from ..core.model import Problem
 
@@ -105,11 +107,15 @@ def _check_inputs(paths: list[str], config: NewsletterConfig, images: str | None
 
 
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
+    from ..core.baseline import load_configured as load_baseline
+    from ..core.baseline import split_known, unmatched
     from ..core.checks import check_archive
     from ..core.loader import load_files
     from ..core.registry import load_configured
 
     config = _config(args)
+    if args.update_baseline and args.paths:
+        raise UsageError("--update-baseline records the whole archive's problems: give no paths")
     files, images_dir = _check_inputs(args.paths, config, args.images)
     authors_file = Path(args.authors).resolve() if args.authors else config.authors_file
     registry, problems = load_configured(authors_file, images_dir, config.settings)
@@ -117,12 +123,60 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     extra, notes = check_archive(result.archive, registry)
     extra += _body_problems(result.archive, config, images_dir, args)
     problems = sorted(problems + result.problems + extra, key=lambda p: (p.path, p.line, p.column, p.code))
+    if args.update_baseline:
+        _update_baseline(config.baseline_file, problems, out)
+    baseline, baseline_problems = load_baseline(config.baseline_file)
+    split = split_known(problems, baseline)
+    problems = sorted(split.new + baseline_problems, key=lambda p: (p.path, p.line, p.column, p.code))
+    # Only a check of the whole archive can tell that an entry matches nothing.
+    stale = [] if args.paths else unmatched(baseline, split.matched)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     emit = {"text": _emit_text, "github": _emit_github, "json": _emit_json}[args.format]
-    emit(out, problems, notes, len(files))
+    emit(out, problems, notes, len(files), Known(split.known, stale, baseline, args.show_known))
     failed = errors > 0 or (args.strict and warnings > 0)
     return 1 if failed else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the baseline made known, for the emitters."""
+
+    problems: list[Problem]
+    stale: list[tuple[Entry, int]]
+    baseline: Baseline
+    show: bool = False
+
+    def summary(self) -> str:
+        """``3 known problems from the baseline (posts/baseline.yml: 2 entries)``, or ``''`` without a baseline."""
+        if not self.baseline.entries and not self.problems:
+            return ""
+        n, entries = len(self.problems), len(self.baseline.entries)
+        return (f"{n} known problem{'s' if n != 1 else ''} from the baseline ({self.baseline.display}: "
+                f"{entries} entr{'ies' if entries != 1 else 'y'}, up to {self.baseline.size} problems)")
+
+    def stale_lines(self) -> list[str]:
+        from ..core.baseline import stale_message
+
+        return [printable(f"{self.baseline.display}:{entry.line}:1: info: {stale_message(entry, unused)} "
+                          "[baseline-stale]") for entry, unused in self.stale]
+
+
+def _update_baseline(baseline_file: Path | None, problems: list[Problem], out: TextIO) -> None:
+    """``--update-baseline``: record every warning of the archive as known; errors stay errors."""
+    from ..core.baseline import entries_of, format_baseline, write_baseline
+    from ..core.baseline import load_configured as load_baseline
+
+    path = _required(baseline_file, "newsletter_baseline_file")
+    baseline, _ = load_baseline(path)
+    entries = entries_of(problems, baseline)
+    changed = write_baseline(path, format_baseline(entries))
+    size = sum(e.count for e in entries)
+    errors = sum(p.severity == "error" for p in problems)
+    print(printable(f"{baseline.display}: {'written' if changed else 'unchanged'}: {len(entries)} "
+                    f"entr{'ies' if len(entries) != 1 else 'y'}, {size} known problem{'s' if size != 1 else ''}"
+                    + (f"; {errors} error{'s' if errors != 1 else ''} not recorded (errors are never baselined)"
+                       if errors else "")), file=out)
 
 
 def _body_problems(archive: object, config: NewsletterConfig, images_dir: Path | None,
@@ -159,13 +213,20 @@ def format_problem(problem: Problem) -> str:
                      f"{problem.message} [{problem.code}]")
 
 
-def _emit_text(out: TextIO, problems: list[Problem], notes: list[Note], files: int) -> None:
+def _emit_text(out: TextIO, problems: list[Problem], notes: list[Note], files: int, known: Known) -> None:
     for problem in problems:
         print(format_problem(problem), file=out)
     for note in notes:
         print(f"{note.path}:{note.line}:1: note: {note.message} [{note.code}]", file=out)
         for line in note.detail.splitlines():
             print(f"    {line}", file=out)
+    for line in known.stale_lines():
+        print(line, file=out)
+    if known.show:
+        for problem in known.problems:
+            print(format_problem(problem).replace(f": {problem.severity}: ", ": known: ", 1), file=out)
+    if known.summary():
+        print(printable(known.summary()), file=out)
     print(_summary(problems, notes, files), file=out)
 
 
@@ -174,7 +235,7 @@ def _gh_escape(text: str, *, prop: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 
-def _emit_github(out: TextIO, problems: list[Problem], notes: list[Note], files: int) -> None:
+def _emit_github(out: TextIO, problems: list[Problem], notes: list[Note], files: int, known: Known) -> None:
     """GitHub Actions workflow commands: each problem becomes an annotation on the PR's diff."""
     for p in problems:
         where = f"file={_gh_escape(p.path, prop=True)},line={p.line},col={p.column}"
@@ -183,19 +244,36 @@ def _emit_github(out: TextIO, problems: list[Problem], notes: list[Note], files:
         where = f"file={_gh_escape(n.path, prop=True)},line={n.line}"
         message = _gh_escape(f"{n.message}:\n{n.detail}")
         print(f"::notice {where},title={_gh_escape(n.code, prop=True)}::{message}", file=out)
+    from ..core.baseline import stale_message
+
+    for entry, unused in known.stale:
+        where = f"file={_gh_escape(known.baseline.display, prop=True)},line={entry.line}"
+        print(f"::notice {where},title=baseline-stale::{_gh_escape(stale_message(entry, unused))}", file=out)
+    if known.summary():
+        print(printable(known.summary()), file=out)
     print(_summary(problems, notes, files), file=out)
 
 
-def _emit_json(out: TextIO, problems: list[Problem], notes: list[Note], files: int) -> None:
+def _emit_json(out: TextIO, problems: list[Problem], notes: list[Note], files: int, known: Known) -> None:
+    from ..core.baseline import stale_message
+
     errors = sum(p.severity == "error" for p in problems)
     data = {
-        "problems": [{"path": p.path, "line": p.line, "column": p.column, "severity": p.severity,
-                      "code": p.code, "message": p.message} for p in problems],
+        "problems": [_problem_json(p) for p in problems],
         "notes": [{"path": n.path, "line": n.line, "code": n.code, "message": n.message,
                    "suggestion": n.detail} for n in notes],
-        "summary": {"files": files, "errors": errors, "warnings": len(problems) - errors, "notes": len(notes)},
+        "known": [_problem_json(p) for p in known.problems],
+        "stale": [{"path": known.baseline.display, "line": e.line, "file": e.file, "code": e.code,
+                   "unmatched": unused, "message": stale_message(e, unused)} for e, unused in known.stale],
+        "summary": {"files": files, "errors": errors, "warnings": len(problems) - errors, "notes": len(notes),
+                    "known": len(known.problems)},
     }
     out.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")  # one write, not one per token
+
+
+def _problem_json(p: Problem) -> dict[str, object]:
+    return {"path": p.path, "line": p.line, "column": p.column, "severity": p.severity,
+            "code": p.code, "message": p.message}
 
 
 # --- new ---------------------------------------------------------------------------------------
@@ -342,6 +420,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "github", "json"), default="text")
     check.add_argument("--images", help="images folder (default: the configured one, or SITE/images)")
     check.add_argument("--authors", help="authors registry (default: newsletter_authors_file)")
+    check.add_argument("--update-baseline", action="store_true",
+                       help="record every warning of the archive as known in newsletter_baseline_file "
+                       "(errors are never recorded); review the file's diff")
+    check.add_argument("--show-known", action="store_true", help="list the problems the baseline makes known")
     check.set_defaults(run=run_check)
 
     new = sub.add_parser("new", help="write a post file for the current or next edition")

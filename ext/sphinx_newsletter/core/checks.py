@@ -69,6 +69,8 @@ RULES: dict[str, tuple[str, str]] = {
     "registry-yaml": ("error", "the authors registry cannot be read"),
     "registry-duplicate": ("warning", "an author key appears twice in the registry"),
     "registry-entry": ("warning", "a registry entry is malformed (left out, or the bad value ignored)"),
+    "baseline-yaml": ("error", "the baseline of known problems cannot be read (every problem is then new)"),
+    "baseline-entry": ("warning", "a baseline entry is malformed or names an error code: left out"),
     "registry-conflict": ("warning", "two registry entries claim the same name or link"),
     "file-name": ("error", "the file name is not UTF-8 or holds control or invisible characters"),
     "invisible-chars": ("warning", "invisible or text-direction characters (bidi, zero-width) removed from a field"),
