@@ -25,6 +25,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from . import (
         bodyguard,
         buildcache,
+        buildstate,
         config,
         directives,
         domain,
@@ -45,6 +46,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # were connected (config's config-inited handler first, listing's
     # doctree-resolved before memory's, generate's builder-inited first...).
     config.setup(app)
+    buildstate.setup(app)
     domain.setup(app)
     directives.setup(app)
     reference.setup(app)

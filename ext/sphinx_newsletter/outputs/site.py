@@ -206,6 +206,7 @@ def outputs_current(app: Sphinx, site: Site, name: str, *inputs: object) -> tupl
     """
     import json
 
+    from ..buildstate import interrupted
     from ..core.model import fingerprint
 
     archive = get_domain(app.env).archive_stamp
@@ -213,6 +214,7 @@ def outputs_current(app: Sphinx, site: Site, name: str, *inputs: object) -> tupl
     try:
         saved = json.loads((app.doctreedir / f"newsletter-{name}.json").read_text(encoding="utf-8"))
         current = saved["stamp"] == stamp and all((site.outdir / f).is_file() for f in saved["files"])
+        current = current and not interrupted(app)  # a killed build may have left any of them behind
     except (OSError, ValueError, KeyError, TypeError):
         current = False
     return current, stamp

@@ -1,0 +1,103 @@
+"""Faults: a build killed at any point, then run again, gives the site a clean build gives.
+
+Each test runs real ``sphinx-build`` processes over a copy of ``test-site``
+and kills one of them with ``SIGKILL`` through :mod:`killhook` (loaded by
+every build, acting only when ``NEWSLETTER_TEST_KILL`` is set). The site
+is then compared, file by file and byte for byte, with a clean build of the
+same sources in another folder: every HTML page, feed, sitemap,
+``archive.json``, ``objects.inv``, ``searchindex.js`` and static file.
+Nothing is normalised: two builds in different folders at different times
+must agree exactly.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sitetools import ROOTS, TESTS
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock are POSIX")
+
+NEW_POST = """\
+---
+title: "Quarto post"
+date: 2024-03-05 08:00:00 -0300
+published: true
+tag: "Edição #2 - 04.03.2024"
+headline: "Um resumo novo"
+---
+Texto do quarto post, com a palavra xilografura.
+"""
+
+
+def make_root(folder: Path) -> Path:
+    """A copy of ``test-site`` that loads :mod:`killhook`; returns its source folder."""
+    shutil.copytree(ROOTS / "test-site", folder)
+    with open(folder / "conf.py", "a", encoding="utf-8") as conf:
+        conf.write(f"\nimport sys\nsys.path.insert(0, {str(TESTS)!r})\nextensions.append('killhook')\n")
+    return folder
+
+
+def edit(src: Path) -> None:
+    """Sources A -> B: a post added (new neighbours, listings, feeds) and one body changed (search)."""
+    (src / "posts" / "2024-03-05-quarto-post.md").write_text(NEW_POST, encoding="utf-8")
+    post = src / "posts" / "2024-02-05-segundo-post.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("Texto do segundo", "Novo texto do segundo"),
+                    encoding="utf-8")
+
+
+def build(src: Path, kill: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, "NEWSLETTER_TEST_KILL": kill, **env}
+    command = [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-d", str(src / "_doctrees"),
+               str(src), str(src / "_out")]
+    return subprocess.run(command, capture_output=True, text=True, env=environ, timeout=120, check=False)
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def assert_same_site(built: Path, clean: Path) -> None:
+    got, want = files(built), files(clean)
+    assert sorted(got) == sorted(want)
+    differ = [name for name in want if got[name] != want[name]]
+    assert not differ, f"differ from a clean build: {differ}"
+    for name in ("searchindex.js", "objects.inv", "feed.xml", "atom.xml", "sitemap.xml", "archive.json"):
+        assert name in want, name
+
+
+@pytest.fixture(scope="module")
+def clean_b(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clean build of sources B."""
+    src = make_root(tmp_path_factory.mktemp("clean") / "site")
+    edit(src)
+    done = build(src)
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    return src / "_out"
+
+
+@pytest.mark.parametrize(
+    "kill",
+    [
+        "doctree-read:2",  # reading: two documents read
+        "html-page-context:3",  # writing: two pages written
+        "build-finished:1@499",  # every page and the search index written, no feed, sitemap or JSON yet
+    ],
+)
+def test_a_killed_build_then_an_incremental_one_gives_the_clean_site(
+    kill: str, clean_b: Path, tmp_path: Path
+) -> None:
+    src = make_root(tmp_path / "site")
+    assert build(src).returncode == 0  # sources A, complete
+    edit(src)
+    killed = build(src, kill)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    again = build(src)
+    assert again.returncode == 0 and not again.stderr, again.stderr
+    assert_same_site(src / "_out", clean_b)
