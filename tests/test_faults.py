@@ -101,3 +101,38 @@ def test_a_killed_build_then_an_incremental_one_gives_the_clean_site(
     again = build(src)
     assert again.returncode == 0 and not again.stderr, again.stderr
     assert_same_site(src / "_out", clean_b)
+
+
+#: Runs sphinx-build with the clock 400 days ahead (time.time and datetime's now/today).
+LATER = """\
+import datetime, sys, time
+SHIFT = 400 * 86400
+real_time = time.time
+time.time = lambda: real_time() + SHIFT
+class Later(datetime.datetime):
+    @classmethod
+    def now(cls, tz=None):
+        return datetime.datetime.fromtimestamp(time.time(), tz)
+    @classmethod
+    def today(cls):
+        return cls.now()
+datetime.datetime = Later
+from sphinx.cmd.build import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_two_clean_builds_in_different_folders_at_different_times_are_identical(tmp_path: Path) -> None:
+    """Dates come from the posts; where Sphinx writes a time (``html_last_updated_fmt``), SOURCE_DATE_EPOCH."""
+    outs = []
+    for n, (hashseed, zone, clock) in enumerate([("1", "UTC", []), ("2", "America/Sao_Paulo", ["-c", LATER])]):
+        src = make_root(tmp_path / f"site-{n}")
+        edit(src)
+        command = [sys.executable, *(clock or ["-m", "sphinx"]), "-q", "-b", "html", "-d", str(src / "_doctrees"),
+                   "-D", "html_last_updated_fmt=%Y-%m-%d %H:%M", str(src), str(src / "_out")]
+        environ = {**os.environ, "PYTHONHASHSEED": hashseed, "TZ": zone, "SOURCE_DATE_EPOCH": "1709251200"}
+        done = subprocess.run(command, capture_output=True, text=True, env=environ, timeout=120, check=False)
+        assert done.returncode == 0 and not done.stderr, done.stderr
+        outs.append(src / "_out")
+    assert_same_site(outs[1], outs[0])
+    assert "2024-03-01 00:00" in (outs[0] / "index.html").read_text(encoding="utf-8")
