@@ -136,3 +136,35 @@ def test_two_clean_builds_in_different_folders_at_different_times_are_identical(
         outs.append(src / "_out")
     assert_same_site(outs[1], outs[0])
     assert "2024-03-01 00:00" in (outs[0] / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_second_build_waits_for_the_one_that_holds_the_doctree_folder(tmp_path: Path) -> None:
+    """The test holds the lock as a running build would; the build started meanwhile waits, writes nothing, says so."""
+    import fcntl
+    import time
+
+    src = make_root(tmp_path / "site")
+    (src / "_doctrees").mkdir()
+    log = tmp_path / "log.txt"
+    with open(src / "_doctrees" / "newsletter.lock", "a+b") as lock, open(log, "wb") as output:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.write(b"4242\n")
+        lock.flush()
+        command = [sys.executable, "-m", "sphinx", "-b", "html", "-d", str(src / "_doctrees"), str(src),
+                   str(src / "_out")]
+        waiting = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "PYTHONUNBUFFERED": "1", "NEWSLETTER_TEST_KILL": ""})
+        try:
+            deadline = time.monotonic() + 60
+            while "waiting for it to finish" not in log.read_text(encoding="utf-8"):
+                assert waiting.poll() is None and time.monotonic() < deadline, log.read_text(encoding="utf-8")
+                time.sleep(0.1)
+            time.sleep(0.5)
+            assert waiting.poll() is None  # nothing written yet (Sphinx makes the empty output folder first)
+            assert not [p for p in (src / "_out").rglob("*")] and sorted(os.listdir(src / "_doctrees")) == [
+                "newsletter.lock"]
+            assert "another build (process 4242) is using" in log.read_text(encoding="utf-8")
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+        assert waiting.wait(timeout=120) == 0, log.read_text(encoding="utf-8")
+    assert (src / "_out" / "searchindex.js").is_file()
