@@ -105,8 +105,8 @@ def _lock(doctreedir: Path) -> None:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        holder = _holder(fd)
-        logger.info(_("newsletter: another build (%s) is using %s; waiting for it to finish"), holder, doctreedir)
+        logger.info(_("newsletter: another build (process %s) is using %s; waiting for it to finish"),
+                    _holder(fd), doctreedir)
         fcntl.flock(fd, fcntl.LOCK_EX)
     os.ftruncate(fd, 0)
     os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
@@ -118,7 +118,7 @@ def _holder(fd: int) -> str:
         pid = os.pread(fd, 32, 0).decode("ascii").strip()
     except (OSError, UnicodeDecodeError):
         pid = ""
-    return f"process {pid}" if pid.isdigit() else "another process"
+    return pid if pid.isdigit() else "?"
 
 
 def _unlock(doctreedir: Path) -> None:
