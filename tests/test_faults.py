@@ -150,8 +150,8 @@ def test_a_second_build_waits_for_the_one_that_holds_the_doctree_folder(tmp_path
         fcntl.flock(lock, fcntl.LOCK_EX)
         lock.write(b"4242\n")
         lock.flush()
-        command = [sys.executable, "-m", "sphinx", "-b", "html", "-D", "language=en", "-d", str(src / "_doctrees"), str(src),
-                   str(src / "_out")]
+        command = [sys.executable, "-m", "sphinx", "-b", "html", "-D", "language=en", "-d", str(src / "_doctrees"),
+                   str(src), str(src / "_out")]
         waiting = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
                                    env={**os.environ, "PYTHONUNBUFFERED": "1", "NEWSLETTER_TEST_KILL": ""})
         try:

@@ -92,7 +92,7 @@ def remove_partials(folder: Path) -> int:
     removed = 0
     if not Path(folder).is_dir():
         return 0
-    for root, dirs, files in os.walk(folder):  # links to folders are not entered
+    for root, _dirs, files in os.walk(folder):  # links to folders are not entered
         for name in files:
             if name.startswith(".") and name.endswith(PARTIAL_SUFFIX):
                 Path(root, name).unlink(missing_ok=True)
