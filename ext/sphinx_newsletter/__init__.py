@@ -26,6 +26,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         baseline,
         bodyguard,
         buildcache,
+        buildstate,
         config,
         directives,
         domain,
@@ -46,6 +47,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # were connected (config's config-inited handler first, listing's
     # doctree-resolved before memory's, generate's builder-inited first...).
     config.setup(app)
+    buildstate.setup(app)
     domain.setup(app)
     directives.setup(app)
     reference.setup(app)

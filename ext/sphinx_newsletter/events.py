@@ -47,3 +47,6 @@ FAIL_REFUSED = 900
 #: After everything else, the build's own included: nothing allocates any more
 #: (:mod:`.speedups.memory` freezes the heap the build leaves).
 LAST = 1000
+#: After every other handler: the build is complete only when all of them ran
+#: (:mod:`.buildstate` then removes its marker and releases the lock).
+BUILD_COMPLETE = 1100

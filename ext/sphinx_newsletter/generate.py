@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import shutil
 import stat
 from dataclasses import replace
 from pathlib import Path
@@ -23,6 +22,7 @@ from . import __version__
 from . import nodes as nl
 from .baseline import split_loaded
 from .core.checks import check_archive
+from .core.files import write_atomic
 from .core.images import checked_image
 from .core.loader import LoadResult, PostCache, load_archive
 from .core.model import Post, build_archive, fingerprint
@@ -105,8 +105,7 @@ def _load_cache(app: Sphinx, config: NewsletterConfig) -> PostCache:
 def _save_cache(app: Sphinx, cache: PostCache) -> None:
     path = Path(app.doctreedir) / CACHE_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as handle:
-        pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    write_atomic(path, pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def report(problems: list[Problem]) -> None:
@@ -126,7 +125,7 @@ def write_pages(out: Path, pages: dict[str, str]) -> int:
                 continue
         except OSError:
             path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_atomic(path, text.encode("utf-8"))
         written += 1
     wanted = {out / f"{name}.md" for name in pages}
     for path in sorted(out.rglob("*.md")):
@@ -181,11 +180,11 @@ def _copy_if_changed(source: Path, copy: Path) -> None:
         old = os.lstat(copy)
         if stat.S_ISREG(old.st_mode) and old.st_size == info.st_size and int(old.st_mtime) == int(info.st_mtime):
             return
-        if stat.S_ISLNK(old.st_mode):  # never write through a link
-            copy.unlink()
     except FileNotFoundError:
         copy.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(source, copy, follow_symlinks=False)
+    # Whole or not at all; a rename replaces a link at *copy*, never writes through it.
+    write_atomic(copy, source.read_bytes())
+    os.utime(copy, ns=(info.st_atime_ns, info.st_mtime_ns), follow_symlinks=False)
 
 
 def env_get_outdated(

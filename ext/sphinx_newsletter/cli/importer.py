@@ -16,7 +16,10 @@ Images referenced by a post (``image:`` and ``/images/...`` in the body) are
 copied from ``SITE_DIR/images``; the other images are listed as not
 referenced. Nothing is overwritten: a different file already at the target
 is reported and left alone, an identical one is "unchanged", so a second
-run changes nothing.
+run changes nothing. Each file is written whole under a hidden temporary
+name and then given its own (:func:`.files.write_atomic`): a killed import
+leaves every post untouched or complete, and running it again finishes
+the job (and deletes the temporary files the killed run left).
 
 The imported site is not trusted. Every file read from it is resolved and
 required inside it with :func:`.paths.inside` (a symbolic link ``_posts/``,
@@ -40,6 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.body import local_images
+from ..core.files import remove_partials, write_atomic
 from ..core.frontmatter import parse_post, read_post
 from ..core.images import image_problem
 from ..core.loader import find_post_files
@@ -110,6 +114,9 @@ def import_site(site: Path, posts_dir: Path, images_dir: Path, settings: Setting
     if why:
         report.skipped[display_path(site, base)] = why
         return report
+    if not dry_run:  # what a killed run left half-written: it writes those files again below
+        for folder in (posts_dir, images_dir):
+            remove_partials(folder)
     sources = _read_sources(source_dir, settings, report, base)
     _assign_targets(sources, posts_dir, settings, report)
     for source in sources:
@@ -359,8 +366,7 @@ def _write_post(source: _Source, posts_dir: Path, report: ImportReport, dry_run:
         return
     if not dry_run:
         posts_dir.mkdir(parents=True, exist_ok=True)
-        with open(target, "xb") as handle:
-            handle.write(data)
+        write_atomic(target, data, exclusive=True)
     if source.old_url:
         report.renamed.append((source.shown, shown, source.old_url))
     report.imported.append((source.shown, shown, source.fixes))
@@ -426,6 +432,5 @@ def _copy_image(source: Path, images_dir: Path, relative: str, report: ImportRep
         return
     if not dry_run:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "xb") as handle:
-            handle.write(data)
+        write_atomic(target, data, exclusive=True)
     report.images["copied"].append(shown)

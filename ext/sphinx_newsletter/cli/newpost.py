@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.dates import zone
+from ..core.files import write_atomic
 from ..core.frontmatter import parse_post
 from ..core.model import Archive, Problem, slugify
 from ..core.yamlsafe import yaml_quote
@@ -226,9 +227,8 @@ def create_post(
         raise NewPostError(f"a post with the page name {post.key!r} already exists "
                            f"({archive.posts[post.key].source}); pass --slug")
     posts_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        with open(path, "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+    try:  # whole or not at all, and never over an existing file
+        write_atomic(path, text.encode("utf-8"), exclusive=True)
     except FileExistsError:
         raise NewPostError(f"{path} already exists; not overwritten") from None
     return path, problems

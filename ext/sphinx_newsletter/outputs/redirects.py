@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
+from ..core.files import write_atomic
 from ..core.oldurls import MONTH_SLUGS, SEARCH_SLUG, Claim, parse_old_url, plan_old_urls
 from ..core.paths import inside
 
@@ -119,7 +120,7 @@ def write_redirect(site: Site, claim: Claim, language: str) -> bool:
         return True
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page, encoding="utf-8")
+        write_atomic(path, page.encode("utf-8"))
     except OSError:  # a file of the site where a folder should be: the same collision
         logger.warning(
             _("old URL /%s is a page of this site; no redirect written to %s"), claim.old, claim.target,
@@ -165,7 +166,7 @@ def _forget_stale(outdir: Path, manifest: Path, written: list[str]) -> None:
             if not any(path.parent.iterdir()):
                 path.parent.rmdir()
     manifest.parent.mkdir(parents=True, exist_ok=True)
-    manifest.write_text(json.dumps(sorted(written)), encoding="utf-8")
+    write_atomic(manifest, json.dumps(sorted(written)).encode("utf-8"))
 
 
 def setup(app: Sphinx) -> None:

@@ -206,6 +206,7 @@ def outputs_current(app: Sphinx, site: Site, name: str, *inputs: object) -> tupl
     """
     import json
 
+    from ..buildstate import interrupted
     from ..core.model import fingerprint
 
     archive = get_domain(app.env).archive_stamp
@@ -213,6 +214,7 @@ def outputs_current(app: Sphinx, site: Site, name: str, *inputs: object) -> tupl
     try:
         saved = json.loads((app.doctreedir / f"newsletter-{name}.json").read_text(encoding="utf-8"))
         current = saved["stamp"] == stamp and all((site.outdir / f).is_file() for f in saved["files"])
+        current = current and not interrupted(app)  # a killed build may have left any of them behind
     except (OSError, ValueError, KeyError, TypeError):
         current = False
     return current, stamp
@@ -224,10 +226,12 @@ def remember_outputs(
     """Record what output *name* was written from; *parts*: file -> the stamp of its own inputs."""
     import json
 
+    from ..core.files import write_atomic
+
     path = app.doctreedir / f"newsletter-{name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     record = {"stamp": stamp, "files": sorted(files), "parts": parts or {}}
-    path.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+    write_atomic(path, json.dumps(record, sort_keys=True).encode("utf-8"))
 
 
 def remembered_parts(app: Sphinx, name: str) -> dict[str, str]:
@@ -245,11 +249,17 @@ def remembered_parts(app: Sphinx, name: str) -> dict[str, str]:
 
 
 def write_if_changed(path, data: bytes) -> bool:
-    """Write *data* unless the file already holds it (keeps mtimes for rsync and autobuild)."""
+    """Write *data* unless the file already holds it (keeps mtimes for rsync and autobuild).
+
+    Written whole or not at all (:func:`~sphinx_newsletter.core.files.write_atomic`):
+    a reader, or an upload, never sees half a feed.
+    """
+    from ..core.files import write_atomic
+
     try:
         if path.read_bytes() == data:
             return False
     except OSError:
         path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    write_atomic(path, data)
     return True
