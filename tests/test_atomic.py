@@ -186,7 +186,10 @@ def test_build_outputs_are_replaced_not_rewritten_in_place(tmp_path: Path) -> No
     (src / "posts" / "2024-03-05-quarto-post.md").write_text(NEW_POST, encoding="utf-8")  # a new sitemap entry
     app.cleanup()
     again = sitetools.make_site(tmp_path, "site")
-    again.build()
+    try:
+        again.build()
+    finally:
+        again.cleanup()  # docutils' directive registry is process-wide: leave it as found
     for path in watched:
         assert path.read_bytes() != before[path], path  # rewritten...
         assert held[path].read_bytes() == before[path], path  # ...as a new file
