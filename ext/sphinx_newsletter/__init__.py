@@ -57,7 +57,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         parser,
         reference,
     )
-    from .speedups import assettags, memory, titles, toctrees
+    from . import speedups
 
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
@@ -86,16 +86,12 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-get-outdated", generate.env_get_outdated)
     # Before Furo (500): it calls toctree() to draw its sidebar.
     app.connect("html-page-context", navigation.html_page_context, priority=400)
-    # After Furo: its sidebar tree, written in its markup without a BeautifulSoup pass.
-    app.connect("html-page-context", navigation.furo_page_context, priority=600)
     # Last, after the feeds and other outputs: fails the build when posts were refused.
     app.connect("build-finished", generate.build_finished, priority=900)
     _setup_outputs(app)
-    memory.setup(app)
     buildcache.setup(app)
-    toctrees.setup(app)
-    titles.setup(app)
-    assettags.setup(app)
+    # Patches to Sphinx, MyST and Furo internals, behind newsletter_speedups and version gates.
+    speedups.setup(app)
     return {
         "version": __version__,
         "env_version": 2,  # 2: listings are link_list nodes
