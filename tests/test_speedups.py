@@ -126,6 +126,19 @@ def test_two_builds_in_one_process_leave_the_collector_as_they_found_it(tmp_path
         assert memory._armed == []  # the fork hook, if registered, has no build to serve
 
 
+def test_an_application_that_never_builds_leaves_the_collector_as_it_found_it(tmp_path):
+    before = gc_state()
+    src = _src(tmp_path, "basic", "src")
+    first = SphinxTestApp("html", srcdir=src)
+    first.build()
+    first.cleanup()
+    # Loaded with the threshold raised (an earlier build's environment), then given back.
+    app = SphinxTestApp("html", srcdir=src, confoverrides={"newsletter_speedups": True})
+    assert app.env.all_docs
+    app.cleanup()
+    assert gc_state() == before
+
+
 def test_the_collector_is_put_back_as_the_build_found_it_not_as_the_interpreter_defaults(tmp_path):
     before = gc.get_threshold()
     gc.set_threshold(1234, 5, 6)

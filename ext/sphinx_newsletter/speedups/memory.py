@@ -21,7 +21,9 @@ collections, each walking the whole heap, free them. While a build runs:
 - the write phase freezes what the read left (before a parallel write forks its
   writers; a serial write then collects only what it adds).
 
-Nothing of this outlives the build: the first ``build-finished`` handler (so
+Nothing of this outlives the build: the threshold raised while Sphinx loads
+an earlier build's environment goes back once the application is ready
+(``builder-inited``), and the first ``build-finished`` handler (so
 that a later one that fails can't skip it), on success or failure, puts back
 the thresholds, ``gc.isenabled()`` and the frozen objects as they were when the
 build started. A heap someone else had frozen before the build is never frozen
@@ -233,23 +235,43 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
         state.restore()
 
 
-def _again(app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
-    """Another ``build()`` of the same application: it starts like the first one."""
-    if build_gc(app) is None:
-        _note(app)
+def loaded(app: Sphinx) -> None:
+    """Last of ``builder-inited``: what an earlier build kept is loaded, the application is ready.
+
+    The threshold raised at ``config-inited`` goes back until a build starts:
+    an application that is made but never builds (a test's) leaves nothing behind.
+    """
+    state = build_gc(app)
+    if state is not None:
+        state.restore_threshold()
+
+
+def build_started(app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """``env-get-outdated``, the first event of each ``build()``: the threshold is raised again."""
+    state = build_gc(app)
+    if state is None:  # another build() of the same application
+        state = _note(app)
+    state.raise_threshold()
     return []
 
 
-def _note(app: Sphinx) -> None:
+def _note(app: Sphinx) -> BuildGC:
+    """The collector's state as the build finds it."""
     state = BuildGC(threshold=gc.get_threshold(), enabled=gc.isenabled(), may_freeze=gc.get_freeze_count() == 0)
     setattr(app, _ATTRIBUTE, state)
-    state.raise_threshold()
+    return state
 
 
 def enable(app: Sphinx) -> None:
-    """Wire the policy (at ``config-inited``: the build starts now)."""
-    _note(app)
-    app.connect("env-get-outdated", _again)
+    """Wire the policy (at ``config-inited``: Sphinx loads an earlier build's environment next).
+
+    Unpickling it (and the post cache) makes objects that all survive: with the
+    interpreter's thresholds, full collections walked them again and again to
+    free nothing. So the threshold is raised until the application is ready.
+    """
+    _note(app).raise_threshold()
+    app.connect("builder-inited", loaded, priority=999)
+    app.connect("env-get-outdated", build_started, priority=1)
     app.connect("env-before-read-docs", before_read)
     app.connect("source-read", source_read)
     app.connect("write-started", write_started)
