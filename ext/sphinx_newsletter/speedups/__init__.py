@@ -48,7 +48,9 @@ def config_inited(app: Sphinx, config: Config) -> None:
     for gate in gates.GATES:
         if gate.name in decision.active:
             MODULES[gate.name].enable(app)
-    if decision.skipped:
+    if not app.newsletter_config.speedups:  # type: ignore[attr-defined]
+        logger.info("newsletter: newsletter_speedups is off: stock Sphinx, MyST-Parser and Furo code runs")
+    elif decision.skipped:
         reasons = "; ".join(f"{name}: {why}" for name, why in decision.skipped.items())
         logger.info("newsletter: speed-ups skipped, stock code runs instead (%s)", reasons)
 
