@@ -196,3 +196,23 @@ def test_the_fork_hook_is_inert_outside_a_build(tmp_path):
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert gc_state() == before
+
+
+@pytest.mark.parametrize("cli", [True, False])
+def test_only_sphinx_build_skips_the_exit_collection_and_only_at_exit(tmp_path, monkeypatch, cli):
+    import atexit
+
+    registered: list = []
+    monkeypatch.setattr(memory, "_sphinx_build_process", lambda: cli)
+    monkeypatch.setattr(atexit, "register", registered.append)
+    monkeypatch.setattr(atexit, "unregister", lambda func: None)
+    before = gc_state()
+    app = SphinxTestApp("html", srcdir=_src(tmp_path, "basic", "src"))
+    app.build()
+    app.cleanup()
+    assert gc_state() == before  # frozen at exit, if at all: not after the build
+    assert registered == ([gc.freeze] if cli else [])
+
+
+def test_a_test_run_is_not_sphinx_build():
+    assert not memory._sphinx_build_process()

@@ -27,15 +27,19 @@ an earlier build's environment goes back once the application is ready
 that a later one that fails can't skip it), on success or failure, puts back
 the thresholds, ``gc.isenabled()`` and the frozen objects as they were when the
 build started. A heap someone else had frozen before the build is never frozen
-or thawed by it. The fork hook (``os.register_at_fork`` can't be undone) is
+or thawed by it. Only in a ``sphinx-build`` process, which exits after its one
+build, is the heap frozen again at exit (``atexit``), to spare the interpreter's
+exit-time collection of it. The fork hook (``os.register_at_fork`` can't be undone) is
 registered by the first parallel read of the process and does nothing unless a
 parallel read is running (``_armed``). Measurements: docs/performance.md.
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
 import os
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -103,12 +107,19 @@ class BuildGC:
             gc.enable()
 
     def restore(self) -> None:
-        """Everything as the build found it."""
+        """Everything as the build found it.
+
+        Collected first, the build's heap still frozen: a short collection of
+        what the write phase left, after which no full collection is due, so
+        the objects thawed next are not all walked at once by the next
+        automatic collection.
+        """
         self.merged()
-        self.restore_threshold()
         if self.froze:
+            gc.collect()
             self.froze = False
             gc.unfreeze()
+        self.restore_threshold()
         if gc.isenabled() != self.enabled:
             (gc.enable if self.enabled else gc.disable)()
 
@@ -233,6 +244,18 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
     if state is not None:
         delattr(app, _ATTRIBUTE)
         state.restore()
+        if exception is None and state.may_freeze and _sphinx_build_process():
+            # sphinx-build exits after its one build: the interpreter's exit-time
+            # collection would walk the whole heap to free what exiting frees anyway.
+            atexit.unregister(gc.freeze)
+            atexit.register(gc.freeze)
+
+
+def _sphinx_build_process() -> bool:
+    """Whether this process is Sphinx's command line (``sphinx-build``, ``python -m sphinx``)."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    return getattr(spec, "name", None) in ("sphinx", "sphinx.__main__", "sphinx.cmd.build") or (
+        os.path.basename(sys.argv[0] if sys.argv else "") == "sphinx-build")
 
 
 def loaded(app: Sphinx) -> None:
