@@ -57,7 +57,7 @@ def test_no_collection_runs_while_a_post_is_read(src):
 
 
 def test_turned_off_the_interpreter_collects_inside_documents(src):
-    inside, _ = collections_inside_posts(src, newsletter_lean_builds=False)
+    inside, _ = collections_inside_posts(src, newsletter_speedups=False)
     assert inside > 0
 
 
@@ -81,32 +81,16 @@ def test_a_rebuild_loads_the_previous_environment_with_the_threshold_raised(src,
     first = SphinxTestApp("html", srcdir=src)
     first.build()
     first.cleanup()
-    memory.release()
     before = gc.get_threshold()
     seen: list[tuple[int, int, int]] = []
     # builder-inited comes after Sphinx unpickled the environment the first build left.
-    second = SphinxTestApp("html", srcdir=src, confoverrides={"newsletter_lean_builds": lean})
+    second = SphinxTestApp("html", srcdir=src, confoverrides={"newsletter_speedups": lean})
     assert second.env.all_docs  # loaded from disk, not a fresh environment
     second.connect("env-get-outdated", lambda *_args: seen.append(gc.get_threshold()) or [])
     second.build()
     second.cleanup()
-    memory.release()
     assert seen and seen[0][0] == (memory.YOUNG_THRESHOLD if lean else before[0])
     assert gc.get_threshold() == before
-
-
-def test_a_finished_build_leaves_its_heap_frozen_until_the_next_one(src):
-    app = SphinxTestApp("html", srcdir=src)
-    app.build()
-    app.cleanup()
-    assert gc.get_freeze_count() > 0
-    # The next build in this process gives it back to the collector first.
-    second = SphinxTestApp("html", srcdir=src)
-    assert gc.get_freeze_count() == 0
-    second.build()
-    second.cleanup()
-    memory.release()
-    assert gc.get_freeze_count() == 0
 
 
 def test_a_failed_build_leaves_nothing_frozen(src):
@@ -125,7 +109,7 @@ def test_a_failed_build_leaves_nothing_frozen(src):
 def test_turned_off_nothing_is_frozen_or_raised(src):
     before = gc.get_threshold()
     seen: list[tuple[int, int, int]] = []
-    app = SphinxTestApp("html", srcdir=src, confoverrides={"newsletter_lean_builds": False})
+    app = SphinxTestApp("html", srcdir=src, confoverrides={"newsletter_speedups": False})
     app.connect("doctree-read", lambda _app, _doctree: seen.append(gc.get_threshold()))
     app.build()
     app.cleanup()
@@ -136,7 +120,7 @@ def test_turned_off_nothing_is_frozen_or_raised(src):
 @pytest.mark.parametrize(("lean", "kept"), [(True, 2), (False, 2), (True, 10_000)])
 def test_the_read_phase_keeps_a_bounded_number_of_doctrees_in_memory(src, monkeypatch, lean, kept):
     monkeypatch.setattr(memory, "DOCTREES_KEPT", kept)
-    app = SphinxTestApp("html", srcdir=src, confoverrides={"newsletter_lean_builds": lean})
+    app = SphinxTestApp("html", srcdir=src, confoverrides={"newsletter_speedups": lean})
     held: list[list[str]] = []
     # Sphinx's own cache of read doctrees, private: this test tells when it changes.
     app.connect("env-updated", lambda _app, env: held.append(list(env._write_doc_doctree_cache)))
@@ -161,7 +145,6 @@ def test_a_parallel_build_gives_the_collector_back_as_it_found_it(src):
     assert app.builder.parallel_ok
     assert max(frozen) > 0  # the parallel write ran with the build's objects frozen
     assert gc.get_threshold() == before
-    memory.release()
     assert gc.get_freeze_count() == 0
 
 
@@ -178,14 +161,13 @@ def test_a_parallel_read_raises_the_threshold_in_the_readers_only(src):
 
 @pytest.mark.parametrize(("parallel", "lean", "frozen"), [(2, True, True), (2, False, False), (1, True, False)])
 def test_only_a_parallel_read_freezes_what_was_loaded_before_it(src, parallel, lean, frozen):
-    app = SphinxTestApp("html", srcdir=src, parallel=parallel, confoverrides={"newsletter_lean_builds": lean})
+    app = SphinxTestApp("html", srcdir=src, parallel=parallel, confoverrides={"newsletter_speedups": lean})
     seen: list[int] = []
     # env-merge-info runs in the merging process; source-read where a serial read runs.
     event = "env-merge-info" if parallel > 1 else "source-read"
     app.connect(event, lambda *_args: seen.append(gc.get_freeze_count()))
     app.build()
     app.cleanup()
-    memory.release()
     assert seen and (min(seen) > 0) is frozen
     assert gc.get_freeze_count() == 0
 
@@ -221,7 +203,6 @@ def test_a_parallel_read_collects_each_readers_environment_at_the_next_fork(many
     app.connect("source-read", reading)
     app.build()
     app.cleanup()
-    memory.release()
     assert len(at_merge) >= 4, "the read should fork more readers than it runs at once"
     # Each reader's environment is garbage once merged; until the last reader is
     # forked, the merging process collects it at the next fork, not automatically.
@@ -233,11 +214,10 @@ def test_a_parallel_read_collects_each_readers_environment_at_the_next_fork(many
 
 @pytest.mark.parametrize("lean", [True, False])
 def test_a_doctree_read_back_for_writing_is_not_kept(src, lean):
-    app = SphinxTestApp("html", srcdir=src, parallel=2, confoverrides={"newsletter_lean_builds": lean})
+    app = SphinxTestApp("html", srcdir=src, parallel=2, confoverrides={"newsletter_speedups": lean})
     app.build()  # a parallel read: the write phase reads every doctree back from disk
     kept = set(app.env._pickled_doctree_cache)
     app.cleanup()
-    memory.release()
     assert app.builder.parallel_ok
     if lean:
         assert kept == set()
@@ -247,12 +227,11 @@ def test_a_doctree_read_back_for_writing_is_not_kept(src, lean):
 
 @pytest.mark.parametrize(("lean", "frozen"), [(True, True), (False, False)])
 def test_a_serial_write_runs_with_the_read_phase_frozen(src, lean, frozen):
-    app = SphinxTestApp("html", srcdir=src, confoverrides={"newsletter_lean_builds": lean})
+    app = SphinxTestApp("html", srcdir=src, confoverrides={"newsletter_speedups": lean})
     seen: list[int] = []
     app.connect("html-page-context", lambda *_args: seen.append(gc.get_freeze_count()))
     app.build()
     app.cleanup()
-    memory.release()
     assert not app.builder.parallel_ok
     assert seen and (min(seen) > 0) is frozen
     assert gc.get_freeze_count() == 0

@@ -22,7 +22,7 @@ from sphinx_newsletter.config import CONFIG_VALUES
 
 PACKAGE = Path(__file__).parents[1] / "ext" / "sphinx_newsletter"
 #: Modules still on literal priorities: the speed-ups, whose rework adopts events.py.
-LITERAL_PRIORITIES_PENDING = {"speedups/assettags.py", "speedups/memory.py", "speedups/toctrees.py"}
+LITERAL_PRIORITIES_PENDING: set[str] = set()
 
 
 def _registrations() -> list[tuple[str, ast.Call, str]]:
@@ -45,7 +45,11 @@ def _registrations() -> list[tuple[str, ast.Call, str]]:
 def test_everything_is_registered_in_a_setup_function() -> None:
     registrations = _registrations()
     assert len(registrations) > 30
-    assert [(module, node.lineno, name) for module, node, name in registrations if name != "setup"] == []
+    # A speed-up wires itself in ``enable(app)``, which speedups.setup calls once its
+    # switch and version gate said yes (at config-inited).
+    allowed = {"setup"}
+    assert [(module, node.lineno, name) for module, node, name in registrations
+            if name not in allowed and not (module.startswith("speedups/") and name == "enable")] == []
 
 
 def test_the_package_setup_only_calls_the_parts_setups() -> None:

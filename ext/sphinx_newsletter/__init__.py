@@ -38,8 +38,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         outputs,
         parser,
         reference,
+        speedups,
     )
-    from .speedups import assettags, memory, titles, toctrees
 
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
@@ -60,11 +60,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     bodyguard.setup(app)
     navigation.setup(app)
     outputs.setup(app)
-    memory.setup(app)
     buildcache.setup(app)
-    toctrees.setup(app)
-    titles.setup(app)
-    assettags.setup(app)
+    # Patches to Sphinx, MyST and Furo internals, behind newsletter_speedups and version gates.
+    speedups.setup(app)
     return {
         "version": __version__,
         "env_version": 2,  # 2: listings are link_list nodes

@@ -10,6 +10,22 @@ or after one of them says so with one of these names, never with a bare number.
 
 from __future__ import annotations
 
+# --- config-inited -----------------------------------------------------------------
+
+#: After the extension's config (500) is validated: :mod:`.speedups` decides which
+#: speed-ups run from ``newsletter_speedups`` and the versions installed.
+SPEEDUPS_DECIDE = 510
+
+# --- builder-inited, env-get-outdated --------------------------------------------------
+
+#: Once the app has loaded the previous environment (after every other
+#: builder-inited handler): :mod:`.speedups.memory` lowers the threshold it raised
+#: for that load.
+ENVIRONMENT_LOADED = 999
+#: Before any other handler of the event: the build's own garbage-collector policy
+#: (:mod:`.speedups.memory`) starts, or is put back, first.
+GC_POLICY = 1
+
 # --- env-updated -------------------------------------------------------------------
 
 #: Before every other handler, so that the others see the complete toctree mapping
@@ -30,6 +46,9 @@ BEFORE_FURO = 400
 #: After sphinx-notfound-page (400), which replaces the 404 page's ``toctree()``,
 #: and before Furo, which draws the sidebar with it.
 AFTER_NOTFOUND = 450
+#: Right after the bounded ``toctree()`` (:data:`BEFORE_FURO`), still before Furo:
+#: :mod:`.speedups.furonav` hides it from Furo's BeautifulSoup pass.
+BEFORE_FURO_FAST = 401
 #: After Furo: its sidebar tree is replaced by ours, in its markup.
 AFTER_FURO = 600
 #: After every handler that replaces the CSS/JS tag helpers for a page of its own

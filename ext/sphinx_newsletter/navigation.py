@@ -10,9 +10,9 @@ edition's posts. Below the top level, each list shows a window of
 grow with the archive at all. Titles come from Sphinx's own title collector
 and are HTML-escaped.
 
-Under Furo, the tree is also written directly in the markup Furo's
-``get_navigation_tree`` would make of it (checkboxes to fold branches), which
-spares Furo a BeautifulSoup round trip on every page; a test compares the two.
+Under Furo, :mod:`.speedups.furonav` writes the tree directly in the markup
+Furo's ``get_navigation_tree`` would make of it; with that speed-up off, Furo
+makes it from this module's HTML as it would from Sphinx's.
 """
 
 from __future__ import annotations
@@ -25,16 +25,13 @@ from typing import TYPE_CHECKING, Any
 from sphinx.locale import get_translation
 
 from .buildcache import build_cache
-from .events import AFTER_FURO, BEFORE_FURO
+from .events import BEFORE_FURO
 
 _ = get_translation("sphinx_newsletter")
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
-
-_FURO_PENDING = "_newsletter_furo_tree"
-
 
 @dataclass(slots=True)
 class Entry:
@@ -54,31 +51,7 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
     config = getattr(app, "newsletter_config", None)
     if config is None or not config.bounded_navigation or "toctree" not in context:
         return
-    bounded = partial(bounded_toctree, app.builder, pagename, config.navigation_window)
-    context["toctree"] = bounded
-    if _theme_name(app) == "furo":
-        # Furo would parse our HTML again with BeautifulSoup: give it nothing to
-        # parse, and set its tree ourselves once it is done (furo_page_context).
-        context["toctree"] = _no_toctree
-        context[_FURO_PENDING] = bounded
-
-
-def furo_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """After Furo: its sidebar tree, in its markup, from the bounded tree."""
-    bounded = context.pop(_FURO_PENDING, None)
-    if bounded is None or context.get("toctree") is not _no_toctree:
-        return  # another handler (the 404 page's) drew its own tree, and Furo used it
-    context["toctree"] = bounded
-    context["furo_navigation_tree"] = bounded(furo=True)
-
-
-def _no_toctree(**_kwargs: Any) -> str:
-    return ""
-
-
-def _theme_name(app: Sphinx) -> str:
-    theme = getattr(app.builder, "theme", None)
-    return getattr(theme, "name", "") or str(app.config.html_theme)
+    context["toctree"] = partial(bounded_toctree, app.builder, pagename, config.navigation_window)
 
 
 def _parents(builder: Builder) -> dict[str, str]:
@@ -91,10 +64,9 @@ def _parents(builder: Builder) -> dict[str, str]:
     return cached
 
 
-def bounded_toctree(builder: Builder, pagename: str, window: int = 5, *, furo: bool = False, **_kwargs: Any) -> str:
-    """The sidebar's HTML, in the shape Sphinx's ``toctree()`` gives (or Furo's final one)."""
-    entries = sidebar_entries(builder, pagename, window)
-    return render_furo(entries) if furo else render_sphinx(entries)
+def bounded_toctree(builder: Builder, pagename: str, window: int = 5, **_kwargs: Any) -> str:
+    """The sidebar's HTML, in the shape Sphinx's ``toctree()`` gives."""
+    return render_sphinx(sidebar_entries(builder, pagename, window))
 
 
 def sidebar_entries(builder: Builder, pagename: str, window: int) -> list[Entry]:
@@ -155,55 +127,12 @@ def render_sphinx(entries: list[Entry]) -> str:
     items = []
     for entry in entries:
         classes = f"toctree-l{entry.depth}" + (" current" if entry.current else "") + (" nl-more" if entry.more else "")
-        items.append(f'<li class="{classes}">{_link(entry)}{render_sphinx(entry.children)}</li>')
+        items.append(f'<li class="{classes}">{entry_link(entry)}{render_sphinx(entry.children)}</li>')
     opening = '<ul class="current">' if entries[0].depth > 1 else "<ul>"
     return opening + "".join(items) + "</ul>"
 
 
-def render_furo(entries: list[Entry]) -> str:
-    """What Furo's ``get_navigation_tree`` makes of :func:`render_sphinx`'s output."""
-    counter = [0]
-    deepest = _deepest_current(entries)
-    return _furo_list(entries, counter, deepest)
-
-
-def _deepest_current(entries: list[Entry]) -> Entry | None:
-    found = None
-    for entry in entries:
-        if entry.current:
-            found = entry
-        below = _deepest_current(entry.children)
-        found = below or found
-    return found
-
-
-def _furo_list(entries: list[Entry], counter: list[int], deepest: Entry | None) -> str:
-    if not entries:
-        return ""
-    items = []
-    for entry in entries:
-        classes = [f"toctree-l{entry.depth}"] + (["current"] if entry.current else []) + (["nl-more"] if entry.more else [])
-        toggle = ""
-        if entry.children:
-            classes.append("has-children")
-            counter[0] += 1
-            name = f"toctree-checkbox-{counter[0]}"
-            label = escape(f"Toggle navigation of {entry.title}", quote=True)
-            checked = ' checked=""' if entry.current else ""
-            toggle = (
-                f'<input aria-label="{label}"{checked} class="toctree-checkbox" id="{name}" name="{name}"'
-                f' role="switch" type="checkbox"/><label for="{name}"><span class="icon"><svg>'
-                '<use href="#svg-arrow-right"></use></svg></span></label>'
-            )
-        inner = _furo_list(entry.children, counter, deepest)
-        if entry is deepest:
-            classes.append("current-page")
-        items.append(f'<li class="{" ".join(classes)}">{_link(entry)}{toggle}{inner}</li>')
-    opening = '<ul class="current">' if entries[0].depth > 1 else "<ul>"
-    return opening + "".join(items) + "</ul>"
-
-
-def _link(entry: Entry) -> str:
+def entry_link(entry: Entry) -> str:
     title = escape(entry.title)
     if entry.page:
         return f'<a class="current reference internal" href="#">{title}</a>'
@@ -212,4 +141,3 @@ def _link(entry: Entry) -> str:
 
 def setup(app: Sphinx) -> None:
     app.connect("html-page-context", html_page_context, priority=BEFORE_FURO)
-    app.connect("html-page-context", furo_page_context, priority=AFTER_FURO)

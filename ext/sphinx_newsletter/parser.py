@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from docutils.parsers.rst import Directive
 from myst_parser.config.main import TopmatterReadError, merge_file_level, read_topmatter
-from myst_parser.mdit_to_docutils import base as _myst_base
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
@@ -66,22 +65,7 @@ ALLOWED_ROLES = bodyscan.ALLOWED_ROLES
 SAFE_EXTENSIONS = bodyscan.SAFE_EXTENSIONS
 
 
-class _OwnDocumentRenderer(SphinxRenderer):
-    """MyST's renderer, without the throwaway document it builds for every page."""
-
-    def setup_render(self, options: dict[str, Any], env: Any) -> None:
-        # MyST evaluates ``options.get("document", make_document())``: a whole
-        # throwaway docutils document (its option parser included) for every
-        # page, though we always pass ours. Skip building it.
-        real = _myst_base.make_document
-        _myst_base.make_document = _no_document
-        try:
-            super().setup_render(options, env)
-        finally:
-            _myst_base.make_document = real
-
-
-class PostRenderer(_OwnDocumentRenderer):
+class PostRenderer(SphinxRenderer):
     """MyST's renderer enforcing the allowlists and caps of :mod:`.bodyscan` on a post body.
 
     The scan has already printed a warning for each refusal (at the post's
@@ -191,6 +175,10 @@ class _Allowlist(CustomReSTDispatcher):
 class NewsletterMystParser(MystParser):
     """MyST, with the post limits above for generated post pages."""
 
+    #: MyST's renderers for post and listing pages (:mod:`.speedups.mystdocument` replaces them).
+    post_renderer: type[SphinxRenderer] = PostRenderer
+    listing_renderer: type[SphinxRenderer] = SphinxRenderer
+
     def parse(self, inputstring: str, document: nodes.document) -> None:
         env = document.settings.env
         domain = get_domain(env)
@@ -198,7 +186,7 @@ class NewsletterMystParser(MystParser):
         config = domain.nl_config
         generated = config is not None and config.layout.generated(env.docname)
         if generated and post is None:
-            _parse_listing(inputstring, document, domain)
+            _parse_listing(inputstring, document, domain, self.listing_renderer)
             _literal_title(document)
             return
         if post is None or config is None or config.trust_bodies:
@@ -219,7 +207,7 @@ class NewsletterMystParser(MystParser):
         env.temp_data[REPORTED] = scan.refused
         if scan.too_large:
             inputstring = post_header(post)
-        parser = _cached_parser(domain, md_config)
+        parser = _cached_parser(domain, md_config, self.post_renderer)
         parser.options.update(document=document, newsletter_post=post, newsletter_scan=scan,
                               newsletter_cells=[0], newsletter_settings=config.settings, newsletter_depth=0)
         with _Allowlist():
@@ -228,11 +216,7 @@ class NewsletterMystParser(MystParser):
         _literal_title(document)
 
 
-def _no_document(*_args: Any, **_kwargs: Any) -> None:
-    return None
-
-
-def _cached_parser(domain: Any, md_config: Any, renderer: type[SphinxRenderer] = PostRenderer) -> Any:
+def _cached_parser(domain: Any, md_config: Any, renderer: type[SphinxRenderer]) -> Any:
     """One Markdown parser per renderer for a build's pages (making one costs more than a parse)."""
     parsers = domain.__dict__.setdefault("_newsletter_parsers", {})
     cached = parsers.get(renderer)
@@ -241,7 +225,8 @@ def _cached_parser(domain: Any, md_config: Any, renderer: type[SphinxRenderer] =
     return cached[1]
 
 
-def _parse_listing(inputstring: str, document: nodes.document, domain: Any) -> None:
+def _parse_listing(inputstring: str, document: nodes.document, domain: Any,
+                   renderer: type[SphinxRenderer] = SphinxRenderer) -> None:
     """A generated listing page (edition, author, year...), as MyST would parse it.
 
     Its text comes from :mod:`.render` and every value in it from the model,
@@ -260,7 +245,7 @@ def _parse_listing(inputstring: str, document: nodes.document, domain: Any) -> N
             create_warning(document, message, kind, line=1, append_to=document)
 
         md_config = merge_file_level(md_config, topmatter, warning)
-    parser = _cached_parser(domain, md_config, _OwnDocumentRenderer)
+    parser = _cached_parser(domain, md_config, renderer)
     parser.options["document"] = document
     parser.render(inputstring)
 

@@ -85,7 +85,6 @@ def redirect_page(*, href: str, canonical: str, title: str, language: str) -> st
 
 def build_finished(app: Sphinx, exception: BaseException | None) -> None:
     from ..config import newsletter_config
-    from ..domain import get_domain
     from .site import site_for
 
     site = site_for(app, exception)

@@ -1,24 +1,20 @@
 """Render a page's CSS and JavaScript tags once per page depth, not once per page.
 
 For every page it writes, Sphinx's HTML builder renders a ``<link>`` or
-``<script>`` tag for each asset (11 on this site's pages: Furo, sphinx-design
-and ours) with the ``css_tag`` and ``js_tag`` helpers it puts in the page's
-context. Each call resolves the asset's path on disk (``Path.resolve``, an
-``lstat`` per path component) to look up its checksum: 3.4% of a 1,000-post
-build and of a 10,000-post one (py-spy), for tags that are the same on every
-page as deep as this one.
-
-A tag depends on the asset (its file, attributes and priority), on the
-builder and its output folder, and on the page only through the relative
-path from the page to the asset: how deep the page's URI is, unless the page
-and the asset share their first folder. So at ``html-page-context`` (last,
-after any extension that draws its own helpers, such as the 404 page's), when
-the helpers are still Sphinx's own, they are wrapped: the first page of a
-depth renders each tag with Sphinx's helper, the next ones reuse it. A page
-that shares a folder with an asset, and anything unhashable, go to Sphinx's
-helper every time. Sphinx already caches each asset's checksum for the whole
-process, so reusing a tag can't show a checksum Sphinx itself would not.
-The tags are a memo of the write phase (:mod:`.buildcache`).
+``<script>`` tag for each asset with the ``css_tag`` and ``js_tag`` helpers of
+the page's context, and each call resolves the asset's path on disk to look up
+its checksum. A tag depends on the asset, the builder and its output folder,
+and on the page only through the relative path from the page to the asset: how
+deep the page's URI is, unless the page and the asset share their first
+folder. So at ``html-page-context`` (last, after any extension that draws its
+own helpers, such as the 404 page's), when the helpers are still Sphinx's own
+(recognised by module and ``__qualname__``), they are wrapped: the first page
+of a depth renders each tag with Sphinx's helper, the next ones reuse it. A
+page that shares a folder with an asset, and anything unhashable, go to
+Sphinx's helper every time. Sphinx caches each asset's checksum for the whole
+process, so a reused tag can't show a checksum Sphinx would not. The tags are
+a memo of the write phase (:mod:`..buildcache`). Measurements:
+docs/performance.md.
 """
 
 from __future__ import annotations
@@ -28,6 +24,7 @@ import os
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..buildcache import build_cache
+from ..events import AFTER_PAGE_HELPERS
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -96,6 +93,6 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
         context[name] = reuse_tags(helper, base, tags)
 
 
-def setup(app: Sphinx) -> None:
+def enable(app: Sphinx) -> None:
     # Last: after the handlers that replace these helpers for a page of their own.
-    app.connect("html-page-context", html_page_context, priority=990)
+    app.connect("html-page-context", html_page_context, priority=AFTER_PAGE_HELPERS)

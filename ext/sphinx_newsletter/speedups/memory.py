@@ -1,62 +1,51 @@
 """Lean builds: the garbage collector runs between documents, and doctrees wait on disk.
 
-Two things make a big archive's serial (``-j 1``) build slower than linear:
+A big archive's serial (``-j 1``) build is slower than linear with the
+interpreter's collector: Sphinx keeps every doctree it reads in memory until it
+writes it, and with the default thresholds a document's temporary objects live
+through a few young collections, reach the oldest generation, and only full
+collections, each walking the whole heap, free them. While a build runs:
 
-- Sphinx keeps every doctree it reads in memory until it writes it (the
-  environment's ``_write_doc_doctree_cache``), so the heap grows all through
-  the read phase. Parallel builds don't: their doctrees come back from the
-  worker processes on disk.
-- With the interpreter's default thresholds a young collection runs every
-  700 allocations, so the temporary objects of the document being read live
-  through a few of them and reach the oldest generation, where only full
-  collections free them; full collections then run every few seconds, each
-  walking that whole heap.
-
-Measured on 10,000 generated posts (``make bench``), 106 full collections
-took 236 s of a 508 s build and freed almost nothing.
-
-While a build runs (``newsletter_lean_builds``, on by default):
-
-- the young threshold is raised from the start (``config-inited``): loading
-  an earlier build's environment makes objects that all survive;
-- while documents are read or written one after another, the threshold stays
-  raised so that one document's allocations fit in the youngest generation,
-  and the young generations are collected at each document boundary
-  (``source-read`` while reading, ``doctree-resolved`` while writing): a
-  document's garbage dies young and only what outlives it is promoted;
+- the young threshold is raised from ``config-inited`` (loading an earlier
+  build's environment makes objects that all survive) and while documents are
+  read or written one after another, so that one document's allocations fit in
+  the youngest generation; the young generations are collected at each document
+  boundary (``source-read`` while reading, ``doctree-resolved`` while writing);
 - Sphinx keeps at most ``DOCTREES_KEPT`` read doctrees in memory for the write
-  phase: beyond that, each is dropped at the next boundary (Sphinx has already
-  pickled it to the doctree folder and reads it back from there, as it does
-  after a parallel read). Keeping them all cost 1.93 GB at 10,000 posts;
-  dropping them all cost 1-3 s of unpickling at 1,000 (measured).
-- a doctree Sphinx reads back from the doctree folder is written once: the
-  bytes it read are dropped when the page is resolved, where Sphinx would
-  keep those of every page until the build ends (235 MB of doctrees at
-  10,000 posts).
+  phase (it reads the others back from the doctree folder, as after a parallel
+  read), and a doctree read back for writing is dropped once resolved;
+- a parallel read freezes the heap before Sphinx forks its readers; the process
+  that merges their results keeps the interpreter's thresholds, collects each
+  time Sphinx forks the next reader (the previous reader's environment is
+  garbage by then) and has automatic collections off until the last fork;
+- the write phase freezes what the read left (before a parallel write forks its
+  writers; a serial write then collects only what it adds).
 
-Nothing is disabled for long: a document that allocates more than the raised
-threshold still triggers the usual automatic collections, and the
-interpreter's own thresholds are back for a parallel write and when the build
-finishes. A process that only merges a parallel read's results never raises
-them (it would hold garbage longer: 2 GB peak at 10,000 posts, measured); it
-collects at each fork instead (``before_read``). A parallel read or write
-freezes the heap before Sphinx forks its readers or writers; a serial write
-freezes what the read left (``write_started``).
-
-A finished build leaves its heap frozen (``build_finished``): the full
-collections that restoring the thresholds over it would start, and the one
-the interpreter runs as it exits, cost 1.5 s at 1,000 posts to free what
-exiting frees anyway. The next build in the same process gives it back to the
-collector first (``release``).
+Nothing of this outlives the build: the threshold raised while Sphinx loads
+an earlier build's environment goes back once the application is ready
+(``builder-inited``), and the first ``build-finished`` handler (so
+that a later one that fails can't skip it), on success or failure, puts back
+the thresholds, ``gc.isenabled()`` and the frozen objects as they were when the
+build started. A heap someone else had frozen before the build is never frozen
+or thawed by it. Only in a ``sphinx-build`` process, which exits after its one
+build, is the heap frozen again at exit (``atexit``), to spare the interpreter's
+exit-time collection of it. The fork hook (``os.register_at_fork`` can't be undone) is
+registered by the first parallel read of the process and does nothing unless a
+parallel read is running (``_armed``). Measurements: docs/performance.md.
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
 import os
+import sys
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sphinx.util.parallel import make_chunks
+
+from ..events import ENVIRONMENT_LOADED, GC_POLICY
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -70,41 +59,81 @@ YOUNG_THRESHOLD = 100_000
 #: post pages); the others are read back from the doctree folder.
 DOCTREES_KEPT = 2_000
 
-#: The interpreter's thresholds while they are raised (to put them back).
-_saved: list[tuple[int, int, int]] = []
-#: Whether this build froze the heap before a parallel read or write.
-_frozen: list[bool] = []
-#: Whether a finished build left the heap frozen (see ``build_finished``).
-_frozen_at_end: list[bool] = []
-#: Readers still to be forked by the parallel read this process merges (see ``before_read``).
-_readers: list[int] = []
-#: Whether ``_after_fork_in_parent`` turned automatic collections off.
-_disabled: list[bool] = []
-#: Whether ``_before_fork`` is registered in this process (it can't be removed).
+_ATTRIBUTE = "_newsletter_gc"
+
+
+@dataclass(slots=True)
+class BuildGC:
+    """The collector as one build found it, and what the build changed."""
+
+    threshold: tuple[int, int, int]
+    enabled: bool
+    #: Nothing was frozen when the build started: unfreezing would thaw only the build's objects.
+    may_freeze: bool
+    raised: bool = False
+    froze: bool = False
+    #: Readers still to be forked by the parallel read this process merges.
+    readers: int = 0
+    #: Whether automatic collections were turned off until the last reader is forked.
+    disabled: bool = False
+
+    def raise_threshold(self) -> None:
+        """Raise the young threshold (once) while documents are handled in a row."""
+        if not self.raised:
+            young, middle, old = self.threshold
+            gc.set_threshold(max(YOUNG_THRESHOLD, young), middle, old)
+            self.raised = True
+
+    def restore_threshold(self) -> None:
+        if self.raised:
+            gc.set_threshold(*self.threshold)
+            self.raised = False
+
+    def collect_young(self) -> None:
+        """Collect the youngest generation; the middle one too once it is due."""
+        if self.raised:
+            gc.collect(1 if gc.get_count()[1] >= self.threshold[1] else 0)
+
+    def freeze(self) -> None:
+        if self.may_freeze:
+            gc.freeze()
+            self.froze = True
+
+    def merged(self) -> None:
+        """All readers are forked (or the read or build is over): automatic collections are back."""
+        self.readers = 0
+        if self in _armed:
+            _armed.remove(self)
+        if self.disabled:
+            self.disabled = False
+            gc.enable()
+
+    def restore(self) -> None:
+        """Everything as the build found it.
+
+        Collected first, the build's heap still frozen: a short collection of
+        what the write phase left, after which no full collection is due, so
+        the objects thawed next are not all walked at once by the next
+        automatic collection.
+        """
+        self.merged()
+        if self.froze:
+            gc.collect()
+            self.froze = False
+            gc.unfreeze()
+        self.restore_threshold()
+        if gc.isenabled() != self.enabled:
+            (gc.enable if self.enabled else gc.disable)()
+
+
+#: The build whose parallel read the fork hook serves (one at most); empty outside a parallel read.
+_armed: list[BuildGC] = []
+#: Whether the fork hook is registered in this process (it can't be removed).
 _fork_hook: list[bool] = []
 
 
-def _lean(app: Sphinx) -> bool:
-    return bool(app.config.newsletter_lean_builds)
-
-
-def _raise() -> None:
-    """Raise the young threshold (once) while documents are handled in a row."""
-    if not _saved:
-        _saved.append(gc.get_threshold())
-        young, middle, old = _saved[0]
-        gc.set_threshold(max(YOUNG_THRESHOLD, young), middle, old)
-
-
-def _restore() -> None:
-    if _saved:
-        gc.set_threshold(*_saved.pop())
-
-
-def collect_young() -> None:
-    """Collect the youngest generation; the middle one too once it is due."""
-    if _saved:
-        gc.collect(1 if gc.get_count()[1] >= _saved[0][1] else 0)
+def build_gc(app: Sphinx) -> BuildGC | None:
+    return getattr(app, _ATTRIBUTE, None)
 
 
 def source_read(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -115,159 +144,162 @@ def source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     document boundary to collect at, so it has the interpreter's thresholds
     back (``before_read``).
     """
-    if not _lean(app):
+    state = build_gc(app)
+    if state is None:
         return
-    _raise()
+    state.raise_threshold()
     cached = getattr(app.env, "_write_doc_doctree_cache", None)
     while cached and len(cached) > DOCTREES_KEPT:
         cached.popitem()  # the last one read; the first ones stay
-    collect_young()
-
-
-def config_inited(app: Sphinx, config: Any) -> None:
-    """The build starts: the young threshold is raised while Sphinx loads what it kept.
-
-    Unpickling the environment of an earlier build (and the post cache) makes
-    objects that all survive; with the interpreter's thresholds, full
-    collections walked the growing heap three times to free nothing: 0.15-0.18 s
-    of a 2 s edit-one-post rebuild at 1,000 posts (measured).
-    """
-    if _lean(app):
-        _raise()
+    state.collect_young()
 
 
 def before_read(app: Sphinx, env: Any, docnames: list[str]) -> None:
     """A build with ``-j`` over 1: freeze the heap before Sphinx forks its readers.
 
-    The process that merges their results gets the interpreter's thresholds
-    back (see ``source_read``); frozen, its full collections walk only what
-    the read adds, not the modules and the archive loaded before it. Without
-    it they took 1.2 s of a 7.5 s ``-j 2`` read at 1,000 posts (measured).
-    When Sphinx reads serially anyway (a handful of documents, or an
-    extension that is not parallel-safe) the heap simply stays frozen until
-    the end, and the readers raise the threshold again.
-
-    Each reader sends back a pickle of its whole environment, the documents
-    merged before it forked included, and the merging process unpickles it to
-    copy out the reader's own documents: the rest is garbage, in cycles. So
-    each time Sphinx forks the next reader (the previous reader's environment
-    is garbage by then) the merging process collects what is not frozen and
-    freezes what survives, and until the last reader is forked its automatic
-    collections are off: they would walk the environment being unpickled, all
-    of it alive until it is merged. After the last fork they are back, for the
-    last readers' environments. At 10,000 posts (``-j 2``, measured): 166
-    full collections took 88 s of a 210 s build, walking the merged heap again
-    and again; with this, 95 took 37 s, and the read took 63-72 s, not 106 s.
+    Each reader sends back a pickle of its whole environment, which the merging
+    process unpickles to copy out the reader's own documents: the rest is
+    garbage, in cycles. So each time Sphinx forks the next reader the merging
+    process collects what is not frozen and freezes what survives, and until
+    the last reader is forked its automatic collections are off (they would
+    walk the environment being unpickled, all of it alive until merged).
+    When Sphinx reads serially anyway, the heap stays frozen until the end.
     """
-    if _lean(app) and app.parallel > 1:
-        _restore()
-        gc.freeze()
-        _frozen.append(True)
-        # Sphinx forks one reader per chunk (when it reads in parallel at all).
-        _readers[:] = [len(make_chunks(docnames, app.parallel))]
+    state = build_gc(app)
+    if state is None or app.parallel <= 1 or not state.may_freeze:
+        return
+    state.restore_threshold()
+    state.freeze()
+    # Sphinx forks one reader per chunk (when it reads in parallel at all).
+    state.readers = len(make_chunks(docnames, app.parallel))
+    _armed[:] = [state]
+    if not _fork_hook:
+        os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent, after_in_child=_in_child)
+        _fork_hook.append(True)
 
 
 def _before_fork() -> None:
     """Sphinx is about to fork a reader: see ``before_read``."""
-    if _readers:
+    if _armed and _armed[0].readers:
         gc.collect()
-        gc.freeze()
+        _armed[0].freeze()
 
 
 def _after_fork_in_parent() -> None:
-    if _readers:
-        _readers[0] -= 1
-        if _readers[0] > 0:
-            if gc.isenabled():
-                gc.disable()
-                _disabled.append(True)
-        else:
-            _merged()
+    if not _armed or not _armed[0].readers:
+        return
+    state = _armed[0]
+    state.readers -= 1
+    if state.readers > 0:
+        if gc.isenabled():
+            gc.disable()
+            state.disabled = True
+    else:
+        state.merged()
 
 
-def _merged() -> None:
-    """All readers are forked (or the read or build is over): automatic collections are back."""
-    _readers.clear()
-    if _disabled:
-        _disabled.clear()
-        gc.enable()
+def _in_child() -> None:
+    """A reader (or any child forked meanwhile) collects as usual."""
+    if _armed:
+        _armed[0].merged()
 
 
 def write_started(app: Sphinx, builder: Any) -> None:
     """The write phase starts with what the read left frozen.
 
     Sphinx's parallel writers are forked processes that write whole chunks of
-    pages with no boundary event between them. Freezing the heap before they
-    fork (Python's advice for fork without exec) keeps their collections off
-    the parent's objects: without it they copied the parent's pages, and
-    ``-j 2`` writing took 19-22 s instead of 12-15 s at 1,000 posts (measured).
-    After a parallel read, what is not frozen yet is only what the read's last
-    readers sent: collected first, their environments are not frozen with it.
-
-    A serial write collects between documents, with the read's heap frozen
-    too: the full collections of the write phase then walk only what it adds,
-    not the environment and the doctrees kept in memory. At 3,000 posts they
-    took 0.32 s instead of 1.88 s, for 6 MB more peak memory (the kept
-    doctrees, once written, wait for the end of the build to be freed).
+    pages with no boundary event between them: freezing the heap before they
+    fork keeps their collections off the parent's objects. After a parallel
+    read, what is not frozen yet is only what the read's last readers sent:
+    collected first, their environments are not frozen with it. A serial write
+    collects between documents, with the read's heap frozen, so its full
+    collections walk only what it adds.
     """
-    _merged()
-    if not _lean(app):
+    state = build_gc(app)
+    if state is None:
         return
+    state.merged()
     if builder.parallel_ok:
-        _restore()
-        if _frozen:
+        state.restore_threshold()
+        if state.froze:
             gc.collect()
     else:
-        _raise()
+        state.raise_threshold()
         gc.collect(1)  # the last documents' garbage is not frozen with the rest
-    gc.freeze()
-    _frozen.append(True)
+    state.freeze()
 
 
 def doctree_resolved(app: Sphinx, doctree: Any, docname: str) -> None:
     """A document is about to be written: the previous one is finished."""
-    if _lean(app):
-        read_back = getattr(app.env, "_pickled_doctree_cache", None)
-        if read_back:
-            read_back.pop(docname, None)  # the doctree folder still has it
-    collect_young()
+    state = build_gc(app)
+    if state is None:
+        return
+    read_back = getattr(app.env, "_pickled_doctree_cache", None)
+    if read_back:
+        read_back.pop(docname, None)  # the doctree folder still has it
+    state.collect_young()
 
 
 def build_finished(app: Sphinx, exception: BaseException | None) -> None:
-    """The build is over: the interpreter's thresholds, and the build's heap frozen.
+    """First of the build's end, success or failure: the collector as the build found it."""
+    state = build_gc(app)
+    if state is not None:
+        delattr(app, _ATTRIBUTE)
+        state.restore()
+        if exception is None and state.may_freeze and _sphinx_build_process():
+            # sphinx-build exits after its one build: the interpreter's exit-time
+            # collection would walk the whole heap to free what exiting frees anyway.
+            atexit.unregister(gc.freeze)
+            atexit.register(gc.freeze)
 
-    Restored thresholds over the whole heap would soon start a full collection
-    of it, and the interpreter runs one more as it exits (measured: 1.5 s at
-    1,000 posts, to free what exiting frees anyway). The next build in the same
-    process (a test suite's) unfreezes it first; ``release`` does it on demand.
-    A failed build leaves nothing frozen.
+
+def _sphinx_build_process() -> bool:
+    """Whether this process is Sphinx's command line (``sphinx-build``, ``python -m sphinx``)."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    return getattr(spec, "name", None) in ("sphinx", "sphinx.__main__", "sphinx.cmd.build") or (
+        os.path.basename(sys.argv[0] if sys.argv else "") == "sphinx-build")
+
+
+def loaded(app: Sphinx) -> None:
+    """Last of ``builder-inited``: what an earlier build kept is loaded, the application is ready.
+
+    The threshold raised at ``config-inited`` goes back until a build starts:
+    an application that is made but never builds (a test's) leaves nothing behind.
     """
-    _merged()
-    _restore()
-    if _frozen:
-        _frozen.clear()
-        gc.unfreeze()
-    if _lean(app) and exception is None:
-        gc.freeze()
-        _frozen_at_end.append(True)
+    state = build_gc(app)
+    if state is not None:
+        state.restore_threshold()
 
 
-def release() -> None:
-    """Give back to the collector what a finished build's heap froze (no-op otherwise)."""
-    if _frozen_at_end:
-        _frozen_at_end.clear()
-        gc.unfreeze()
+def build_started(app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """``env-get-outdated``, the first event of each ``build()``: the threshold is raised again."""
+    state = build_gc(app)
+    if state is None:  # another build() of the same application
+        state = _note(app)
+    state.raise_threshold()
+    return []
 
 
-def setup(app: Sphinx) -> None:
-    if not _fork_hook:
-        os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent, after_in_child=_merged)
-        _fork_hook.append(True)
-    release()  # a new build in this process: the previous one's heap is collectable again
-    _restore()  # and the interpreter's thresholds, should a failed one have left them raised
-    app.connect("config-inited", config_inited)
+def _note(app: Sphinx) -> BuildGC:
+    """The collector's state as the build finds it."""
+    state = BuildGC(threshold=gc.get_threshold(), enabled=gc.isenabled(), may_freeze=gc.get_freeze_count() == 0)
+    setattr(app, _ATTRIBUTE, state)
+    return state
+
+
+def enable(app: Sphinx) -> None:
+    """Wire the policy (at ``config-inited``: Sphinx loads an earlier build's environment next).
+
+    Unpickling it (and the post cache) makes objects that all survive: with the
+    interpreter's thresholds, full collections walked them again and again to
+    free nothing. So the threshold is raised until the application is ready.
+    """
+    _note(app).raise_threshold()
+    app.connect("builder-inited", loaded, priority=ENVIRONMENT_LOADED)
+    app.connect("env-get-outdated", build_started, priority=GC_POLICY)
     app.connect("env-before-read-docs", before_read)
     app.connect("source-read", source_read)
     app.connect("write-started", write_started)
     app.connect("doctree-resolved", doctree_resolved)
-    app.connect("build-finished", build_finished, priority=1000)
+    # First: a later handler that fails (generate's, for refused posts) can't skip it.
+    app.connect("build-finished", build_finished, priority=GC_POLICY)

@@ -1,20 +1,15 @@
 """Render each page title once per build, not once for every page that shows it.
 
 For every page it writes, Sphinx's HTML builder renders the titles its
-template may show (the page's own, the next and previous pages', every
-parent's up to the root) with ``render_partial``: a docutils document, its
-transforms and a translator, each time. A post page has four parents (its
-edition, the year, the archive, the home page) and two neighbours, so at
-1,000 posts a few hundred distinct titles were rendered 10,767 times: 1.4 s
-of a 20 s build (timed inside one ``-j 1`` build), for the same HTML each
-time. The theme shows some of them (next and previous), Furo never the parents.
-
-At ``write-started`` the HTML builder's ``render_partial`` is wrapped: a title
-node of ``env.titles`` or ``env.longtitles`` is rendered the first time a page
-asks for it, and its parts are reused after that. Only titles made of text and
-inline markup are kept, since nothing in them depends on the page being
-written (an image's path would). Every other node (a page's table of contents,
-a title with an image) is rendered as before. Each build starts a new cache.
+template may show (the page's own, its neighbours', every parent's up to the
+root) with ``render_partial``: a docutils document, its transforms and a
+translator each time, for the same HTML. At ``write-started`` the builder's
+``render_partial`` is wrapped: a title node of ``env.titles`` or
+``env.longtitles`` made of text and inline markup (nothing in it depends on the
+page being written, as an image's path would) is rendered the first time a
+page asks for it and its parts are reused after that; every other node is
+rendered as before. Each build starts a new cache. Measurements:
+docs/performance.md.
 """
 
 from __future__ import annotations
@@ -73,5 +68,5 @@ def write_started(app: Sphinx, builder: Builder) -> None:
     builder.render_partial = TitleCache(render, builder.env)  # type: ignore[attr-defined]
 
 
-def setup(app: Sphinx) -> None:
+def enable(app: Sphinx) -> None:
     app.connect("write-started", write_started)

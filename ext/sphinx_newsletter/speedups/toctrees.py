@@ -2,30 +2,20 @@
 
 Before it reads a document, Sphinx's toctree collector forgets what the
 document's toctrees included by walking every entry of
-``env.files_to_rebuild`` (included page -> pages whose toctree includes
-it). In a serial (``-j 1``) build that mapping fills up as the documents are
-read, so reading N pages walks it N times: at 10,000 posts (every post is in
-its edition's toctree) that was 128 s of a 333 s build, measured with
-pyinstrument. A parallel read forgets every outdated document before any is
-read, so it does not pay this.
+``env.files_to_rebuild``; in a serial build that mapping fills up as the
+documents are read, so reading N pages walks it N times. The entries a
+document's toctrees add while this build reads it can't need forgetting again
+before the read phase ends, so they are set aside as each document is read and
+put back, whole, at ``env-updated``, before anything uses them. Only the
+process that runs the build does this (a parallel read's readers send their
+environments back for Sphinx to merge).
 
-The entries a document's toctrees add while this build reads it can't need
-forgetting again before the read phase ends (each document is read once), so
-they are set aside as each document is read and put back, whole, at
-``env-updated``, before Sphinx or any extension uses them. Entries from an
-earlier build stay where they are, and are forgotten as before when their
-document is re-read. Only the process that runs the build does this: under
-``-j`` the documents are read in worker processes whose environments Sphinx
-merges back itself.
-
-Sphinx's ``toctree`` directive also copies the set of every document, twice,
-for each toctree it parses (to tell a missing entry from a duplicate). The
-generated pages have one toctree each, so at 10,000 posts 3,400 edition
-toctrees copied 14,000 names each: 1.2% of the build (py-spy), growing as
-pages x pages. They use ``nl:toctree`` (:class:`GeneratedToctree`): Sphinx's
-directive, whose entries, when each is a plain page name that exists and is
-listed once, are taken as they are; anything else (a title, a glob, a URL, a
-missing or repeated page) goes to Sphinx's own parsing and warnings.
+Sphinx's ``toctree`` directive also copies the set of every page name, twice,
+for each toctree it parses. The generated pages use ``nl:toctree``: Sphinx's
+own directive when this speed-up is off, :class:`GeneratedToctree` when it is
+on, which takes the entries as they are when each is a plain page name that
+exists and is listed once, and leaves anything else to Sphinx's parsing and
+warnings. Measurements: docs/performance.md.
 """
 
 from __future__ import annotations
@@ -36,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.directives.other import TocTree
 from sphinx.util import docname_join
+
+from ..events import AFTER_COLLECTORS, FIRST
 
 if TYPE_CHECKING:
     from sphinx import addnodes
@@ -109,8 +101,14 @@ class GeneratedToctree(TocTree):
 
 
 def setup(app: Sphinx) -> None:
-    app.add_directive_to_domain("nl", "toctree", GeneratedToctree)
+    """``nl:toctree`` is Sphinx's ``toctree`` until :func:`enable` replaces it."""
+    app.add_directive_to_domain("nl", "toctree", TocTree)
+
+
+def enable(app: Sphinx) -> None:
+    """Wire the speed-up (at ``config-inited``, before the environment and its domains exist)."""
+    app.add_directive_to_domain("nl", "toctree", GeneratedToctree, override=True)
     app.connect("builder-inited", builder_inited)
-    app.connect("doctree-read", doctree_read, priority=900)
+    app.connect("doctree-read", doctree_read, priority=AFTER_COLLECTORS)
     # First, so that other extensions' env-updated handlers see the whole mapping.
-    app.connect("env-updated", env_updated, priority=100)
+    app.connect("env-updated", env_updated, priority=FIRST)
