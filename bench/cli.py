@@ -26,9 +26,7 @@ def sizes(text: str) -> list[int]:
     """``100,10000`` -> [100, 10000]."""
     values = sorted({int(part.replace("_", "")) for part in text.split(",") if part})
     if not values or min(values) < 3:
-        raise argparse.ArgumentTypeError(
-            "expected sizes of at least 3 posts, e.g. 100,10000"
-        )
+        raise argparse.ArgumentTypeError("expected sizes of at least 3 posts, e.g. 100,10000")
     return values
 
 
@@ -60,9 +58,7 @@ def parser() -> argparse.ArgumentParser:
         default=3,
         help="rounds per system; medians (default 3)",
     )
-    add(
-        "--systems", type=names, default=list(SYSTEMS), help="default: ours,floor,ablog"
-    )
+    add("--systems", type=names, default=list(SYSTEMS), help="default: ours,floor,ablog")
     add(
         "--timeout",
         type=float,
@@ -109,9 +105,7 @@ def make_systems(args: argparse.Namespace) -> tuple[list[System], dict[str, str]
         if reason:
             skipped["ours"] = reason
         else:
-            venvs.ensure_module(
-                ours.python, "Stemmer", "PyStemmer", args.work / "pip.log"
-            )
+            venvs.ensure_module(ours.python, "Stemmer", "PyStemmer", args.work / "pip.log")
             systems.append(ours)
     if {"floor", "ablog"} & set(args.systems):
         pinned = ours.python if ours.python.exists() else None
@@ -125,11 +119,7 @@ def machine(systems: list[System], load_at_start: float) -> report.Machine:
     """Cores, CPU model, memory, and the versions in each venv used."""
     cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
     model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in cpuinfo.splitlines()
-            if line.startswith("model name")
-        ),
+        (line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")),
         "unknown",
     )
     pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
@@ -146,18 +136,14 @@ def machine(systems: list[System], load_at_start: float) -> report.Machine:
     )
 
 
-def run_all(
-    args: argparse.Namespace, shared: Path, systems: list[System]
-) -> report.Results:
+def run_all(args: argparse.Namespace, shared: Path, systems: list[System]) -> report.Results:
     """Every size in turn: generate its corpus, then all rounds of all systems."""
     results: report.Results = {}
     for size in args.posts:
         labels = ", ".join(s.label for s in systems)
         print(f"bench: {size:,} posts, {args.repeat} round(s) of {labels}")
         corpus = make_corpus(shared, size, args.work / f"n{size}" / "corpus")
-        results[size] = run_size(
-            systems, corpus, args.work / f"n{size}", args.repeat, args.timeout
-        )
+        results[size] = run_size(systems, corpus, args.work / f"n{size}", args.repeat, args.timeout)
     return results
 
 
@@ -190,9 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     args.argv = list(argv) if argv is not None else sys.argv[1:]
     shared = find_shared(args.shared)
     if shared is None:
-        print(
-            "bench: no shared/tools/make_corpus.py: use --shared or NEWSLETTER_SHARED"
-        )
+        print("bench: no shared/tools/make_corpus.py: use --shared or NEWSLETTER_SHARED")
         return 2
     args.work = args.work.absolute()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -218,6 +202,4 @@ def profile_ours(args: argparse.Namespace, shared: Path, systems: list[System]) 
         return 1
     size = args.posts[0]
     corpus = make_corpus(shared, size, args.work / f"n{size}" / "corpus")
-    return profiling.profile(
-        ours, corpus, args.work / f"n{size}" / "profile", args.work, args.timeout
-    )
+    return profiling.profile(ours, corpus, args.work / f"n{size}" / "profile", args.work, args.timeout)

@@ -86,9 +86,7 @@ def edition_title(number: int, posts: list[Post]) -> str:
 def post_page(post: Post) -> str:
     """The floor's page of one post."""
     edition = f"[Edição #{post.edition}](../edicoes/{post.edition}.md)"
-    return (
-        f"# {post.title}\n\n*{post.date:%d/%m/%Y}* · {edition}\n\n{post_content(post)}"
-    )
+    return f"# {post.title}\n\n*{post.date:%d/%m/%Y}* · {edition}\n\n{post_content(post)}"
 
 
 def edition_page(number: int, posts: list[Post]) -> str:
@@ -125,14 +123,10 @@ def write_site(posts: list[Post], images: Path, srcdir: Path) -> None:
     (srcdir / "edicoes").mkdir()
     shutil.copytree(images, srcdir / "images")
     (srcdir / "conf.py").write_text(CONF, encoding="utf-8")
-    index = (
-        "# Arquivo da newsletter\n\n```{toctree}\n:maxdepth: 1\n\nedicoes/index\n```\n"
-    )
+    index = "# Arquivo da newsletter\n\n```{toctree}\n:maxdepth: 1\n\nedicoes/index\n```\n"
     (srcdir / "index.md").write_text(index, encoding="utf-8")
     editions = group_editions(posts)
-    (srcdir / "edicoes" / "index.md").write_text(
-        editions_index(editions), encoding="utf-8"
-    )
+    (srcdir / "edicoes" / "index.md").write_text(editions_index(editions), encoding="utf-8")
     for number, members in editions.items():
         page = edition_page(number, members)
         (srcdir / "edicoes" / f"{number}.md").write_text(page, encoding="utf-8")

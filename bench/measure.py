@@ -115,9 +115,7 @@ def kill_group(pid: int, fired: threading.Event) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
-def parse_log(
-    log: Path, seconds: float, cpu: float, maxrss: int, code: int, timed_out: bool
-) -> Build:
+def parse_log(log: Path, seconds: float, cpu: float, maxrss: int, code: int, timed_out: bool) -> Build:
     """Read from Sphinx's output the sources it read, pages it wrote, warnings."""
     text = log.read_text(encoding="utf-8", errors="replace")
     updated = UPDATED.findall(text)
@@ -173,6 +171,5 @@ def post_page_sizes(outdir: Path, titles: Iterable[str]) -> list[int]:
     return [
         page.stat().st_size
         for page in outdir.rglob("*.html")
-        if not page.is_relative_to(outdir / "_sources")
-        and title_key(page_title(page)) in wanted
+        if not page.is_relative_to(outdir / "_sources") and title_key(page_title(page)) in wanted
     ]

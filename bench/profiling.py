@@ -19,9 +19,7 @@ if TYPE_CHECKING:
 
     from bench.systems import Corpus, Ours
 
-SHOW = (
-    r".*/(sphinx_newsletter|sphinx|docutils|myst_parser|sphinx_design|furo|jinja2)/.*"
-)
+SHOW = r".*/(sphinx_newsletter|sphinx|docutils|myst_parser|sphinx_design|furo|jinja2)/.*"
 
 
 def render(python: Path, session: Path, renderer: str, out: Path) -> None:
@@ -43,19 +41,13 @@ def render(python: Path, session: Path, renderer: str, out: Path) -> None:
     )
 
 
-def profile(
-    ours: Ours, corpus: Corpus, work: Path, results: Path, timeout: float
-) -> int:
+def profile(ours: Ours, corpus: Corpus, work: Path, results: Path, timeout: float) -> int:
     """Profile a full ``-j 1`` build; write ``profile.txt`` and ``profile.html``."""
-    venvs.ensure_module(
-        ours.python, "pyinstrument", "pyinstrument", results / "pip.log"
-    )
+    venvs.ensure_module(ours.python, "pyinstrument", "pyinstrument", results / "pip.log")
     clean_build(work)
     source = ours.prepare(corpus, work)
     session = results / "profile.pyisession"
-    sphinx = measure.sphinx_command(
-        ours.python, source.srcdir, work / "html", work / "doctrees", "1", source.extra
-    )
+    sphinx = measure.sphinx_command(ours.python, source.srcdir, work / "html", work / "doctrees", "1", source.extra)
     command = [
         str(ours.python),
         "-m",

@@ -109,9 +109,7 @@ def table(outcomes: dict[str, Outcome]) -> str:
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     for kind, label in (("noop", "no-op"), ("edit", "edit one post")):
         cells = [activity(outcomes.get(name), kind) for name, _ in COLUMNS]
-        lines.append(
-            f"| {label}: sources read / pages written | {' | '.join(cells)} | | |"
-        )
+        lines.append(f"| {label}: sources read / pages written | {' | '.join(cells)} | | |")
     cells = [posts_found(outcomes.get(name)) for name, _ in COLUMNS]
     lines.append(f"| post pages found (by title) | {' | '.join(cells)} | | |")
     cells = [warnings(outcomes.get(name)) for name, _ in COLUMNS]
@@ -142,9 +140,7 @@ def warnings(outcome: Outcome | None) -> str:
     return str(builds[-1].warnings) if builds else "—"
 
 
-def judged(
-    text: str, value: float | None, passes: Callable[[float], bool], shown: str
-) -> Target:
+def judged(text: str, value: float | None, passes: Callable[[float], bool], shown: str) -> Target:
     """A target with its measured value, or n/a when the value is missing."""
     if value is None:
         return Target(text=text, measured="not measured", passed=None)
@@ -294,11 +290,7 @@ def render(results: Results, machine: Machine, *, title: str, run: str) -> str:
     parts = [f"# {title}", INTRO, f"Run: {run}", "## Machine", machine_text(machine)]
     for size in sorted(results):
         parts += [f"## {size:,} posts", table(results[size])]
-        errors = [
-            f"- {o.label}: {o.error.splitlines()[0]}"
-            for o in results[size].values()
-            if o.error
-        ]
+        errors = [f"- {o.label}: {o.error.splitlines()[0]}" for o in results[size].values() if o.error]
         if errors:
             parts.append("Not measured or failed:\n\n" + "\n".join(errors))
     parts += ["## Targets", targets_table(all_targets(results))]

@@ -34,9 +34,7 @@ class Outcome:
     """Everything measured of one system at one corpus size."""
 
     label: str
-    builds: dict[str, list[Build]] = field(
-        default_factory=lambda: {k: [] for k in KINDS}
-    )
+    builds: dict[str, list[Build]] = field(default_factory=lambda: {k: [] for k in KINDS})
     output_bytes: int | None = None
     html_pages: int | None = None
     post_pages: list[int] = field(default_factory=list)
@@ -61,9 +59,7 @@ def make_corpus(shared: Path, size: int, dest: Path) -> Corpus:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    return Corpus(
-        size=size, folder=dest, images=source / "images", posts=read_posts(dest)
-    )
+    return Corpus(size=size, folder=dest, images=source / "images", posts=read_posts(dest))
 
 
 def clean_build(work: Path) -> None:
@@ -72,9 +68,7 @@ def clean_build(work: Path) -> None:
     shutil.rmtree(work / "doctrees", ignore_errors=True)
 
 
-def build(
-    system: System, source: Source, work: Path, name: str, timeout: float
-) -> Build:
+def build(system: System, source: Source, work: Path, name: str, timeout: float) -> Build:
     """One build of ``source`` into ``work/html``, its log in ``work/logs/NAME.log``."""
     jobs = "auto" if name.startswith("full_auto") else "1"
     command = measure.sphinx_command(
@@ -151,9 +145,7 @@ def run_step(
     return True
 
 
-def run_size(
-    systems: list[System], corpus: Corpus, work: Path, repeat: int, timeout: float
-) -> dict[str, Outcome]:
+def run_size(systems: list[System], corpus: Corpus, work: Path, repeat: int, timeout: float) -> dict[str, Outcome]:
     """All rounds at one corpus size; a system that fails drops out of later builds.
 
     The systems take turns build by build (ours full, floor full, ABlog full,

@@ -95,11 +95,7 @@ def bench_venv(folder: Path, constraints_from: Path | None, log: Path) -> Path:
     constraints = freeze(constraints_from) if constraints_from else ""
     stamp = folder / ".bench-installed"
     wanted = "\n".join(BENCH_PACKAGES) + "\n--\n" + constraints
-    if (
-        python.exists()
-        and stamp.exists()
-        and stamp.read_text(encoding="utf-8") == wanted
-    ):
+    if python.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == wanted:
         return python
     print(f"bench: installing {', '.join(BENCH_PACKAGES)} into {folder} (log: {log})")
     if not python.exists():
@@ -131,7 +127,5 @@ def imports(python: Path, module: str) -> bool:
 
 def versions(python: Path) -> dict[str, str]:
     """Python's and the relevant packages' versions in ``python``'s venv."""
-    done = subprocess.run(
-        [str(python), "-c", VERSIONS], capture_output=True, text=True, check=True
-    )
+    done = subprocess.run([str(python), "-c", VERSIONS], capture_output=True, text=True, check=True)
     return json.loads(done.stdout)

@@ -95,12 +95,28 @@ def test_a_full_disk_is_a_message_naming_the_post(tmp_path: Path, monkeypatch, c
     root = make_site(tmp_path / "site", {})
     monkeypatch.chdir(tmp_path)
     _disk_full(monkeypatch)
-    code = main(["--conf-dir", str(root), "new", "--today", "2024-01-10", "--title", "Um título",
-                 "--url", "https://example.org/x", "--by", "Ana Souza"])
+    code = main(
+        [
+            "--conf-dir",
+            str(root),
+            "new",
+            "--today",
+            "2024-01-10",
+            "--title",
+            "Um título",
+            "--url",
+            "https://example.org/x",
+            "--by",
+            "Ana Souza",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err
-    assert err.startswith("newsletter: error: '") and "site/posts/" in err and err.rstrip().endswith(
-        ".md': No space left on device")
+    assert (
+        err.startswith("newsletter: error: '")
+        and "site/posts/" in err
+        and err.rstrip().endswith(".md': No space left on device")
+    )
     assert PARTIAL_SUFFIX not in err
     assert not [p for p in (root / "posts").iterdir() if p.name.endswith((".md", PARTIAL_SUFFIX))]
 
@@ -116,8 +132,16 @@ def jekyll_site(folder: Path, count: int = 4) -> Path:
 
 
 def import_args(root: Path, site: Path, dest: Path) -> list[str]:
-    return ["--conf-dir", str(root), "import", str(site), "--posts-dir", str(dest / "posts"),
-            "--images-dir", str(dest / "posts" / "images")]
+    return [
+        "--conf-dir",
+        str(root),
+        "import",
+        str(site),
+        "--posts-dir",
+        str(dest / "posts"),
+        "--images-dir",
+        str(dest / "posts" / "images"),
+    ]
 
 
 #: Runs ``newsletter import`` and kills itself at the Nth file about to get its name.
@@ -145,8 +169,13 @@ def test_a_killed_import_leaves_complete_posts_and_a_second_run_finishes(
     assert main(import_args(root, site, tmp_path / "clean"), out=io.StringIO()) == 0
     clean = tree(tmp_path / "clean")
     dest = tmp_path / "dest"
-    killed = subprocess.run([sys.executable, "-c", KILL_AT_LINK, str(kill_at), *import_args(root, site, dest)],
-                            capture_output=True, text=True, check=False, timeout=60)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_AT_LINK, str(kill_at), *import_args(root, site, dest)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     partial = tree(dest)
     visible = {name: data for name, data in partial.items() if not Path(name).name.startswith(".")}
@@ -171,16 +200,23 @@ def test_build_outputs_are_replaced_not_rewritten_in_place(tmp_path: Path) -> No
     app = sitetools.make_site(tmp_path, "site")
     app.build()
     src, out = Path(app.srcdir), Path(app.outdir)
-    watched = [out / "feed.xml", out / "atom.xml", out / "sitemap.xml", out / "archive.json",
-               out / "segundo-post" / "index.html", src / "arquivo" / "posts" / "segundo-post.md"]
+    watched = [
+        out / "feed.xml",
+        out / "atom.xml",
+        out / "sitemap.xml",
+        out / "archive.json",
+        out / "segundo-post" / "index.html",
+        src / "arquivo" / "posts" / "segundo-post.md",
+    ]
     held = {}
     for n, path in enumerate(watched):
         held[path] = tmp_path / f"held-{n}"
         os.link(path, held[path])
     before = {path: path.read_bytes() for path in watched}
     post_file = src / "posts" / "2024-02-05-segundo-post.md"
-    post_file.write_text(post_file.read_text(encoding="utf-8").replace("Segundo post", "Segundo post, revisto"),
-                         encoding="utf-8")
+    post_file.write_text(
+        post_file.read_text(encoding="utf-8").replace("Segundo post", "Segundo post, revisto"), encoding="utf-8"
+    )
     from test_faults import NEW_POST
 
     (src / "posts" / "2024-03-05-quarto-post.md").write_text(NEW_POST, encoding="utf-8")  # a new sitemap entry

@@ -28,8 +28,10 @@ CONF_EXTRA = 'newsletter_baseline_file = "posts/baseline.yml"\nlanguage = "pt_BR
 INDEX = "# Início\n\n```{toctree}\n:hidden:\n\narquivo/index\narquivo/autores/index\n```\n"
 #: Dated 31 days before its edition (edition-date-far), with raw HTML and an ftp link in the body.
 OLD = post(tag="Edição #1 - 07.02.2024", body="Um <b>comentário</b> e um [link](ftp://example.org/x).")
-LOCATED = (r"^(?P<path>posts/[^:]+):(?P<line>\d+)(?::\d+)?: (?:warning|WARNING|error|ERROR): "
-           r".*\[(?:newsletter\.)?(?P<code>[a-z-]+)\]$")
+LOCATED = (
+    r"^(?P<path>posts/[^:]+):(?P<line>\d+)(?::\d+)?: (?:warning|WARNING|error|ERROR): "
+    r".*\[(?:newsletter\.)?(?P<code>[a-z-]+)\]$"
+)
 
 
 def problem(path: str, code: str, line: int = 1, severity: str = "warning") -> Problem:
@@ -44,8 +46,12 @@ def baseline(*entries: tuple[str, str, int]) -> Baseline:
 
 
 def test_a_known_pair_is_known_and_one_more_of_it_is_new() -> None:
-    problems = [problem("a.md", "edition-date-far", 3), problem("a.md", "edition-date-far", 9),
-                problem("a.md", "raw-html", 5), problem("b.md", "edition-date-far", 3)]
+    problems = [
+        problem("a.md", "edition-date-far", 3),
+        problem("a.md", "edition-date-far", 9),
+        problem("a.md", "raw-html", 5),
+        problem("b.md", "edition-date-far", 3),
+    ]
     split = split_known(problems, baseline(("a.md", "edition-date-far", 1), ("a.md", "raw-html", 1)))
     assert [(p.path, p.line, p.code) for p in split.known] == [("a.md", 3, "edition-date-far"), ("a.md", 5, "raw-html")]
     # The second of a code in the same file, and the same code in another file, are new.
@@ -73,9 +79,13 @@ def test_the_key_is_relative_to_the_baseline_folder_wherever_the_command_runs(tm
 
 def test_written_then_read_is_the_same_and_stable(tmp_path: Path) -> None:
     hostile = 'x": 1\n  - file: "evil.md'  # quotes and a line end in a message can't add an entry
-    problems = [problem("posts/b.md", "raw-html", 2), problem("posts/a.md", "url-scheme", 4),
-                problem("posts/a.md", "url-scheme", 7), problem("posts/a.md", "yaml", severity="error"),
-                Problem(path="posts/c.md", line=1, code="edition-tag", message=hostile)]
+    problems = [
+        problem("posts/b.md", "raw-html", 2),
+        problem("posts/a.md", "url-scheme", 4),
+        problem("posts/a.md", "url-scheme", 7),
+        problem("posts/a.md", "yaml", severity="error"),
+        Problem(path="posts/c.md", line=1, code="edition-tag", message=hostile),
+    ]
     base = Baseline(folder=tmp_path / "posts")
     with contextlib.chdir(tmp_path):
         entries = entries_of(problems, base)
@@ -84,7 +94,10 @@ def test_written_then_read_is_the_same_and_stable(tmp_path: Path) -> None:
     read, found = load_baseline(tmp_path / "b.yml", "b.yml")
     assert found == []
     assert [(e.file, e.code, e.count) for e in read.entries] == [
-        ("a.md", "url-scheme", 2), ("b.md", "raw-html", 1), ("c.md", "edition-tag", 1)]
+        ("a.md", "url-scheme", 2),
+        ("b.md", "raw-html", 1),
+        ("c.md", "edition-tag", 1),
+    ]
     assert read.entries[2].message == f"line 1: {hostile}"
     assert format_baseline(read.entries) == text
 
@@ -109,8 +122,9 @@ def test_a_bad_entry_is_a_located_warning_and_left_out(tmp_path: Path, entry: st
     assert BAD_ENTRIES[entry] in found[0].message
 
 
-@pytest.mark.parametrize("text", ["known: [\n", "known: !!python/object:os.system x\n", "version: 2\nknown: []\n",
-                                  "known: &a [*a]\n"])
+@pytest.mark.parametrize(
+    "text", ["known: [\n", "known: !!python/object:os.system x\n", "version: 2\nknown: []\n", "known: &a [*a]\n"]
+)
 def test_an_unreadable_baseline_is_an_error_and_hides_nothing(tmp_path: Path, text: str) -> None:
     path = tmp_path / "baseline.yml"
     path.write_text(text, encoding="utf-8")
@@ -161,14 +175,20 @@ def test_update_writes_exactly_the_current_problems_then_check_is_clean(site) ->
     assert status == 0 and lines[0] == "posts/baseline.yml: written: 3 entries, 3 known problems", lines
     text = (root / "posts" / "baseline.yml").read_text(encoding="utf-8")
     assert re.findall(r'file: "(.+)"\n    code: "(.+)"\n    count: (\d+)', text) == [
-        ("2024-01-07-a.md", "body-link", "1"), ("2024-01-07-a.md", "edition-date-far", "1"),
-        ("2024-01-07-a.md", "raw-html", "1")]
+        ("2024-01-07-a.md", "body-link", "1"),
+        ("2024-01-07-a.md", "edition-date-far", "1"),
+        ("2024-01-07-a.md", "raw-html", "1"),
+    ]
     assert located(lines) == set()
-    assert lines[-2:] == ["3 known problems from the baseline (posts/baseline.yml: 3 entries, up to 3 problems)",
-                          "1 post checked: 0 errors, 0 warnings"]
+    assert lines[-2:] == [
+        "3 known problems from the baseline (posts/baseline.yml: 3 entries, up to 3 problems)",
+        "1 post checked: 0 errors, 0 warnings",
+    ]
     status, again = check(root, "--update-baseline")
-    assert again[0].startswith("posts/baseline.yml: unchanged") and (root / "posts" / "baseline.yml").read_text(
-        encoding="utf-8") == text
+    assert (
+        again[0].startswith("posts/baseline.yml: unchanged")
+        and (root / "posts" / "baseline.yml").read_text(encoding="utf-8") == text
+    )
     _, shown = check(root, "--show-known")
     assert sum(": known: " in line for line in shown) == 3
 
@@ -176,14 +196,24 @@ def test_update_writes_exactly_the_current_problems_then_check_is_clean(site) ->
 def test_a_new_post_and_a_new_code_in_an_old_post_still_fail(site) -> None:
     root = site({"2024-01-07-a.md": OLD})
     check(root, "--update-baseline")
-    site({"2024-01-07-a.md": OLD.replace("Um <b>", "Um `x` `<b>` <i>"),  # raw-html again: still one, known
-          "2024-01-07-b.md": post(title="Outro", url="https://example.org/b", tag="Edição #1 - 07.02.2024",
-                                  date="2024-01-07 08:00:00 -0300 --->")})
+    site(
+        {
+            "2024-01-07-a.md": OLD.replace("Um <b>", "Um `x` `<b>` <i>"),  # raw-html again: still one, known
+            "2024-01-07-b.md": post(
+                title="Outro",
+                url="https://example.org/b",
+                tag="Edição #1 - 07.02.2024",
+                date="2024-01-07 08:00:00 -0300 --->",
+            ),
+        }
+    )
     status, lines = check(root, "--strict")
     assert status == 1
-    assert located(lines) == {("posts/2024-01-07-b.md", 3, "edition-date-far"),
-                              ("posts/2024-01-07-b.md", 3, "date-junk")}
-    site({"2024-01-07-a.md": OLD.replace("title: \"Um post\"", "title: \"Um post\"\ncomentado_po: x")})
+    assert located(lines) == {
+        ("posts/2024-01-07-b.md", 3, "edition-date-far"),
+        ("posts/2024-01-07-b.md", 3, "date-junk"),
+    }
+    site({"2024-01-07-a.md": OLD.replace('title: "Um post"', 'title: "Um post"\ncomentado_po: x')})
     (root / "posts" / "2024-01-07-b.md").unlink()
     status, lines = check(root, "--strict")
     assert status == 1 and located(lines) == {("posts/2024-01-07-a.md", 3, "unknown-field")}
@@ -197,7 +227,8 @@ def test_a_stale_entry_is_reported_as_info_and_never_fails(site) -> None:
     assert status == 0, lines
     assert [line for line in lines if "[baseline-stale]" in line] == [
         "posts/baseline.yml:17:1: info: baseline entry ('2024-01-07-a.md', 'raw-html') matches nothing any more "
-        "(fixed, or the post is gone); prune it with `newsletter check --update-baseline` [baseline-stale]"]
+        "(fixed, or the post is gone); prune it with `newsletter check --update-baseline` [baseline-stale]"
+    ]
 
 
 def test_update_baseline_refuses_a_partial_check(site) -> None:
@@ -221,14 +252,25 @@ def build(root: Path, *options: str) -> tuple[int, list[str]]:
 def test_check_and_build_agree(site) -> None:
     root = site({"2024-01-07-a.md": OLD})
     check(root, "--update-baseline")
-    site({"2024-01-07-a.md": OLD,
-          "2024-01-07-b.md": post(title="Outro", url="https://example.org/b", tag="Edição #1 - 07.02.2024",
-                                  body="Outro [link](ftp://example.org/y).")})
+    site(
+        {
+            "2024-01-07-a.md": OLD,
+            "2024-01-07-b.md": post(
+                title="Outro",
+                url="https://example.org/b",
+                tag="Edição #1 - 07.02.2024",
+                body="Outro [link](ftp://example.org/y).",
+            ),
+        }
+    )
     _, checked = check(root)
     built_status, built = build(root)
     assert built_status == 1
-    assert located(built) == located(checked) == {("posts/2024-01-07-b.md", 3, "edition-date-far"),
-                                                  ("posts/2024-01-07-b.md", 9, "body-link")}
+    assert (
+        located(built)
+        == located(checked)
+        == {("posts/2024-01-07-b.md", 3, "edition-date-far"), ("posts/2024-01-07-b.md", 9, "body-link")}
+    )
     assert "newsletter: baseline posts/baseline.yml: 3 entries, up to 3 known problems" in built
     assert "newsletter: 3 known problems from the baseline (posts/baseline.yml: 3 entries), not warned about" in built
     (root / "posts" / "2024-01-07-b.md").unlink()
@@ -244,13 +286,19 @@ def test_the_build_reports_a_stale_entry_and_rereads_posts_when_the_baseline_cha
     # One more body-link allowed: the post's page is read again and the entry counted once.
     path.write_text(text.replace('"body-link"\n    count: 1', '"body-link"\n    count: 2'), encoding="utf-8")
     status, lines = build(root)
-    assert status == 0 and "newsletter: 3 known problems from the baseline (posts/baseline.yml: 3 entries), " \
-        "not warned about" in lines
-    assert any(line.startswith("posts/baseline.yml:9: baseline entry ('2024-01-07-a.md', 'body-link') counts 2 "
-                               "but matches 1") for line in lines), lines
+    assert (
+        status == 0
+        and "newsletter: 3 known problems from the baseline (posts/baseline.yml: 3 entries), not warned about" in lines
+    )
+    assert any(
+        line.startswith("posts/baseline.yml:9: baseline entry ('2024-01-07-a.md', 'body-link') counts 2 but matches 1")
+        for line in lines
+    ), lines
     # The entry removed: the body problem warns again, though the post did not change.
-    path.write_text(re.sub(r'  - file: "2024-01-07-a.md"\n    code: "body-link"\n(?:    .*\n)+?(?=  - )', "", text),
-                    encoding="utf-8")
+    path.write_text(
+        re.sub(r'  - file: "2024-01-07-a.md"\n    code: "body-link"\n(?:    .*\n)+?(?=  - )', "", text),
+        encoding="utf-8",
+    )
     status, lines = build(root)
     assert status == 1 and located(lines) == {("posts/2024-01-07-a.md", 9, "body-link")}, lines
 
@@ -262,19 +310,33 @@ def test_a_real_archive_goes_green_and_the_next_mistake_still_fails(corpus: Path
     root = tmp_path / "site"
     shutil.copytree(ROOTS / "test-corpus", root)
     conf = root / "conf.py"
-    conf.write_text(conf.read_text(encoding="utf-8") + 'newsletter_images_dir = "posts/images"\n'
-                    'newsletter_baseline_file = "posts/baseline.yml"\n', encoding="utf-8")
+    conf.write_text(
+        conf.read_text(encoding="utf-8") + 'newsletter_images_dir = "posts/images"\n'
+        'newsletter_baseline_file = "posts/baseline.yml"\n',
+        encoding="utf-8",
+    )
     out = io.StringIO()
     assert main(["--conf-dir", str(root), "import", str(corpus)], out=out) == 0, out.getvalue()
     assert main(["--conf-dir", str(root), "check", "--update-baseline"], out=io.StringIO()) == 0
     status, lines = build(root, "-q")
     assert status == 0, lines
-    late = (root / "posts" / "2022-11-14-um-post-novo.md")
-    edition = max(int(m) for m in re.findall(r"Edição #(\d+)", "\n".join(
-        p.read_text(encoding="utf-8") for p in (root / "posts").glob("*.markdown"))))
-    late.write_text(post(title="Um post novo", url="https://example.org/novo", date="2022-11-14 08:00:00 -0300",
-                         tag=f"Edição #{edition + 1} - 14.12.2022", profile="https://www.linkedin.com/in/x",
-                         ), encoding="utf-8")
+    late = root / "posts" / "2022-11-14-um-post-novo.md"
+    edition = max(
+        int(m)
+        for m in re.findall(
+            r"Edição #(\d+)", "\n".join(p.read_text(encoding="utf-8") for p in (root / "posts").glob("*.markdown"))
+        )
+    )
+    late.write_text(
+        post(
+            title="Um post novo",
+            url="https://example.org/novo",
+            date="2022-11-14 08:00:00 -0300",
+            tag=f"Edição #{edition + 1} - 14.12.2022",
+            profile="https://www.linkedin.com/in/x",
+        ),
+        encoding="utf-8",
+    )
     status, lines = build(root, "-q")
     assert status == 1
     assert located(lines) == {("posts/2022-11-14-um-post-novo.md", 3, "edition-date-far")}, lines

@@ -56,8 +56,16 @@ def test_no_file_outside_the_images_folder_reaches_the_output(bodies: Built) -> 
 
 def test_no_refused_address_or_css_in_the_page(bodies: Built) -> None:
     page = bodies.page("arquivo/posts/enderecos")
-    for bad in ('href="javascript:', 'href="mailto:', 'src="http:/.', 'src="https:/.', 'src="https:///',
-                'href="http:/..', "_images/passwd", 'style="position'):
+    for bad in (
+        'href="javascript:',
+        'href="mailto:',
+        'src="http:/.',
+        'src="https:/.',
+        'src="https:///',
+        'href="http:/..',
+        "_images/passwd",
+        'style="position',
+    ):
         assert bad not in page, bad
     classes = " ".join(re.findall(r'class="([^"]*)"', page)).split()
     assert "sd-position-fixed" not in classes and "sd-d-none" not in classes
@@ -87,8 +95,9 @@ def test_no_refused_address_or_css_in_the_page(bodies: Built) -> None:
 )
 def test_each_refusal_is_a_warning_at_the_post_line(bodies: Built, needle: str, code: str, message: str) -> None:
     line = _line(bodies.src / "posts" / POST, needle)
-    assert any(f"{POST}:{line}: WARNING: " in w and message in w and f"[newsletter.{code}]" in w
-               for w in bodies.warnings), (line, message)
+    assert any(
+        f"{POST}:{line}: WARNING: " in w and message in w and f"[newsletter.{code}]" in w for w in bodies.warnings
+    ), (line, message)
 
 
 def test_check_reports_what_the_build_refuses(bodies: Built, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -97,8 +106,11 @@ def test_check_reports_what_the_build_refuses(bodies: Built, monkeypatch: pytest
     out = StringIO()
     status = main(["--conf-dir", str(bodies.src), "check", "--format", "json", str(bodies.src / "posts")], out)
     assert status == 0  # warnings only
-    checked = {(Path(p["path"]).name, p["line"], p["code"]) for p in json.loads(out.getvalue())["problems"]
-               if p["code"].startswith("body-")}
+    checked = {
+        (Path(p["path"]).name, p["line"], p["code"])
+        for p in json.loads(out.getvalue())["problems"]
+        if p["code"].startswith("body-")
+    }
     built = _build_refusals(bodies)
     assert {r for r in built if r[0] == POST}  # the hostile post has refusals
     assert checked == built
@@ -111,7 +123,10 @@ def test_a_table_over_the_cap_is_text(bodies: Built) -> None:
     path = bodies.src / "posts" / "2024-03-04-tabela.md"
     line = _line(path, "c00")
     refusals = [w for w in bodies.warnings if "tabela.md" in w and "body-table" in w]
-    assert len(refusals) == 1 and f"tabela.md:{line}: WARNING: this table takes the post over 20 table cells" in refusals[0]
+    assert (
+        len(refusals) == 1
+        and f"tabela.md:{line}: WARNING: this table takes the post over 20 table cells" in refusals[0]
+    )
 
 
 def test_a_flood_of_warnings_is_capped_and_still_fails_W(tmp_path: Path) -> None:
@@ -126,7 +141,10 @@ def test_a_flood_of_warnings_is_capped_and_still_fails_W(tmp_path: Path) -> None
     line = " ".join(["{raw}`x`"] * 100)
     (src / "posts" / "2024-03-04-avisos.md").write_text(
         '---\ntitle: "Avisos"\ndate: 2024-03-04\ntag: "Edição #1 - 04.03.2024"\n---\n'
-        + "\n\n".join([line] * 100) + "\n", encoding="utf-8")
+        + "\n\n".join([line] * 100)
+        + "\n",
+        encoding="utf-8",
+    )
     app = SphinxTestApp("html", srcdir=src, status=StringIO(), warning=StringIO(), warningiserror=True)
     try:
         with warnings.catch_warnings():
@@ -172,8 +190,11 @@ def test_a_body_over_the_size_cap_is_left_out_and_check_says_so(tmp_path: Path) 
         assert "Texto do cartão" not in built.page("arquivo/posts/enderecos")
         out = StringIO()
         main(["--conf-dir", str(built.src), "check", "--format", "json", str(built.src / "posts")], out)
-        checked = {(Path(p["path"]).name, p["line"], p["code"]) for p in json.loads(out.getvalue())["problems"]
-                   if p["code"].startswith("body-")}
+        checked = {
+            (Path(p["path"]).name, p["line"], p["code"])
+            for p in json.loads(out.getvalue())["problems"]
+            if p["code"].startswith("body-")
+        }
         assert checked == _build_refusals(built)
     finally:
         built.app.cleanup()

@@ -45,11 +45,14 @@ CODE = """```
 ````
 """
 
-BODY = CODE + """
+BODY = (
+    CODE
+    + """
 ### Seção
 
 Texto de verdade com ![foto](/images/foto.png).
 """
+)
 
 
 def post_with(text: str):
@@ -109,8 +112,10 @@ def test_the_cache_is_bounded_by_bodies_and_by_tokens(monkeypatch) -> None:
 
 
 def test_reference_images_and_raw_img_tags_are_found_in_order() -> None:
-    text = '![a][ref] e <img src="/images/b.png?v=2"> e [c](/images/c.jpg#x) e ![d](https://x.org/d.png)\n\n' \
-           "[ref]: /images/a.png\n"
+    text = (
+        '![a][ref] e <img src="/images/b.png?v=2"> e [c](/images/c.jpg#x) e ![d](https://x.org/d.png)\n\n'
+        "[ref]: /images/a.png\n"
+    )
     assert body.local_images(text) == ["a.png", "b.png", "c.jpg"]
     assert body.local_images("![x](/imagens/a.png)", prefix="/imagens/") == ["a.png"]
     assert body.local_images("![é](/images/ação.png)") == ["ação.png"]  # the parser's %-encoding undone
@@ -122,13 +127,21 @@ def test_the_feeds_render_the_shared_tokens_without_changing_them() -> None:
     from sphinx_newsletter.outputs.feeds import body_html
 
     text = "Um [link](outra.html) e ![foto](/images/foto.png) e ![fora](/images/falta.png).\n"
-    site = SimpleNamespace(image_url_prefix="/images/", post_url=lambda post: f"https://example.org/posts/{post.key}.html",
-                           image_url=lambda rel: f"https://example.org/_images/{rel}" if rel == "foto.png" else None)
+    site = SimpleNamespace(
+        image_url_prefix="/images/",
+        post_url=lambda post: f"https://example.org/posts/{post.key}.html",
+        image_url=lambda rel: f"https://example.org/_images/{rel}" if rel == "foto.png" else None,
+    )
     post = post_with(text)
     html = body_html(post, site)
-    assert html == ('<p>Um <a href="https://example.org/posts/outra.html">link</a> e '
-                    '<img src="https://example.org/_images/foto.png" alt="foto" /> e fora.</p>\n')
+    assert html == (
+        '<p>Um <a href="https://example.org/posts/outra.html">link</a> e '
+        '<img src="https://example.org/_images/foto.png" alt="foto" /> e fora.</p>\n'
+    )
     assert body_html(post, site) == html
     [inline] = [token for token in body.parse(text).tokens if token.children]
     assert [c.attrGet("src") or c.attrGet("href") for c in inline.children if c.attrs] == [
-        "outra.html", "/images/foto.png", "/images/falta.png"]
+        "outra.html",
+        "/images/foto.png",
+        "/images/falta.png",
+    ]

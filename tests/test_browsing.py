@@ -24,8 +24,15 @@ def text(page: str) -> str:
 
 
 def _post(key: str, date: str, categories=(), body="") -> Post:
-    return Post(source=f"{key}.md", slug=key, key=key, title=key.title(), body=body, categories=categories,
-                date=dt.datetime.fromisoformat(date))
+    return Post(
+        source=f"{key}.md",
+        slug=key,
+        key=key,
+        title=key.title(),
+        body=body,
+        categories=categories,
+        date=dt.datetime.fromisoformat(date),
+    )
 
 
 def _archive(*posts: Post) -> Archive:
@@ -33,9 +40,11 @@ def _archive(*posts: Post) -> Archive:
 
 
 def test_months_and_categories_of_published_posts():
-    archive = _archive(_post("a", "2022-03-31T23:00:00-03:00", ("SRE", "Cultura")),
-                       _post("b", "2022-04-01T08:00:00-03:00", ("sre",)),
-                       _post("c", "2022-04-02T08:00:00-03:00", ("Index",)))
+    archive = _archive(
+        _post("a", "2022-03-31T23:00:00-03:00", ("SRE", "Cultura")),
+        _post("b", "2022-04-01T08:00:00-03:00", ("sre",)),
+        _post("c", "2022-04-02T08:00:00-03:00", ("Index",)),
+    )
     assert [(m.key, m.posts) for m in months(archive).values()] == [("2022-04", ("b", "c")), ("2022-03", ("a",))]
     found = categories(archive)
     assert found["sre"].posts == ("b", "a")  # spellings of one slug are one category
@@ -84,7 +93,9 @@ def test_month_pages_follow_the_posts_on_incremental_builds(tmp_path):
     app.cleanup()
     (tmp_path / "site-html" / "posts" / "2024-04-01-quarto-post.md").write_text(
         '---\ntitle: "Quarto post"\ndate: 2024-04-01 08:00:00 -0300\ntag: "Edição #3 - 01.04.2024"\n'
-        'comentado_por: "João Lima"\n---\nTexto.\n', encoding="utf-8")
+        'comentado_por: "João Lima"\n---\nTexto.\n',
+        encoding="utf-8",
+    )
     again = make_site(tmp_path, "site")
     again.build()
     assert warnings_of(again) == []
@@ -100,24 +111,38 @@ def test_a_listing_is_one_node_however_many_posts_it_lists(tmp_path):
     app = make_site(tmp_path, "site")
     try:
         app.build()
-        sizes = {docname: len(list(app.env.get_doctree(docname).findall()))
-                 for docname in ("arquivo/2024/02", "arquivo/2024/03")}  # two posts, one post
+        sizes = {
+            docname: len(list(app.env.get_doctree(docname).findall()))
+            for docname in ("arquivo/2024/02", "arquivo/2024/03")
+        }  # two posts, one post
         assert sizes["arquivo/2024/02"] == sizes["arquivo/2024/03"], sizes
         assert text(html(app, "arquivo/2024/02")).count(" — ") == 2
     finally:
         app.cleanup()
 
 
-@pytest.mark.parametrize(("buildername", "page", "expected"), [
-    ("dirhtml", "arquivo/2024/02/index.html",
-     'href="../../posts/segundo-post/" title="Segundo post"><span>Segundo post</span></a>'),
-    ("singlehtml", "index.html",
-     'href="#document-arquivo/posts/segundo-post" title="Segundo post"><span>Segundo post</span></a>'),
-    ("text", "arquivo/2024/02.txt",
-     '* Erros & <alertas> "reais" — 5 de fevereiro de 2024 · Edição #1\n\n'
-     "* Segundo post — 6 de fevereiro de 2024 · Edição #1"),
-    ("text", "arquivo/2024.txt", '* Edição #1 · 5 de fevereiro de 2024\n\n  * Erros & <alertas> "reais"'),
-])
+@pytest.mark.parametrize(
+    ("buildername", "page", "expected"),
+    [
+        (
+            "dirhtml",
+            "arquivo/2024/02/index.html",
+            'href="../../posts/segundo-post/" title="Segundo post"><span>Segundo post</span></a>',
+        ),
+        (
+            "singlehtml",
+            "index.html",
+            'href="#document-arquivo/posts/segundo-post" title="Segundo post"><span>Segundo post</span></a>',
+        ),
+        (
+            "text",
+            "arquivo/2024/02.txt",
+            '* Erros & <alertas> "reais" — 5 de fevereiro de 2024 · Edição #1\n\n'
+            "* Segundo post — 6 de fevereiro de 2024 · Edição #1",
+        ),
+        ("text", "arquivo/2024.txt", '* Edição #1 · 5 de fevereiro de 2024\n\n  * Erros & <alertas> "reais"'),
+    ],
+)
 def test_listings_under_other_builders(tmp_path, buildername, page, expected):
     app = make_site(tmp_path, "site", buildername)
     try:

@@ -58,7 +58,9 @@ def test_edition_page_has_a_toctree_and_cards_in_order(built):
     assert page.index("Primeiro post") < page.index("Segundo post")
     assert "arquivo/edicoes/1" in built.env.toctree_includes
     assert built.env.toctree_includes["arquivo/edicoes/1"] == [
-        "arquivo/posts/primeiro-post", "arquivo/posts/segundo-post"]
+        "arquivo/posts/primeiro-post",
+        "arquivo/posts/segundo-post",
+    ]
     assert 'href="2.html"' in page  # next edition
 
 
@@ -131,8 +133,10 @@ def test_a_refused_post_fails_the_build_after_everything_else_is_built(tmp_path)
     app.build()
     app.cleanup()
     lines = warnings_of(app)
-    assert lines[0].endswith("posts/2024-01-20-quebrado.md:2: ERROR: invalid YAML: "
-                             "expected ',' or ']', but got '<stream end>' [newsletter.yaml]")
+    assert lines[0].endswith(
+        "posts/2024-01-20-quebrado.md:2: ERROR: invalid YAML: "
+        "expected ',' or ']', but got '<stream end>' [newsletter.yaml]"
+    )
     assert "posts/2024-01-20-quebrado.md [newsletter.refused]" in lines[-1]
     assert app.statuscode == 1
     assert (app.outdir / "arquivo/posts/primeiro-post.html").exists()  # the rest was built
@@ -175,7 +179,8 @@ def test_file_names_with_accents_get_ascii_page_names(tmp_path):
     (src / "posts" / "2024-01-07-segundo-post.md").unlink()
     (src / "posts" / "2024-01-07-Ação-Rápida.md").write_text(text, encoding="utf-8")
     (src / "index.md").write_text(
-        "# Início\n\n```{toctree}\n:hidden:\n\narquivo/index\narquivo/autores/index\n```\n", encoding="utf-8")
+        "# Início\n\n```{toctree}\n:hidden:\n\narquivo/index\narquivo/autores/index\n```\n", encoding="utf-8"
+    )
     app = SphinxTestApp("html", srcdir=src)
     app.build()
     app.cleanup()

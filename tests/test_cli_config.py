@@ -46,8 +46,11 @@ def test_schema_knows_exactly_the_fields_the_reader_knows() -> None:
     assert SCHEMA["required"] == [DEFAULT_FIELDS["title"]]
 
 
-@pytest.mark.parametrize("path", sorted((REPO / "posts").glob("*.md")) + sorted((ROOTS / "test-basic" / "posts").glob("*.md")),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    sorted((REPO / "posts").glob("*.md")) + sorted((ROOTS / "test-basic" / "posts").glob("*.md")),
+    ids=lambda p: p.name,
+)
 def test_schema_accepts_the_sample_posts(path: Path) -> None:
     front = path.read_text(encoding="utf-8").split("\n---", 1)[0].removeprefix("---\n")
     fields, _ = load_mapping(front)
@@ -55,7 +58,11 @@ def test_schema_accepts_the_sample_posts(path: Path) -> None:
 
 
 def test_schema_rejects_what_check_reports() -> None:
-    for bad in ({"title": "x", "comentado_po": "y"}, {"title": "x", "highlight_url": "javascript:x"},
-                {"title": "x", "date": "2022-06-12 08:00:00 -0300 --->"}, {"date": "2022-06-12"}):
+    for bad in (
+        {"title": "x", "comentado_po": "y"},
+        {"title": "x", "highlight_url": "javascript:x"},
+        {"title": "x", "date": "2022-06-12 08:00:00 -0300 --->"},
+        {"date": "2022-06-12"},
+    ):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, SCHEMA)

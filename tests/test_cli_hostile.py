@@ -119,31 +119,47 @@ NEW_CASES = {
     "edition-huge": NewCase([*GOOD, "--edition", "1" + "0" * 30], 2, "argument --edition"),
     "title-escape": NewCase([*GOOD, "--title", "a\x1b[31mb"], 2, "argument --title: 'a\\x1b[31mb' has the control"),
     "title-bidi": NewCase([*GOOD, "--title", "abc\u202edef"], 2, "argument --title: 'abc\\u202edef'"),
-    "title-not-utf8": NewCase([*GOOD, "--title", os.fsdecode(b"caf\xe9")], 2,
-                              "argument --title: 'caf\\udce9' is not valid UTF-8"),
+    "title-not-utf8": NewCase(
+        [*GOOD, "--title", os.fsdecode(b"caf\xe9")], 2, "argument --title: 'caf\\udce9' is not valid UTF-8"
+    ),
     "by-forges-a-line": NewCase([*GOOD, "--by", "Ana\nnewsletter: ok"], 2, "argument --by: 'Ana\\nnewsletter: ok'"),
     "comment-nul": NewCase([*GOOD, "--comment", "a\x00b"], 2, "argument --comment"),
     "slug-control": NewCase([*GOOD, "--slug", "a\rb"], 2, "argument --slug"),
     "issue-missing": NewCase(["--from-issue", "nope.md"], 2, "argument --from-issue: 'nope.md' does not exist"),
     "issue-folder": NewCase(["--from-issue", "outside"], 2, "argument --from-issue: 'outside' is not a regular file"),
     "issue-device": NewCase(["--from-issue", os.devnull], 2, f"argument --from-issue: '{os.devnull}' is not a regular"),
-    "issue-not-utf8": NewCase(["--from-issue", "issue.md"], 2, "'issue.md' is not UTF-8 (byte 0xff on line 3)",
-                              setup=_issue(b"### Seu nome\n\nJos\xff\n")),
-    "issue-huge": NewCase(["--from-issue", "issue.md"], 2, "'issue.md' is larger than 1000000 bytes",
-                          setup=_issue("### Seu comentário\n\n" + "a" * 1_000_000)),
+    "issue-not-utf8": NewCase(
+        ["--from-issue", "issue.md"],
+        2,
+        "'issue.md' is not UTF-8 (byte 0xff on line 3)",
+        setup=_issue(b"### Seu nome\n\nJos\xff\n"),
+    ),
+    "issue-huge": NewCase(
+        ["--from-issue", "issue.md"],
+        2,
+        "'issue.md' is larger than 1000000 bytes",
+        setup=_issue("### Seu comentário\n\n" + "a" * 1_000_000),
+    ),
     "issue-control-in-title": NewCase(
-        ["--from-issue", "issue.md"], 2, "argument --from-issue: 'issue.md': title has the control or format "
-        "character U+001B", setup=_issue(ISSUE_OK.format(by="Ana S.", title="x\x1b]8;;https://evil\x07y"))),
+        ["--from-issue", "issue.md"],
+        2,
+        "argument --from-issue: 'issue.md': title has the control or format character U+001B",
+        setup=_issue(ISSUE_OK.format(by="Ana S.", title="x\x1b]8;;https://evil\x07y")),
+    ),
     "issue-bidi-in-name": NewCase(
-        ["--from-issue", "issue.md"], 2, "by has the control or format character U+2067",
-        setup=_issue(ISSUE_OK.format(by="Ana \u2067S.", title="ok"))),
+        ["--from-issue", "issue.md"],
+        2,
+        "by has the control or format character U+2067",
+        setup=_issue(ISSUE_OK.format(by="Ana \u2067S.", title="ok")),
+    ),
     "issue-name-escaped": NewCase(["--from-issue", "a\x1b[2Jb.md"], 2, "'a\\x1b[2Jb.md' does not exist"),
     "today-past-the-calendar": NewCase([*GOOD, "--today", "9999-12-31"], 1, "fits the calendar; pass --date"),
     "date-year-999": NewCase([*GOOD, "--date", "0999-01-01"], 1, "newsletter new: error:"),
     # Accepted: the slug is made a page name, so it can't climb out of posts/.
     "slug-climbs": NewCase([*GOOD, "--slug", "../../outside/x"], 0, "", writes=("2024-01-14-outside-x.md",)),
-    "image-climbs": NewCase([*GOOD, "--image", "../../outside/secret.png"], 0, "[image-refused]",
-                            writes=("2024-01-14-um-artigo.md",)),
+    "image-climbs": NewCase(
+        [*GOOD, "--image", "../../outside/secret.png"], 0, "[image-refused]", writes=("2024-01-14-um-artigo.md",)
+    ),
 }
 
 
@@ -167,11 +183,14 @@ def test_new_unreadable_issue_file(top: Path, capsys: pytest.CaptureFixture[str]
         pytest.skip("running as root: permissions are not enforced")
     result = run(["--conf-dir", "site", "new", "--from-issue", "issue.md"], capsys)
     assert (result.code, result.err.strip()) == (
-        2, "newsletter: error: argument --from-issue: cannot read 'issue.md': Permission denied")
+        2,
+        "newsletter: error: argument --from-issue: cannot read 'issue.md': Permission denied",
+    )
 
 
-def test_new_from_a_non_utf8_stdin(top: Path, capsys: pytest.CaptureFixture[str],
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_from_a_non_utf8_stdin(
+    top: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"### Seu nome\n\n\xc3\n")))
     result = run(["--conf-dir", "site", "new", "--from-issue", "-"], capsys)
     assert result.code == 2 and "argument --from-issue: standard input is not UTF-8 (byte 0xc3 on line 3)" in result.err
@@ -179,8 +198,12 @@ def test_new_from_a_non_utf8_stdin(top: Path, capsys: pytest.CaptureFixture[str]
 
 def test_new_bad_bytes_in_argv_through_the_real_command(top: Path) -> None:
     """The installed entry point: argv bytes that are not UTF-8, stderr that must still be printable."""
-    done = subprocess.run([sys.executable, "-m", "sphinx_newsletter", "--conf-dir", "site", "new", *GOOD,
-                           "--date", b"2024-01-1\xff"], capture_output=True, cwd=top, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "sphinx_newsletter", "--conf-dir", "site", "new", *GOOD, "--date", b"2024-01-1\xff"],
+        capture_output=True,
+        cwd=top,
+        check=False,
+    )
     err = done.stderr.decode("utf-8")
     assert done.returncode == 2 and "Traceback" not in err
     assert "argument --date: '2024-01-1\\udcff' is not a date written YYYY-MM-DD" in err
@@ -243,8 +266,11 @@ def posts_subfolder_is_a_link(top: Path) -> None:
 
 
 def image_path_climbs(top: Path) -> None:
-    _jekyll(top, {"2024-01-07-a.md": post(body="![x](/images/../../outside/secret.png) ![y](/images/sub/../ok.png)")},
-            {"ok.png": PNG})
+    _jekyll(
+        top,
+        {"2024-01-07-a.md": post(body="![x](/images/../../outside/secret.png) ![y](/images/sub/../ok.png)")},
+        {"ok.png": PNG},
+    )
 
 
 def post_file_is_a_link(top: Path) -> None:
@@ -315,60 +341,122 @@ BODY = "antes\n\n---\n\ndepois\n...\n---\n"  # the file ends with a line end
 
 IMPORT_CASES = {
     "symlinked-images-folder": ImportCase(
-        images_folder_is_a_link, 0, ("image missing      secret.png (used by jek/_posts/2024-01-07-a.md): the site's "
-                                     "images/ is a symbolic link out of the site; not read",),
-        frozenset({POST_A})),
+        images_folder_is_a_link,
+        0,
+        (
+            "image missing      secret.png (used by jek/_posts/2024-01-07-a.md): the site's "
+            "images/ is a symbolic link out of the site; not read",
+        ),
+        frozenset({POST_A}),
+    ),
     "symlinked-image-file": ImportCase(
-        image_file_is_a_link, 0, ("image missing      secret.png (used by jek/_posts/2024-01-07-a.md): is outside "
-                                  "the site's images folder or behind a symbolic link",),
-        frozenset({POST_A})),
+        image_file_is_a_link,
+        0,
+        (
+            "image missing      secret.png (used by jek/_posts/2024-01-07-a.md): is outside "
+            "the site's images folder or behind a symbolic link",
+        ),
+        frozenset({POST_A}),
+    ),
     "symlinked-image-subfolder": ImportCase(
-        image_subfolder_is_a_link, 0, ("image missing      sub/secret.png (used by jek/_posts/2024-01-07-a.md): is "
-                                       "outside the site's images folder",), frozenset({POST_A})),
+        image_subfolder_is_a_link,
+        0,
+        (
+            "image missing      sub/secret.png (used by jek/_posts/2024-01-07-a.md): is "
+            "outside the site's images folder",
+        ),
+        frozenset({POST_A}),
+    ),
     "symlinked-posts-folder": ImportCase(
-        posts_folder_is_a_link, 1, ("skipped   jek: _posts/ is a symbolic link out of the site; not read",)),
+        posts_folder_is_a_link, 1, ("skipped   jek: _posts/ is a symbolic link out of the site; not read",)
+    ),
     "symlinked-posts-subfolder": ImportCase(posts_subfolder_is_a_link, 0, ("1 imported",), frozenset({POST_A})),
     "image-path-climbs": ImportCase(
-        image_path_climbs, 0, ("image unreferenced jek/images/ok.png",), frozenset({POST_A})),
+        image_path_climbs, 0, ("image unreferenced jek/images/ok.png",), frozenset({POST_A})
+    ),
     "symlinked-post-file": ImportCase(
-        post_file_is_a_link, 1, ("skipped   jek/_posts/2024-01-07-a.md: refused: symbolic links",)),
+        post_file_is_a_link, 1, ("skipped   jek/_posts/2024-01-07-a.md: refused: symbolic links",)
+    ),
     "collision-legacy-fence-and-rule": ImportCase(
-        _collision(), 0, ("renamed   jek/_posts/2024-01-14-foo.md -> dest/posts/2024-01-14-foo-2.md (old URL /foo/",),
-        IMPORTED_FOO, {RENAMED: (("foo/",), BODY)}),
+        _collision(),
+        0,
+        ("renamed   jek/_posts/2024-01-14-foo.md -> dest/posts/2024-01-14-foo-2.md (old URL /foo/",),
+        IMPORTED_FOO,
+        {RENAMED: (("foo/",), BODY)},
+    ),
     "collision-redirect-string": ImportCase(
-        _collision("redirect_from: /velho/\n"), 0, ("(old URL /foo/ recorded in redirect_from)",),
-        IMPORTED_FOO, {RENAMED: (("velho/", "foo/"), BODY)}),
+        _collision("redirect_from: /velho/\n"),
+        0,
+        ("(old URL /foo/ recorded in redirect_from)",),
+        IMPORTED_FOO,
+        {RENAMED: (("velho/", "foo/"), BODY)},
+    ),
     "collision-redirect-block-list": ImportCase(
-        _collision("redirect_from:\n- /um/\n  # comentário\n- dois\n\n# fim\n"), 0, ("(old URL /foo/ recorded",),
-        IMPORTED_FOO, {RENAMED: (("um/", "dois/", "foo/"), BODY)}),
+        _collision("redirect_from:\n- /um/\n  # comentário\n- dois\n\n# fim\n"),
+        0,
+        ("(old URL /foo/ recorded",),
+        IMPORTED_FOO,
+        {RENAMED: (("um/", "dois/", "foo/"), BODY)},
+    ),
     "collision-redirect-already-there": ImportCase(
-        _collision('redirect_from: ["/foo/"]\n'), 0, ("(old URL /foo/ recorded",),
-        IMPORTED_FOO, {RENAMED: (("foo/",), BODY)}),
+        _collision('redirect_from: ["/foo/"]\n'),
+        0,
+        ("(old URL /foo/ recorded",),
+        IMPORTED_FOO,
+        {RENAMED: (("foo/",), BODY)},
+    ),
     "collision-redirect-mapping": ImportCase(
-        _collision("redirect_from: {a: /b/}\n"), 1, (
+        _collision("redirect_from: {a: /b/}\n"),
+        1,
+        (
             "skipped   jek/_posts/2024-01-14-foo.md: its page name is taken and its 'redirect_from' (line 8) is not a "
-            "string or a list of strings, so the old URL /foo/ cannot be recorded",),
-        frozenset({"posts/2024-01-07-Foo.md"})),
+            "string or a list of strings, so the old URL /foo/ cannot be recorded",
+        ),
+        frozenset({"posts/2024-01-07-Foo.md"}),
+    ),
     "control-char-in-file-name": ImportCase(
-        control_char_file_name, 1, ("skipped   jek/_posts/2024-01-08-b\\x0aimported  x -> y.md: the file name has "
-                                    "control or format characters",), frozenset({POST_A})),
+        control_char_file_name,
+        1,
+        ("skipped   jek/_posts/2024-01-08-b\\x0aimported  x -> y.md: the file name has control or format characters",),
+        frozenset({POST_A}),
+    ),
     "non-utf8-file-name": ImportCase(
-        non_utf8_file_name, 1, ("skipped   jek/_posts/2024-01-08-caf\\xe9.md: the file name is not UTF-8",),
-        frozenset({POST_A})),
+        non_utf8_file_name,
+        1,
+        ("skipped   jek/_posts/2024-01-08-caf\\xe9.md: the file name is not UTF-8",),
+        frozenset({POST_A}),
+    ),
     "non-utf8-content": ImportCase(
-        non_utf8_content, 1, ("skipped   jek/_posts/2024-01-07-a.md: refused: the file is not UTF-8",)),
+        non_utf8_content, 1, ("skipped   jek/_posts/2024-01-07-a.md: refused: the file is not UTF-8",)
+    ),
     "destination-images-is-a-link": ImportCase(
-        destination_images_is_a_link, 1, ("dest/posts/images is a symbolic link; nothing imported",)),
+        destination_images_is_a_link, 1, ("dest/posts/images is a symbolic link; nothing imported",)
+    ),
     "destination-image-subfolder-is-a-link": ImportCase(
-        destination_image_subfolder_is_a_link, 1, (
+        destination_image_subfolder_is_a_link,
+        1,
+        (
             "image conflict     jek/images/sub/x.png -> dest/posts/images/sub/x.png: outside the images folder or "
-            "behind a symbolic link; not written",), frozenset({POST_A})),
+            "behind a symbolic link; not written",
+        ),
+        frozenset({POST_A}),
+    ),
     "destination-post-is-a-link": ImportCase(
-        destination_post_is_a_link, 1, ("skipped   jek/_posts/2024-01-07-a.md: dest/posts/2024-01-07-a.md is "
-                                        "outside the posts folder or behind a symbolic link; not written",)),
+        destination_post_is_a_link,
+        1,
+        (
+            "skipped   jek/_posts/2024-01-07-a.md: dest/posts/2024-01-07-a.md is "
+            "outside the posts folder or behind a symbolic link; not written",
+        ),
+    ),
     "destination-post-is-a-pipe": ImportCase(
-        destination_post_is_a_pipe, 1, ("skipped   jek/_posts/2024-01-07-a.md: dest/posts/2024-01-07-a.md is "
-                                        "there and is not a regular file; not overwritten",)),
+        destination_post_is_a_pipe,
+        1,
+        (
+            "skipped   jek/_posts/2024-01-07-a.md: dest/posts/2024-01-07-a.md is "
+            "there and is not a regular file; not overwritten",
+        ),
+    ),
 }
 
 REPORT_LINE = re.compile(r"^(?:imported  |renamed   |unchanged |skipped   |image \w+ +|\d+ imported \()")
@@ -399,15 +487,32 @@ def test_import_hostile_site(case: ImportCase, top: Path, capsys: pytest.Capture
 def test_import_site_argument_that_is_not_a_folder(top: Path, capsys: pytest.CaptureFixture[str]) -> None:
     result = run(["--conf-dir", "site", "import", "outside/secret.png"], capsys)
     assert (result.code, result.err.strip()) == (
-        2, "newsletter: error: argument SITE_DIR: 'outside/secret.png' is not a folder")
+        2,
+        "newsletter: error: argument SITE_DIR: 'outside/secret.png' is not a folder",
+    )
 
 
 def test_import_file_names_through_the_real_command(top: Path) -> None:
     """Names that are not UTF-8 or hold an escape reach the real stdout escaped, and it stays UTF-8."""
     site = _jekyll(top, {"2024-01-07-a\x1b[2J.md": post()})
     (site / "_posts" / os.fsdecode(b"2024-01-08-\xff.md")).write_text(post(date="2024-01-08"), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "sphinx_newsletter", "--conf-dir", "site", "import", "jek",
-                           "--posts-dir", "dest", "--dry-run"], capture_output=True, cwd=top, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx_newsletter",
+            "--conf-dir",
+            "site",
+            "import",
+            "jek",
+            "--posts-dir",
+            "dest",
+            "--dry-run",
+        ],
+        capture_output=True,
+        cwd=top,
+        check=False,
+    )
     out = done.stdout.decode("utf-8")
     assert done.returncode == 1 and "Traceback" not in done.stderr.decode("utf-8")
     assert "skipped   jek/_posts/2024-01-07-a\\x1b[2J.md: the file name has control" in out
@@ -417,13 +522,16 @@ def test_import_file_names_through_the_real_command(top: Path) -> None:
 # --- the shared rule ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "shown"), [
-    ("plain ação", "plain ação"),
-    ("a\nb\r\tc", "a\\x0ab\\x0d\\x09c"),
-    ("\x1b[2J\x7f\x85", "\\x1b[2J\\x7f\\x85"),
-    ("abc\u202edef\u2028", "abc\\u202edef\\u2028"),
-    (os.fsdecode(b"caf\xe9"), "caf\\xe9"),
-])
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("plain ação", "plain ação"),
+        ("a\nb\r\tc", "a\\x0ab\\x0d\\x09c"),
+        ("\x1b[2J\x7f\x85", "\\x1b[2J\\x7f\\x85"),
+        ("abc\u202edef\u2028", "abc\\u202edef\\u2028"),
+        (os.fsdecode(b"caf\xe9"), "caf\\xe9"),
+    ],
+)
 def test_printable(text: str, shown: str) -> None:
     assert printable(text) == shown
     assert printable(shown) == shown  # escaping twice changes nothing
@@ -432,12 +540,17 @@ def test_printable(text: str, shown: str) -> None:
 # --- the last resort and the configuration -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("argv", [
-    ["new", *GOOD, "--posts-dir", "outside/secret.png/posts"],
-    ["import", "jek", "--posts-dir", "outside/secret.png/posts"],
-], ids=["new", "import"])
-def test_a_folder_that_cannot_be_written_is_named(argv: list[str], top: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["new", *GOOD, "--posts-dir", "outside/secret.png/posts"],
+        ["import", "jek", "--posts-dir", "outside/secret.png/posts"],
+    ],
+    ids=["new", "import"],
+)
+def test_a_folder_that_cannot_be_written_is_named(
+    argv: list[str], top: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _jekyll(top, {"2024-01-07-a.md": post()})
     before = snapshot(top)
     result = run(["--conf-dir", "site", *argv], capsys)
@@ -450,4 +563,6 @@ def test_a_config_value_of_the_wrong_type_is_a_message(top: Path, capsys: pytest
     (top / "site" / "conf.py").write_text('extensions = ["sphinx_newsletter"]\nnewsletter_posts_dir = 5\n')
     result = run(["--conf-dir", "site", "new", *GOOD], capsys)
     assert (result.code, result.err.strip()) == (
-        2, f"newsletter: error: {top}/site/conf.py: newsletter_posts_dir must be str, not int")
+        2,
+        f"newsletter: error: {top}/site/conf.py: newsletter_posts_dir must be str, not int",
+    )

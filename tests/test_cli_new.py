@@ -30,8 +30,18 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return make_site(tmp_path, {"2024-01-07-a.md": post()})
 
 
-FLAGS = ["--title", 'Um "artigo": #1', "--url", "https://example.org/novo", "--article-author", "Fulana",
-         "--by", "Ana S.", "--comment", "Gostei.\n\n---\n\nDe verdade."]
+FLAGS = [
+    "--title",
+    'Um "artigo": #1',
+    "--url",
+    "https://example.org/novo",
+    "--article-author",
+    "Fulana",
+    "--by",
+    "Ana S.",
+    "--comment",
+    "Gostei.\n\n---\n\nDe verdade.",
+]
 
 
 def test_new_from_flags_writes_a_post_the_check_accepts(root: Path) -> None:

@@ -62,7 +62,8 @@ def test_every_edition_lists_its_posts(site):
         for key in edition.posts:
             assert f'href="../posts/{key}.html"' in page
         assert site.env.toctree_includes[f"arquivo/edicoes/{edition.number}"] == [
-            f"arquivo/posts/{key}" for key in edition.posts]
+            f"arquivo/posts/{key}" for key in edition.posts
+        ]
 
 
 def test_author_spellings_are_merged_by_profile(site):

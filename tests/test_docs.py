@@ -13,10 +13,14 @@ from sphinx.testing.util import SphinxTestApp
 def site(tmp_path_factory):
     src = tmp_path_factory.mktemp("site") / "docs"
     shutil.copytree(REPO / "docs", src, ignore=shutil.ignore_patterns("_build", "arquivo"))
-    app = SphinxTestApp("html", srcdir=src, confoverrides={
-        "newsletter_posts_dir": str(REPO / "posts"),
-        "newsletter_images_dir": str(REPO / "posts" / "images"),
-    })
+    app = SphinxTestApp(
+        "html",
+        srcdir=src,
+        confoverrides={
+            "newsletter_posts_dir": str(REPO / "posts"),
+            "newsletter_images_dir": str(REPO / "posts" / "images"),
+        },
+    )
     app.build()
     yield app
     app.cleanup()

@@ -29,8 +29,11 @@ def test_archive_json_has_every_published_post(app):
         "edition_date": "2024-02-05",
         "headline": "Quando alertar & quando não",
         "article": {"title": "Alerting <on> SLOs", "url": "https://example.org/slo?a=1&b=2", "author": "Jane Doe"},
-        "commentator": {"name": "Maria Souza", "profile": "https://www.linkedin.com/in/maria-souza",
-                        "page": BASE + "arquivo/autores/maria-souza.html"},
+        "commentator": {
+            "name": "Maria Souza",
+            "profile": "https://www.linkedin.com/in/maria-souza",
+            "page": BASE + "arquivo/autores/maria-souza.html",
+        },
         "image": BASE + "_images/um.png",
         "excerpt": post["excerpt"],
         "categories": ["Observabilidade"],

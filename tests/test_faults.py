@@ -48,14 +48,25 @@ def edit(src: Path) -> None:
     """Sources A -> B: a post added (new neighbours, listings, feeds) and one body changed (search)."""
     (src / "posts" / "2024-03-05-quarto-post.md").write_text(NEW_POST, encoding="utf-8")
     post = src / "posts" / "2024-02-05-segundo-post.md"
-    post.write_text(post.read_text(encoding="utf-8").replace("Texto do segundo", "Novo texto do segundo"),
-                    encoding="utf-8")
+    post.write_text(
+        post.read_text(encoding="utf-8").replace("Texto do segundo", "Novo texto do segundo"), encoding="utf-8"
+    )
 
 
 def build(src: Path, kill: str = "", **env: str) -> subprocess.CompletedProcess[str]:
     environ = {**os.environ, "NEWSLETTER_TEST_KILL": kill, **env}
-    command = [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-d", str(src / "_doctrees"),
-               str(src), str(src / "_out")]
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-q",
+        "-b",
+        "html",
+        "-d",
+        str(src / "_doctrees"),
+        str(src),
+        str(src / "_out"),
+    ]
     return subprocess.run(command, capture_output=True, text=True, env=environ, timeout=120, check=False)
 
 
@@ -90,9 +101,7 @@ def clean_b(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "build-finished:1@499",  # every page and the search index written, no feed, sitemap or JSON yet
     ],
 )
-def test_a_killed_build_then_an_incremental_one_gives_the_clean_site(
-    kill: str, clean_b: Path, tmp_path: Path
-) -> None:
+def test_a_killed_build_then_an_incremental_one_gives_the_clean_site(kill: str, clean_b: Path, tmp_path: Path) -> None:
     src = make_root(tmp_path / "site")
     assert build(src).returncode == 0  # sources A, complete
     edit(src)
@@ -128,8 +137,19 @@ def test_two_clean_builds_in_different_folders_at_different_times_are_identical(
     for n, (hashseed, zone, clock) in enumerate([("1", "UTC", []), ("2", "America/Sao_Paulo", ["-c", LATER])]):
         src = make_root(tmp_path / f"site-{n}")
         edit(src)
-        command = [sys.executable, *(clock or ["-m", "sphinx"]), "-q", "-b", "html", "-d", str(src / "_doctrees"),
-                   "-D", "html_last_updated_fmt=%Y-%m-%d %H:%M", str(src), str(src / "_out")]
+        command = [
+            sys.executable,
+            *(clock or ["-m", "sphinx"]),
+            "-q",
+            "-b",
+            "html",
+            "-d",
+            str(src / "_doctrees"),
+            "-D",
+            "html_last_updated_fmt=%Y-%m-%d %H:%M",
+            str(src),
+            str(src / "_out"),
+        ]
         environ = {**os.environ, "PYTHONHASHSEED": hashseed, "TZ": zone, "SOURCE_DATE_EPOCH": "1709251200"}
         done = subprocess.run(command, capture_output=True, text=True, env=environ, timeout=120, check=False)
         assert done.returncode == 0 and not done.stderr, done.stderr
@@ -150,10 +170,25 @@ def test_a_second_build_waits_for_the_one_that_holds_the_doctree_folder(tmp_path
         fcntl.flock(lock, fcntl.LOCK_EX)
         lock.write(b"4242\n")
         lock.flush()
-        command = [sys.executable, "-m", "sphinx", "-b", "html", "-D", "language=en", "-d", str(src / "_doctrees"),
-                   str(src), str(src / "_out")]
-        waiting = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "PYTHONUNBUFFERED": "1", "NEWSLETTER_TEST_KILL": ""})
+        command = [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-D",
+            "language=en",
+            "-d",
+            str(src / "_doctrees"),
+            str(src),
+            str(src / "_out"),
+        ]
+        waiting = subprocess.Popen(
+            command,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "NEWSLETTER_TEST_KILL": ""},
+        )
         try:
             deadline = time.monotonic() + 60
             while "waiting for it to finish" not in log.read_text(encoding="utf-8"):
@@ -162,7 +197,8 @@ def test_a_second_build_waits_for_the_one_that_holds_the_doctree_folder(tmp_path
             time.sleep(0.5)
             assert waiting.poll() is None  # nothing written yet (Sphinx makes the empty output folder first)
             assert not [p for p in (src / "_out").rglob("*")] and sorted(os.listdir(src / "_doctrees")) == [
-                "newsletter.lock"]
+                "newsletter.lock"
+            ]
             assert "another build (process 4242) is using" in log.read_text(encoding="utf-8")
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)

@@ -45,7 +45,9 @@ def test_site_feeds(app):
     assert parsed.version == "atom10"
     assert atom.findtext(f"{ATOM}title") == "Site de Teste"
     assert [e.link for e in parsed.entries] == [
-        BASE + "arquivo/posts/terceiro-post.html", BASE + "arquivo/posts/segundo-post.html"]
+        BASE + "arquivo/posts/terceiro-post.html",
+        BASE + "arquivo/posts/segundo-post.html",
+    ]
     assert parsed.entries[0].author == "Maria Souza"
 
 
@@ -55,13 +57,12 @@ def test_edition_feed_entry_has_everything(app):
     root, parsed = parse(app.outdir / "feeds" / "edicoes" / "1.xml")
     # Titles are HTML-escaped text (type="html"): a reader shows them exactly.
     assert [e.title_detail.type for e in parsed.entries] == ["text/html"] * 2
-    assert [shown(e.title) for e in parsed.entries] == ['Segundo post', 'Erros & <alertas> "reais"']
+    assert [shown(e.title) for e in parsed.entries] == ["Segundo post", 'Erros & <alertas> "reais"']
     # Each entry has one alternate link (no rel); the others keep rel, type and length.
     links = [link.attrib for entry in root.iter(f"{ATOM}entry") for link in entry.iter(f"{ATOM}link")]
     assert [link.get("rel") for link in links] == [None, "related", None, "related", "enclosure"]
     size = (app.srcdir / "posts" / "images" / "um.png").stat().st_size
-    assert links[-1] == {"rel": "enclosure", "href": BASE + "_images/um.png", "type": "image/png",
-                         "length": str(size)}
+    assert links[-1] == {"rel": "enclosure", "href": BASE + "_images/um.png", "type": "image/png", "length": str(size)}
     entry = parsed.entries[1]
     assert entry.link == BASE + "arquivo/posts/erros-e-alertas.html"
     assert entry.published_parsed[:3] == (2024, 2, 5)
@@ -86,16 +87,21 @@ def test_author_feed_and_links_from_pages(app):
     _root, parsed = parse(app.outdir / "feeds" / "autores" / "maria-souza.xml")
     assert [shown(e.title) for e in parsed.entries] == ["Terceiro post", 'Erros & <alertas> "reais"']
     author_page = html(app, "arquivo/autores/maria-souza")
-    assert f'type="application/atom+xml" title="Site de Teste · Maria Souza" href="{BASE}feeds/autores/maria-souza.xml"' in author_page
+    assert (
+        f'type="application/atom+xml" title="Site de Teste · Maria Souza" href="{BASE}feeds/autores/maria-souza.xml"'
+        in author_page
+    )
     edition_page = html(app, "arquivo/edicoes/1")
     assert f'href="{BASE}feeds/edicoes/1.xml"' in edition_page
     home = html(app, "index")
-    assert f'<link rel="alternate" type="application/rss+xml" title="Site de Teste (RSS)" href="{BASE}feed.xml" />' in home
+    assert (
+        f'<link rel="alternate" type="application/rss+xml" title="Site de Teste (RSS)" href="{BASE}feed.xml" />' in home
+    )
 
 
 @pytest.mark.sphinx("html", testroot="layout")
 def test_body_images_are_found_under_the_configured_prefix(app):
-    """``newsletter_image_url_prefix = "/assets/img/"``: the feed's copy of a body shows its images, as the page does."""
+    """``newsletter_image_url_prefix = "/assets/img/"``: a feed's body shows its images, as the page does."""
     app.build()
     _root, parsed = parse(app.outdir / "feed.xml")
     entry = next(e for e in parsed.entries if e.title == "Erros e alertas")
@@ -123,13 +129,16 @@ def _site():
 
 
 def _post(body: str, **fields) -> Post:
-    return Post(source="x.md", slug="x", key="x", title="X", body=body,
-                date=dt.datetime(2024, 1, 1, tzinfo=dt.UTC), **fields)
+    return Post(
+        source="x.md", slug="x", key="x", title="X", body=body, date=dt.datetime(2024, 1, 1, tzinfo=dt.UTC), **fields
+    )
 
 
 def test_body_html_escapes_markup_and_fixes_urls():
-    body = ('<script>alert(1)</script>\n\n[a](javascript:alert(1)) [b](../outro/) '
-            '![i](/images/um.png) ![r](/images/../../etc/passwd.png)')
+    body = (
+        "<script>alert(1)</script>\n\n[a](javascript:alert(1)) [b](../outro/) "
+        "![i](/images/um.png) ![r](/images/../../etc/passwd.png)"
+    )
     out = body_html(_post(body), _site())
     assert "<script>" not in out and "&lt;script&gt;" in out
     assert 'href="javascript' not in out
@@ -139,8 +148,9 @@ def test_body_html_escapes_markup_and_fixes_urls():
 
 
 def test_entry_html_escapes_front_matter_and_strips_control_characters():
-    post = _post("ok", highlight_title='<b>"x"</b>', highlight_url="https://e.org/?a=1&b=2",
-                 author_name="A\x0c<i>B</i>")
+    post = _post(
+        "ok", highlight_title='<b>"x"</b>', highlight_url="https://e.org/?a=1&b=2", author_name="A\x0c<i>B</i>"
+    )
     out = entry_html(post, _site())
     assert "<b>" not in out and "&lt;b&gt;" in out
     assert "<i>" not in out and "\x0c" not in out
@@ -207,8 +217,9 @@ def test_an_edit_renders_only_the_feeds_of_the_edited_post(tmp_path, monkeypatch
     monkeypatch.setattr(feeds, "render_feed", spy)
     # Edition 1, by Maria Souza; not among the two latest posts of feed.xml and atom.xml.
     post = next((src / "posts").glob("*Erros-e-Alertas.md"))
-    post.write_text(post.read_text(encoding="utf-8").replace("Um comentário", "Um comentário editado", 1),
-                    encoding="utf-8")
+    post.write_text(
+        post.read_text(encoding="utf-8").replace("Um comentário", "Um comentário editado", 1), encoding="utf-8"
+    )
     out = build(src)
     authors = [p.relative_to(out).as_posix() for p in (out / "feeds" / "autores").glob("*maria*.xml")]
     assert len(authors) == 1
@@ -219,7 +230,10 @@ def test_an_edit_renders_only_the_feeds_of_the_edited_post(tmp_path, monkeypatch
     shutil.copytree(src, fresh, ignore=shutil.ignore_patterns("_build"))
     fresh_out = build(fresh)
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.xml") if "feeds" in p.parts or p.parent == out)
-    assert written == sorted(p.relative_to(fresh_out).as_posix() for p in fresh_out.rglob("*.xml")
-                             if "feeds" in p.parts or p.parent == fresh_out)
+    assert written == sorted(
+        p.relative_to(fresh_out).as_posix()
+        for p in fresh_out.rglob("*.xml")
+        if "feeds" in p.parts or p.parent == fresh_out
+    )
     for name in written:
         assert (out / name).read_bytes() == (fresh_out / name).read_bytes(), name

@@ -48,15 +48,20 @@ CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 # --- what a reader shows -----------------------------------------------------------------
 
 #: Invisible characters that reorder or hide text (Trojan Source): no output carries them.
-INVISIBLE = frozenset("\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                      "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff")
+INVISIBLE = frozenset(
+    "\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+)
 
 
 def shown_as(text: str) -> str:
     """What a reader must show of *text*: without control characters (but tab and line breaks),
     noncharacters XML forbids, and :data:`INVISIBLE` characters."""
-    return "".join(ch for ch in text if ch in "\t\n\r" or (
-        unicodedata.category(ch) != "Cc" and ch not in INVISIBLE and ch not in "\ufffe\uffff"))
+    return "".join(
+        ch
+        for ch in text
+        if ch in "\t\n\r" or (unicodedata.category(ch) != "Cc" and ch not in INVISIBLE and ch not in "\ufffe\uffff")
+    )
 
 
 class Rendered(html.parser.HTMLParser):
@@ -111,37 +116,134 @@ def shown(value: str | None) -> str:
 
 # --- hostile text ------------------------------------------------------------------------
 
-SNIPPETS = ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "<b>", "</p>", "&amp;", "&lt;",
-            "&#x3C;", "&#60;", "&para", "&", "<", ">", "]]>", "<![CDATA[", "<!--", "-->", "<?xml?>",
-            "<!DOCTYPE x>", "'", '"', "javascript:alert(1)", "\x00", "\x07", "\x0b", "\x1b[31m", "\x7f",
-            "\x85", "\x9b", "\x9f", "\t", "\n", "\r", "\r\n", "\u2028", "\u202e", "\u202d", "\u2066",
-            "\u2069", "\u200b", "\u200d", "\u200e", "\ufeff", "\u061c", "\u2060", "\ufffe", "\uffff",
-            "\ud7ff", "\ue000", "\ufffd", "\U0001f600", "\U0010ffff", "é", "e\u0301", " ", "  "]
+SNIPPETS = [
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(1)</script>",
+    "<b>",
+    "</p>",
+    "&amp;",
+    "&lt;",
+    "&#x3C;",
+    "&#60;",
+    "&para",
+    "&",
+    "<",
+    ">",
+    "]]>",
+    "<![CDATA[",
+    "<!--",
+    "-->",
+    "<?xml?>",
+    "<!DOCTYPE x>",
+    "'",
+    '"',
+    "javascript:alert(1)",
+    "\x00",
+    "\x07",
+    "\x0b",
+    "\x1b[31m",
+    "\x7f",
+    "\x85",
+    "\x9b",
+    "\x9f",
+    "\t",
+    "\n",
+    "\r",
+    "\r\n",
+    "\u2028",
+    "\u202e",
+    "\u202d",
+    "\u2066",
+    "\u2069",
+    "\u200b",
+    "\u200d",
+    "\u200e",
+    "\ufeff",
+    "\u061c",
+    "\u2060",
+    "\ufffe",
+    "\uffff",
+    "\ud7ff",
+    "\ue000",
+    "\ufffd",
+    "\U0001f600",
+    "\U0010ffff",
+    "é",
+    "e\u0301",
+    " ",
+    "  ",
+]
 #: Any text Python can encode (no lone surrogates), weighted towards what breaks writers.
-TEXT = st.lists(st.sampled_from(SNIPPETS) | st.text(st.characters(exclude_categories=("Cs",)), max_size=6),
-                max_size=6).map("".join)
+TEXT = st.lists(
+    st.sampled_from(SNIPPETS) | st.text(st.characters(exclude_categories=("Cs",)), max_size=6), max_size=6
+).map("".join)
 SHOWN = TEXT.filter(lambda t: shown_as(t) != "")
 
-URLS = ["https://x.org/a?b=1&c=2", "http://x.org/\"onmouseover=alert(1)", "javascript:alert(1)",
-        "data:text/html,<script>alert(1)</script>", "http:/../../etc/passwd", "//evil.org/x", "x.org/a<b>",
-        "https://x.org/\u202e", "https://u:p@x.org/", "https://x.org/&para=1", "mailto:a@b.c", ""]
-BODY = ["[a](javascript:alert(1))", "[b](//evil.org/x)", "[c](../outro/)", "[d](/raiz)", "[e](#frag)",
-        "[f](https://x.org/\"onclick=x)", "![g](http:/../../etc/passwd)", "![h](data:image/png;base64,AA)",
-        "![i](/images/nao-existe.png)", "<https://x.org/a>", "<mailto:a@b.c>", "<img src=x onerror=alert(1)>",
-        "<a href=javascript:x>y</a>", "[j](\\\\evil.org)", "[k](JaVaScRiPt:x)", "[l](data:x)", "[m]: vbscript:x",
-        "[m]", "*x*", "`<b>`", "\n\n", "\n```\n<b>\n```\n", "> q", "- item", "1. um", "# h", "\x85", "\u202e"]
+URLS = [
+    "https://x.org/a?b=1&c=2",
+    'http://x.org/"onmouseover=alert(1)',
+    "javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "http:/../../etc/passwd",
+    "//evil.org/x",
+    "x.org/a<b>",
+    "https://x.org/\u202e",
+    "https://u:p@x.org/",
+    "https://x.org/&para=1",
+    "mailto:a@b.c",
+    "",
+]
+BODY = [
+    "[a](javascript:alert(1))",
+    "[b](//evil.org/x)",
+    "[c](../outro/)",
+    "[d](/raiz)",
+    "[e](#frag)",
+    '[f](https://x.org/"onclick=x)',
+    "![g](http:/../../etc/passwd)",
+    "![h](data:image/png;base64,AA)",
+    "![i](/images/nao-existe.png)",
+    "<https://x.org/a>",
+    "<mailto:a@b.c>",
+    "<img src=x onerror=alert(1)>",
+    "<a href=javascript:x>y</a>",
+    "[j](\\\\evil.org)",
+    "[k](JaVaScRiPt:x)",
+    "[l](data:x)",
+    "[m]: vbscript:x",
+    "[m]",
+    "*x*",
+    "`<b>`",
+    "\n\n",
+    "\n```\n<b>\n```\n",
+    "> q",
+    "- item",
+    "1. um",
+    "# h",
+    "\x85",
+    "\u202e",
+]
 BODIES = st.lists(st.sampled_from(BODY) | TEXT, max_size=8).map(" ".join)
 
 
 def hostile_post(n: int, data: st.DataObject, date: dt.datetime | None = None) -> Post:
     """Post *n*, every text field drawn from hostile text, built directly (the writer's own defence)."""
     return Post(
-        source=f"posts/2024-01-0{n}-p{n}.md", slug=f"p{n}", key=f"p{n}", title=data.draw(SHOWN),
+        source=f"posts/2024-01-0{n}-p{n}.md",
+        slug=f"p{n}",
+        key=f"p{n}",
+        title=data.draw(SHOWN),
         date=date or dt.datetime(2024, 1, n, 8, tzinfo=dt.timezone(dt.timedelta(hours=-3))),
-        edition=EditionTag(number=1, date=None), headline=data.draw(TEXT), highlight_title=data.draw(TEXT),
-        highlight_url=data.draw(st.sampled_from(URLS)) or None, highlight_author=data.draw(TEXT),
-        author_name=data.draw(TEXT), categories=tuple(data.draw(st.lists(TEXT, max_size=3))),
-        excerpt=data.draw(TEXT), body=data.draw(BODIES))
+        edition=EditionTag(number=1, date=None),
+        headline=data.draw(TEXT),
+        highlight_title=data.draw(TEXT),
+        highlight_url=data.draw(st.sampled_from(URLS)) or None,
+        highlight_author=data.draw(TEXT),
+        author_name=data.draw(TEXT),
+        categories=tuple(data.draw(st.lists(TEXT, max_size=3))),
+        excerpt=data.draw(TEXT),
+        body=data.draw(BODIES),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +279,9 @@ def check_rss(root: ET.Element, posts: dict[str, Post], project: str) -> None:
         assert shown(item.findtext("title")) == shown_as(post.title)
         assert shown(item.findtext("description")) == summary_of(post)
         assert [shown(c.text) for c in item.iter("category")] == categories_of(post)
-        assert [shown(c.text) for c in item.iter(f"{DC}creator")] == [shown_as(post.author_name)][: bool(shown_as(post.author_name))]
+        assert [shown(c.text) for c in item.iter(f"{DC}creator")] == [shown_as(post.author_name)][
+            : bool(shown_as(post.author_name))
+        ]
         check_content(item.findtext(f"{CONTENT}encoded"), post)
 
 
@@ -197,7 +301,8 @@ def check_atom(root: ET.Element, posts: dict[str, Post], title: str) -> None:
         related = [link for link in entry.iter(f"{ATOM}link") if link.get("rel") == "related"]
         url = policy_url(post.highlight_url)
         assert [(link.get("href"), shown(link.get("title"))) for link in related] == (
-            [(url, shown_as(post.highlight_title) or url)] if url else [])
+            [(url, shown_as(post.highlight_title) or url)] if url else []
+        )
         assert entry.find(f"{ATOM}content").get("type") == "html"
         check_content(entry.findtext(f"{ATOM}content"), post)
 
@@ -218,10 +323,27 @@ def categories_of(post: Post) -> list[str]:
 
 
 #: What the entry's HTML may hold: the writer's own paragraphs, and CommonMark's elements for the body.
-ELEMENTS = {"p": set(), "strong": set(), "em": set(), "a": {"href", "title"}, "img": {"src", "alt", "title"},
-            "code": {"class"}, "pre": set(), "blockquote": set(), "ul": set(), "ol": {"start"}, "li": set(),
-            "h1": set(), "h2": set(), "h3": set(), "h4": set(), "h5": set(), "h6": set(), "hr": set(),
-            "br": set()}
+ELEMENTS = {
+    "p": set(),
+    "strong": set(),
+    "em": set(),
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "code": {"class"},
+    "pre": set(),
+    "blockquote": set(),
+    "ul": set(),
+    "ol": {"start"},
+    "li": set(),
+    "h1": set(),
+    "h2": set(),
+    "h3": set(),
+    "h4": set(),
+    "h5": set(),
+    "h6": set(),
+    "hr": set(),
+    "br": set(),
+}
 
 
 def check_content(value: str | None, post: Post) -> None:
@@ -246,7 +368,7 @@ def check_content(value: str | None, post: Post) -> None:
         expected.append("Comentado por " + shown_as(post.author_name))
     assert rendered.paragraphs[: len(expected)] == expected
     if url:  # the commented article's link is the first
-        assert [attrs for tag, attrs in rendered.elements if tag == "a"][0] == {"href": url}
+        assert next(attrs for tag, attrs in rendered.elements if tag == "a") == {"href": url}
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -271,31 +393,56 @@ def test_every_feed_field_is_shown_exactly_as_text(site, data) -> None:
 def test_a_hostile_headline_is_text_in_every_reader(site) -> None:
     """The issue's example, by name: ``<img onerror>`` in a headline reaches no reader as an element."""
     attack = '<img src=x onerror=alert(1)> & "x"\x7f\x85\u202e'
-    post = Post(source="posts/2024-01-01-p.md", slug="p", key="p", title=attack, headline=attack + "!",
-                date=dt.datetime(2024, 1, 1, tzinfo=dt.UTC), author_name=attack, categories=(attack,))
+    post = Post(
+        source="posts/2024-01-01-p.md",
+        slug="p",
+        key="p",
+        title=attack,
+        headline=attack + "!",
+        date=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        author_name=attack,
+        categories=(attack,),
+    )
     found = rendered_feeds(site, [post], "Site")
     item = found[site.layout.rss].find("channel/item")
     entry = found[site.layout.atom].find(f"{ATOM}entry")
-    texts = [item.findtext("title"), item.findtext("description"), item.findtext("category"),
-             item.findtext(f"{DC}creator"), entry.findtext(f"{ATOM}title"), entry.findtext(f"{ATOM}summary"),
-             entry.findtext(f"{ATOM}author/{ATOM}name"), entry.find(f"{ATOM}category").get("term")]
+    texts = [
+        item.findtext("title"),
+        item.findtext("description"),
+        item.findtext("category"),
+        item.findtext(f"{DC}creator"),
+        entry.findtext(f"{ATOM}title"),
+        entry.findtext(f"{ATOM}summary"),
+        entry.findtext(f"{ATOM}author/{ATOM}name"),
+        entry.find(f"{ATOM}category").get("term"),
+    ]
     assert [shown(text).rstrip("!") for text in texts] == ['<img src=x onerror=alert(1)> & "x"'] * 8
 
 
 # --- dates -------------------------------------------------------------------------------
 
-RFC822 = re.compile(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
-                    r"(19|[2-9]\d)\d\d \d\d:\d\d:\d\d [+-]\d{4}")
+RFC822 = re.compile(
+    r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    r"(19|[2-9]\d)\d\d \d\d:\d\d:\d\d [+-]\d{4}"
+)
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 #: Fixed offsets (one of them not whole minutes, as local mean times are), zones, and naive times.
-ZONES = [dt.UTC, dt.timezone(dt.timedelta(hours=-3)), dt.timezone(dt.timedelta(hours=14)),
-         dt.timezone(dt.timedelta(hours=-23, minutes=-59)), dt.timezone(dt.timedelta(seconds=-11188)),
-         ZoneInfo("America/Sao_Paulo"), ZoneInfo("Asia/Kolkata"), None]
+ZONES = [
+    dt.UTC,
+    dt.timezone(dt.timedelta(hours=-3)),
+    dt.timezone(dt.timedelta(hours=14)),
+    dt.timezone(dt.timedelta(hours=-23, minutes=-59)),
+    dt.timezone(dt.timedelta(seconds=-11188)),
+    ZoneInfo("America/Sao_Paulo"),
+    ZoneInfo("Asia/Kolkata"),
+    None,
+]
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30),
-                    timezones=st.sampled_from(ZONES)))
+@given(
+    st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30), timezones=st.sampled_from(ZONES))
+)
 def test_feed_dates_are_valid_or_the_entry_is_left_out(site, date) -> None:
     post = Post(source="posts/p.md", slug="p", key="p", title="T", date=date, edition=EditionTag(number=1, date=None))
     instant = (date if date.tzinfo else date.replace(tzinfo=dt.UTC)).replace(microsecond=0)
@@ -345,20 +492,33 @@ def test_a_year_1_post_gives_a_message_at_its_line_and_no_invalid_feed_date(tmp_
 
 
 def test_undated_posts_are_reported_at_their_date_line(site, monkeypatch) -> None:
-    post = Post(source="posts/p.md", slug="p", key="p", title="T", date=dt.datetime(1, 1, 1, tzinfo=dt.UTC),
-                lines={"date": 4})
+    post = Post(
+        source="posts/p.md", slug="p", key="p", title="T", date=dt.datetime(1, 1, 1, tzinfo=dt.UTC), lines={"date": 4}
+    )
     late = dt.datetime(9999, 12, 31, 23, 59, 50, tzinfo=dt.timezone(dt.timedelta(seconds=-30)))  # 10000 in UTC
-    posts = [post, dataclasses.replace(post, key="r", source="posts/r.md", date=late),
-             dataclasses.replace(post, key="q", source="posts/q.md", date=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))]
+    posts = [
+        post,
+        dataclasses.replace(post, key="r", source="posts/r.md", date=late),
+        dataclasses.replace(post, key="q", source="posts/q.md", date=dt.datetime(2024, 1, 1, tzinfo=dt.UTC)),
+    ]
     archive, _problems = build_archive(posts)
     found = []
-    monkeypatch.setattr(feeds.logger, "warning", lambda message, *args, **kwargs: found.append((
-        message % args, kwargs["location"], kwargs["type"], kwargs["subtype"])))
+    monkeypatch.setattr(
+        feeds.logger,
+        "warning",
+        lambda message, *args, **kwargs: found.append(
+            (message % args, kwargs["location"], kwargs["type"], kwargs["subtype"])
+        ),
+    )
     feeds.warn_undated(dataclasses.replace(site, archive=archive))
-    assert [where for _m, *where in found] == [["posts/p.md:4", "newsletter", "feed-date"],
-                                               ["posts/r.md:4", "newsletter", "feed-date"]]
-    assert found[0][0] == ("post date 0001-01-01 00:00:00+00:00 can't be written in RSS or Atom "
-                           "(years 1900 to 9999): post left out of the feeds")
+    assert [where for _m, *where in found] == [
+        ["posts/p.md:4", "newsletter", "feed-date"],
+        ["posts/r.md:4", "newsletter", "feed-date"],
+    ]
+    assert found[0][0] == (
+        "post date 0001-01-01 00:00:00+00:00 can't be written in RSS or Atom "
+        "(years 1900 to 9999): post left out of the feeds"
+    )
 
 
 # --- sitemap and archive.json, with the same hostile text -----------------------------------
@@ -379,8 +539,10 @@ def test_sitemap_and_archive_json_parse_and_carry_the_exact_text(site, data) -> 
         assert record["title"] == shown_as(post.title)
         assert record["headline"] == shown_as(post.headline)
         assert record["excerpt"] == shown_as(post.excerpt)
-        assert record["article"] == {"title": shown_as(post.highlight_title),
-                                     "url": policy_url(post.highlight_url),
-                                     "author": shown_as(post.highlight_author)}
+        assert record["article"] == {
+            "title": shown_as(post.highlight_title),
+            "url": policy_url(post.highlight_url),
+            "author": shown_as(post.highlight_author),
+        }
         assert record["commentator"]["name"] == shown_as(post.author_name)
         assert record["categories"] == categories_of(post)

@@ -41,9 +41,24 @@ def warnings_of(app: SphinxTestApp) -> list[str]:
 
 MARKER = "PWN"
 SECRET = b"TOPSECRET"
-DRAFTS = (b"RASCUNHO", "Autor Rascunho".encode())
-URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "data", "poster", "xlink:href",
-                            "srcset", "background", "cite", "longdesc", "ping", "content"})
+DRAFTS = (b"RASCUNHO", b"Autor Rascunho")
+URL_ATTRIBUTES = frozenset(
+    {
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "data",
+        "poster",
+        "xlink:href",
+        "srcset",
+        "background",
+        "cite",
+        "longdesc",
+        "ping",
+        "content",
+    }
+)
 #: Attributes whose value is text shown to the reader (escaped by the writer).
 TEXT_ATTRIBUTES = frozenset({"title", "alt", "aria-label", "content", "href", "id", "value"})
 ACTIVE_SCHEMES = ("javascript", "vbscript", "data", "file")
@@ -212,9 +227,16 @@ def test_no_active_content_in_any_html_file(hostile: Built) -> None:
 
 def test_the_scanner_sees_injections() -> None:
     """The scan above can fail: each of these is one way a payload could survive."""
-    for bad in ('<pwn-a>x</pwn-a>', '<img src=x onerror="alert(1)">', '<a href=" JaVa\tscript:x">',
-                '<meta http-equiv="refresh" content="0; url=https://evil.example/">', "<script>PWN</script>", '<b class="PWN">',
-                '<iframe src="https://x.org">', "<!-- PWN -->"):
+    for bad in (
+        "<pwn-a>x</pwn-a>",
+        '<img src=x onerror="alert(1)">',
+        '<a href=" JaVa\tscript:x">',
+        '<meta http-equiv="refresh" content="0; url=https://evil.example/">',
+        "<script>PWN</script>",
+        '<b class="PWN">',
+        '<iframe src="https://x.org">',
+        "<!-- PWN -->",
+    ):
         assert scan_html(bad), bad
     assert scan_html('<a href="https://x.org" title="&lt;PWN&gt;">&lt;script&gt;PWN</a>') == []
 
@@ -269,7 +291,7 @@ def test_the_environment_keeps_nothing_of_a_draft(hostile: Built) -> None:
 
 def test_text_fields_are_shown_exactly_as_typed(hostile: Built) -> None:
     page = hostile.page("arquivo/posts/titulo-myst")
-    title = "(pwn-label)= % PWN <!-- $x$ {{ 7*7 }} ``` :::{note} {raw}`PWN` [x](javascript:PWN) -- \"aspas\""
+    title = '(pwn-label)= % PWN <!-- $x$ {{ 7*7 }} ``` :::{note} {raw}`PWN` [x](javascript:PWN) -- "aspas"'
     assert _h1(page) == title
     assert _unescape(re.search(r"<title>(.*?)</title>", page).group(1)).startswith(title + " ")
     assert 'id="pwn-label"' not in page
@@ -361,8 +383,11 @@ REFUSED: dict[str, tuple[bytes, int, str]] = {
     "2024-02-04-cerca-aberta.md": (b"---\ntitle: x\n", 1, "never closed with '---'"),
     "2024-02-04-lista.md": (b"---\n- a\n- b\n---\n", 2, "must be a mapping of keys to values, not a list"),
     "2024-02-04-alias.md": (b"---\na: &x [1, 2]\ntitle: *x\n---\n", 3, "aliases (*name) are not allowed"),
-    "2024-02-04-python.md": (b'---\ntitle: !!python/object/apply:os.system ["echo PWN"]\n---\n', 2,
-                             "YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
+    "2024-02-04-python.md": (
+        b'---\ntitle: !!python/object/apply:os.system ["echo PWN"]\n---\n',
+        2,
+        "YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed",
+    ),
     "2024-02-04-fundo.md": (b"---\ntitle: " + b"[" * 60 + b"]" * 60 + b"\n---\n", 2, "nesting deeper than 20"),
     "2024-02-04-grande.md": (b"---\ntitle: x\n---\n" + b"a" * 1_000_001, 1, "over the limit of 1000000"),
     "sem-data.md": (b"---\ntitle: x\ndate: 2022-02-30\n---\n", 3, "'date' is not a real date"),

@@ -49,7 +49,8 @@ def test_translations_keep_their_placeholders():
     for message in _po():
         if message.id:
             assert sorted(re.findall(r"%\(?\w*\)?[sdr]", message.id)) == sorted(
-                re.findall(r"%\(?\w*\)?[sdr]", message.string)), message.id
+                re.findall(r"%\(?\w*\)?[sdr]", message.string)
+            ), message.id
 
 
 @pytest.mark.sphinx("html", testroot="site")

@@ -44,6 +44,7 @@ def raster(fmt: str, size: tuple[int, int] = (6, 4)) -> bytes:
 
 def png_bomb(width: int, height: int) -> bytes:
     """A valid 1-bit PNG of *width* x *height*, all zeros: a few KB that decode to width*height pixels."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
@@ -57,8 +58,9 @@ def png_bomb(width: int, height: int) -> bytes:
 # --- the rule, without a build --------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "fmt"), [("a.png", "PNG"), ("b.jpg", "JPEG"), ("c.jpeg", "JPEG"),
-                                           ("d.gif", "GIF"), ("e.webp", "WEBP")])
+@pytest.mark.parametrize(
+    ("name", "fmt"), [("a.png", "PNG"), ("b.jpg", "JPEG"), ("c.jpeg", "JPEG"), ("d.gif", "GIF"), ("e.webp", "WEBP")]
+)
 def test_each_raster_format_is_accepted(tmp_path: Path, name: str, fmt: str) -> None:
     (tmp_path / name).write_bytes(raster(fmt))
     assert checked_image(name, tmp_path, Settings()) == (tmp_path.resolve() / name, "")
@@ -77,8 +79,17 @@ def test_each_raster_format_is_accepted(tmp_path: Path, name: str, fmt: str) -> 
         ("x.avif", b"", "is not an image"),
         ("x.html", HTML, "is not an image"),
     ],
-    ids=["svg-as-png", "html-as-png", "signature-then-html", "png-as-jpg", "webp-as-gif", "truncated",
-         "svg", "avif", "html"],
+    ids=[
+        "svg-as-png",
+        "html-as-png",
+        "signature-then-html",
+        "png-as-jpg",
+        "webp-as-gif",
+        "truncated",
+        "svg",
+        "avif",
+        "html",
+    ],
 )
 def test_what_does_not_decode_as_its_suffix_is_refused(tmp_path: Path, name: str, data: bytes, why: str) -> None:
     (tmp_path / name).write_bytes(data)
@@ -93,7 +104,7 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded(tmp_path: Path) ->
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert image_problem("bomba.png", tmp_path, Settings()) == "has more than 40000000 pixels"
-    assert Image.MAX_IMAGE_PIXELS == saved  # Pillow's global limit is left as it was
+    assert saved == Image.MAX_IMAGE_PIXELS  # Pillow's global limit is left as it was
 
 
 def test_the_pixel_cap_is_ours_not_pillows(tmp_path: Path) -> None:
@@ -195,20 +206,28 @@ def published(src: Path) -> list[Path]:
 
 
 def test_images_that_are_not_what_their_name_says_are_not_published(tmp_path: Path) -> None:
-    src = make_root(tmp_path, {
-        "posts/images/ok.png": raster("PNG"),
-        "posts/images/foto.jpg": raster("JPEG"),
-        "posts/images/anim.gif": raster("GIF"),
-        "posts/images/nova.webp": raster("WEBP"),
-        "posts/images/x.png": SVG,
-        "posts/images/pagina.png": HTML,
-        "posts/images/bomba.png": png_bomb(20_000, 20_000),
-        "posts/images/desenho.svg": b'<svg xmlns="http://www.w3.org/2000/svg"/>',
-        **dict([post("bom", "/images/ok.png",
-                     "![j](/images/foto.jpg) ![g](/images/anim.gif) ![w](/images/nova.webp)"),
-                post("falso", "/images/x.png", "texto\n\n![p](/images/pagina.png)\n\n![b](/images/bomba.png)"),
-                post("vetor", "/images/desenho.svg", "![d](/images/desenho.svg)")]),
-    })
+    src = make_root(
+        tmp_path,
+        {
+            "posts/images/ok.png": raster("PNG"),
+            "posts/images/foto.jpg": raster("JPEG"),
+            "posts/images/anim.gif": raster("GIF"),
+            "posts/images/nova.webp": raster("WEBP"),
+            "posts/images/x.png": SVG,
+            "posts/images/pagina.png": HTML,
+            "posts/images/bomba.png": png_bomb(20_000, 20_000),
+            "posts/images/desenho.svg": b'<svg xmlns="http://www.w3.org/2000/svg"/>',
+            **dict(
+                [
+                    post(
+                        "bom", "/images/ok.png", "![j](/images/foto.jpg) ![g](/images/anim.gif) ![w](/images/nova.webp)"
+                    ),
+                    post("falso", "/images/x.png", "texto\n\n![p](/images/pagina.png)\n\n![b](/images/bomba.png)"),
+                    post("vetor", "/images/desenho.svg", "![d](/images/desenho.svg)"),
+                ]
+            ),
+        },
+    )
     app, logged, error = build(src)
     assert error is None
     log = "\n".join(logged)
@@ -228,9 +247,11 @@ def test_images_that_are_not_what_their_name_says_are_not_published(tmp_path: Pa
 
 
 def test_the_pixel_cap_is_a_config_value(tmp_path: Path) -> None:
-    src = make_root(tmp_path, {"posts/images/ok.png": raster("PNG", (11, 10)),
-                               **dict([post("bom", "/images/ok.png", "texto")])},
-                    conf=CONF + "newsletter_max_image_pixels = 100\n")
+    src = make_root(
+        tmp_path,
+        {"posts/images/ok.png": raster("PNG", (11, 10)), **dict([post("bom", "/images/ok.png", "texto")])},
+        conf=CONF + "newsletter_max_image_pixels = 100\n",
+    )
     app, logged, error = build(src)
     assert error is None
     assert any("bom.md:5: WARNING: image 'ok.png' has 11x10 pixels, more than 100" in w for w in logged)
@@ -257,8 +278,7 @@ def test_a_symlinked_configured_folder_stops_the_build_and_names_the_link(tmp_pa
     (elsewhere / "2024-01-07-p.md").write_text(f"---\ntitle: {SECRET}\n---\n{SECRET}\n", encoding="utf-8")
     src = make_root(tmp_path, dict([post("bom", "/images/segredo.png", "texto")]))
     shutil.rmtree(src / link)
-    (src / link).symlink_to(elsewhere / "images" if link == "posts/images" else elsewhere,
-                            target_is_directory=True)
+    (src / link).symlink_to(elsewhere / "images" if link == "posts/images" else elsewhere, target_is_directory=True)
     app, logged, error = build(src)
     # A located error, not a crash report: the build goes on, reads nothing there, and fails.
     assert error is None and app is not None and app.statuscode == 1
@@ -276,8 +296,11 @@ def test_a_configured_folder_outside_the_project_stays_allowed(tmp_path: Path) -
     (shared / "images").mkdir(parents=True)
     (shared / "images" / "ok.png").write_bytes(raster("PNG"))
     (tmp_path / "atalho").symlink_to(shared, target_is_directory=True)
-    src = make_root(tmp_path / "projeto", dict([post("bom", "/images/ok.png", "texto")]),
-                    conf=CONF.replace('"posts/images"', repr(str(tmp_path / "atalho" / "images"))))
+    src = make_root(
+        tmp_path / "projeto",
+        dict([post("bom", "/images/ok.png", "texto")]),
+        conf=CONF.replace('"posts/images"', repr(str(tmp_path / "atalho" / "images"))),
+    )
     (src / ".git").mkdir()  # the project is src/: tmp_path/atalho is outside it
     app, logged, error = build(src)
     assert error is None and logged == []
@@ -305,14 +328,20 @@ def test_a_registry_avatar_goes_through_the_same_image_rule(tmp_path: Path) -> N
     (tmp_path / "ana.png").write_bytes(SVG)
     (tmp_path / "bia.png").write_bytes(raster("PNG"))
     path = tmp_path / "authors.yml"
-    path.write_text('ana:\n  name: Ana\n  avatar: ana.png\nbia:\n  name: Bia\n  avatar: bia.png\n'
-                    'caio:\n  name: Caio\n  avatar: caio.svg\n', encoding="utf-8")
+    path.write_text(
+        "ana:\n  name: Ana\n  avatar: ana.png\nbia:\n  name: Bia\n  avatar: bia.png\n"
+        "caio:\n  name: Caio\n  avatar: caio.svg\n",
+        encoding="utf-8",
+    )
     found, problems = load_registry(path, "authors.yml", images_dir=tmp_path, settings=Settings())
     assert found.authors["ana"].avatar is None and found.authors["bia"].avatar == "bia.png"
     assert found.authors["caio"].avatar is None
     assert [(p.line, p.message) for p in problems] == [
-        (8, "author 'caio': avatar 'caio.svg' is an SVG: post images must be PNG, JPEG, GIF or WebP "
-            "(an SVG can run script); no avatar shown"),
+        (
+            8,
+            "author 'caio': avatar 'caio.svg' is an SVG: post images must be PNG, JPEG, GIF or WebP "
+            "(an SVG can run script); no avatar shown",
+        ),
         (2, "author 'ana': avatar 'ana.png' is not a valid PNG image; no avatar shown"),
     ]
 

@@ -60,21 +60,28 @@ def test_editing_a_title_rereads_the_pages_that_show_it(src):
     edit(src, "2024-01-14-terceiro-post.md", '"Terceiro post"', '"Terceiro post, renomeado"')
     app, read = build(src)
     # the post, its edition's cards, its year and month, the author page and the home page's latest edition
-    assert read == ["arquivo/2024", "arquivo/2024/01", "arquivo/autores/maria-souza", "arquivo/edicoes/2",
-                    "arquivo/posts/terceiro-post", "index"]
+    assert read == [
+        "arquivo/2024",
+        "arquivo/2024/01",
+        "arquivo/autores/maria-souza",
+        "arquivo/edicoes/2",
+        "arquivo/posts/terceiro-post",
+        "index",
+    ]
     assert "Terceiro post, renomeado" in html(app, "arquivo/edicoes/2")
 
 
 def test_a_removed_post_disappears_everywhere(src):
     build(src)
     (src / "posts" / "2024-01-07-segundo-post.md").unlink()
-    app, read = build(src)
+    app, _read = build(src)
     assert not (src / "arquivo/posts/segundo-post.md").exists()
     assert "Segundo post" not in html(app, "arquivo/edicoes/1")
     assert "post:segundo-post" not in app.env.get_domain("nl").data["objects"]
     # the home page still names it: a dangling reference is a warning, not a silent gap
     assert [w.split("WARNING: ")[1] for w in warnings_of(app)] == [
-        "nl:post reference target not found: segundo-post [ref.post]"]
+        "nl:post reference target not found: segundo-post [ref.post]"
+    ]
 
 
 def test_parallel_build_has_every_post(src):

@@ -47,8 +47,15 @@ def test_page_of_reads_back_every_page_name(output_dir):
         assert layout.page_of(layout.docname(page)) == found, page
     assert layout.post_docname("x") == f"{output_dir}/posts/x" and layout.post_key(f"{output_dir}/posts/x") == "x"
     assert layout.edition_docname(3) == layout.docname(layout.edition(3))
-    for other in ("index", "guide/index", f"{output_dir}x/posts/a", f"{output_dir}/edicoes/x",
-                  f"{output_dir}/posts/a/b", f"{output_dir}/imagens/a", f"{output_dir}/2024/x"):
+    for other in (
+        "index",
+        "guide/index",
+        f"{output_dir}x/posts/a",
+        f"{output_dir}/edicoes/x",
+        f"{output_dir}/posts/a/b",
+        f"{output_dir}/imagens/a",
+        f"{output_dir}/2024/x",
+    ):
         assert layout.page_of(other) is None, other
     assert layout.post_key("arquivox/posts/a") is None
 
@@ -86,8 +93,14 @@ def test_the_build_is_clean_and_every_page_is_in_the_output_folder(built):
     assert warnings_of(built) == []
     generated = {doc for doc in built.env.all_docs if doc != "index"}
     assert generated and all(doc.startswith("site/arq/") for doc in generated)
-    assert {POST, "site/arq/edicoes/1", "site/arq/autores/ana-souza", "site/arq/2024/02",
-            "site/arq/categorias/observabilidade", "site/arq/index"} <= generated
+    assert {
+        POST,
+        "site/arq/edicoes/1",
+        "site/arq/autores/ana-souza",
+        "site/arq/2024/02",
+        "site/arq/categorias/observabilidade",
+        "site/arq/index",
+    } <= generated
     assert not (built.srcdir / "arquivo").exists() and not (built.outdir / "arquivo").exists()
 
 
@@ -135,8 +148,13 @@ def test_sitemap_lists_the_pages_where_they_are(built):
 
 
 def test_old_urls_redirect_to_the_pages(built):
-    for old, docname in [("Erros-e-Alertas", POST), ("alertas-antigos", POST), ("edicao1", "site/arq/edicoes/1"),
-                         ("fevereiro2024", "site/arq/2024/02"), ("marco2024", "site/arq/2024/03")]:
+    for old, docname in [
+        ("Erros-e-Alertas", POST),
+        ("alertas-antigos", POST),
+        ("edicao1", "site/arq/edicoes/1"),
+        ("fevereiro2024", "site/arq/2024/02"),
+        ("marco2024", "site/arq/2024/03"),
+    ]:
         page = built.outdir / old / "index.html"
         (href,) = re.findall(r'http-equiv="refresh" content="0; url=([^"]+)"', page.read_text(encoding="utf-8"))
         target = (page.parent / unescape(href)).resolve()

@@ -18,8 +18,16 @@ TZ = dt.timezone(dt.timedelta(hours=-3))
 
 def post(key: str, day: int, edition: int | None = 1, tag_day: int | None = None, **kw) -> Post:
     tag = EditionTag(number=edition, date=dt.date(2024, 1, tag_day or day)) if edition else None
-    return Post(source=f"posts/{key}.md", slug=key, key=slugify(key), title=key.title(),
-                date=dt.datetime(2024, 1, day, 8, tzinfo=TZ), edition=tag, lines={"edition": 5, "date": 3}, **kw)
+    return Post(
+        source=f"posts/{key}.md",
+        slug=key,
+        key=slugify(key),
+        title=key.title(),
+        date=dt.datetime(2024, 1, day, 8, tzinfo=TZ),
+        edition=tag,
+        lines={"edition": 5, "date": 3},
+        **kw,
+    )
 
 
 def test_slugify_folds_accents_and_case():
@@ -74,12 +82,14 @@ def test_a_post_far_from_its_edition_is_warned():
 
 def test_author_spellings_sharing_a_profile_are_one_author():
     url = "https://www.linkedin.com/in/ana"
-    archive, _ = build_archive([
-        post("a", 1, author_name="Ana Lima", author_url=url),
-        post("b", 2, author_name="Ana Lima", author_url="http://linkedin.com/in/ana/"),
-        post("c", 3, author_name="Ana", author_url=url),
-        post("d", 4, author_name="Rui"),
-    ])
+    archive, _ = build_archive(
+        [
+            post("a", 1, author_name="Ana Lima", author_url=url),
+            post("b", 2, author_name="Ana Lima", author_url="http://linkedin.com/in/ana/"),
+            post("c", 3, author_name="Ana", author_url=url),
+            post("d", 4, author_name="Rui"),
+        ]
+    )
     assert sorted(archive.authors) == ["ana-lima", "rui"]
     assert archive.authors["ana-lima"].posts == ("c", "b", "a")
     assert archive.authors["ana-lima"].variants == ("Ana", "Ana Lima")
@@ -106,8 +116,16 @@ def author_lines(**kw) -> dict:
 
 
 def apost(key: str, day: int, name: str, url: str | None = URL) -> Post:
-    return Post(source=f"posts/{key}.md", slug=key, key=key, title=key, date=dt.datetime(2024, 1, day, 8, tzinfo=TZ),
-                author_name=name, author_url=url, lines={"author": 7})
+    return Post(
+        source=f"posts/{key}.md",
+        slug=key,
+        key=key,
+        title=key,
+        date=dt.datetime(2024, 1, day, 8, tzinfo=TZ),
+        author_name=name,
+        author_url=url,
+        lines={"author": 7},
+    )
 
 
 def test_one_new_post_cannot_rename_a_commentator_even_with_a_longer_spelling():
@@ -124,8 +142,13 @@ def test_the_most_used_spelling_wins_and_ties_go_to_the_oldest_post():
 
 
 def test_look_alike_spellings_of_the_shown_name_are_warned_naming_it():
-    posts = [apost("a", 1, "Ana Lima"), apost("b", 2, "Ana Lima"), apost("c", 3, "Аna Lima"),  # Cyrillic А
-             apost("d", 4, "ana lima"), apost("e", 5, "Ána Lima")]
+    posts = [
+        apost("a", 1, "Ana Lima"),
+        apost("b", 2, "Ana Lima"),
+        apost("c", 3, "Аna Lima"),  # Cyrillic А
+        apost("d", 4, "ana lima"),
+        apost("e", 5, "Ána Lima"),
+    ]
     archive, problems = build_archive(posts)
     assert [a.name for a in archive.authors.values()] == ["Ana Lima"]
     spelling = [p for p in problems if p.code == "author-spelling"]
@@ -140,8 +163,11 @@ def test_shorter_and_longer_forms_of_a_name_are_one_person_with_a_warning():
     "longer form" is also how one backdated post renamed a commentator
     (``Fulano de Tal Impostor``) in the attack on issue 17.
     """
-    posts = [apost("a", 1, "Ricardo Coelho"), apost("b", 2, "Ricardo Coelho de Sousa"),
-             apost("c", 3, "Ricardo Coelho de Sousa")]
+    posts = [
+        apost("a", 1, "Ricardo Coelho"),
+        apost("b", 2, "Ricardo Coelho de Sousa"),
+        apost("c", 3, "Ricardo Coelho de Sousa"),
+    ]
     names, problems = shown(posts)
     assert names == {"ricardo-coelho-de-sousa": "Ricardo Coelho de Sousa"}
     assert problems == [("posts/a.md", 7, "author-spelling")]
@@ -155,8 +181,11 @@ def test_one_backdated_post_cannot_rename_a_commentator_silently():
 
 
 def test_a_look_alike_of_another_commentator_is_warned_and_a_namesake_is_not():
-    posts = [apost("a", 1, "Ana Lima"), apost("b", 2, "Аna Lima", "https://www.linkedin.com/in/golpe"),
-             apost("c", 3, "Ana Lima", "https://www.linkedin.com/in/outra-ana")]
+    posts = [
+        apost("a", 1, "Ana Lima"),
+        apost("b", 2, "Аna Lima", "https://www.linkedin.com/in/golpe"),
+        apost("c", 3, "Ana Lima", "https://www.linkedin.com/in/outra-ana"),
+    ]
     archive, problems = build_archive(posts)
     assert len(archive.authors) == 3
     assert [(p.path, p.code) for p in problems] == [("posts/b.md", "author-spelling")]
@@ -176,10 +205,15 @@ def test_a_registered_name_with_another_profile_link_is_warned():
     from sphinx_newsletter.core.model import RegisteredAuthor, Registry
 
     entry = RegisteredAuthor(key="juliana", name="Juliana Farias Rocha", links=("https://www.linkedin.com/in/juliana",))
-    registry = Registry(authors={"juliana": entry}, by_name={"juliana-farias-rocha": "juliana"},
-                        by_link={"linkedin.com/in/juliana": "juliana"})
-    posts = [apost("a", 1, "Juliana Farias Rocha", "https://www.linkedin.com/in/juliana"),
-             apost("b", 2, "Juliana Farias Rocha", "https://www.linkedin.com/in/evil")]
+    registry = Registry(
+        authors={"juliana": entry},
+        by_name={"juliana-farias-rocha": "juliana"},
+        by_link={"linkedin.com/in/juliana": "juliana"},
+    )
+    posts = [
+        apost("a", 1, "Juliana Farias Rocha", "https://www.linkedin.com/in/juliana"),
+        apost("b", 2, "Juliana Farias Rocha", "https://www.linkedin.com/in/evil"),
+    ]
     archive, problems = build_archive(posts, registry=registry)
     assert [a.name for a in archive.authors.values()] == ["Juliana Farias Rocha"]
     assert [(p.path, p.code) for p in problems] == [("posts/b.md", "author-link")]

@@ -40,9 +40,17 @@ comentado_por_linkedin: "{profile}"
 """
 
 
-def post(*, title="Um post", date="2024-01-07 08:00:00 -0300", tag="Edição #1 - 07.01.2024",
-         url="https://example.org/a", name="Ana Lima", profile="https://www.linkedin.com/in/ana-lima",
-         extra="", body="Um comentário.") -> str:
+def post(
+    *,
+    title="Um post",
+    date="2024-01-07 08:00:00 -0300",
+    tag="Edição #1 - 07.01.2024",
+    url="https://example.org/a",
+    name="Ana Lima",
+    profile="https://www.linkedin.com/in/ana-lima",
+    extra="",
+    body="Um comentário.",
+) -> str:
     return POST.format(title=title, date=date, tag=tag, url=url, name=name, profile=profile, extra=extra, body=body)
 
 
@@ -50,31 +58,66 @@ def post(*, title="Um post", date="2024-01-07 08:00:00 -0300", tag="Edição #1 
 NASTY: dict[bytes, tuple[str, list[tuple[int, str]], str]] = {
     b"2024-01-07-surrogate.md": (post(title="a\\uD800b"), [(2, "yaml")], "2024-01-07-surrogate.md"),
     b"2024-01-07-caf\xe9.md": (post(url="https://example.org/b"), [(1, "file-name")], "2024-01-07-caf\\xe9.md"),
-    b"2024-01-07-x\x1b[2K\rWARNING: forged\n.md": (post(url="https://example.org/c"), [(1, "file-name")],
-                                                  "2024-01-07-x\\x1b[2K\\x0dWARNING: forged\\x0a.md"),
-    b"2024-01-07-bidi.md": (post(title="Sobre \u202eanúncios\u202c hoje", name="Ana\u200b Lima", url="https://example.org/d"),
-                            [(2, "invisible-chars"), (6, "invisible-chars")], "2024-01-07-bidi.md"),
+    b"2024-01-07-x\x1b[2K\rWARNING: forged\n.md": (
+        post(url="https://example.org/c"),
+        [(1, "file-name")],
+        "2024-01-07-x\\x1b[2K\\x0dWARNING: forged\\x0a.md",
+    ),
+    b"2024-01-07-bidi.md": (
+        post(title="Sobre \u202eanúncios\u202c hoje", name="Ana\u200b Lima", url="https://example.org/d"),
+        [(2, "invisible-chars"), (6, "invisible-chars")],
+        "2024-01-07-bidi.md",
+    ),
     b"2024-01-07-categorias.md": (
-        post(url="https://example.org/e", extra="categories:\n" + "".join(f"  - c{i}\n" for i in range(5000))
-             + "tags:\n  a: 1\n"),
-        [(19, "category-refused"), (5010, "field-type")], "2024-01-07-categorias.md"),
-    b"2024-01-07-ano-um.md": (post(date="0001-01-01 00:00:00", url="https://example.org/f"), [(3, "date-invalid")],
-                              "2024-01-07-ano-um.md"),
+        post(
+            url="https://example.org/e",
+            extra="categories:\n" + "".join(f"  - c{i}\n" for i in range(5000)) + "tags:\n  a: 1\n",
+        ),
+        [(19, "category-refused"), (5010, "field-type")],
+        "2024-01-07-categorias.md",
+    ),
+    b"2024-01-07-ano-um.md": (
+        post(date="0001-01-01 00:00:00", url="https://example.org/f"),
+        [(3, "date-invalid")],
+        "2024-01-07-ano-um.md",
+    ),
     b"0001-01-01-velho.md": (post(url="https://example.org/g"), [(1, "date-invalid")], "0001-01-01-velho.md"),
     b"2024-01-07-ip.md": (post(url="http://2130706433/"), [(5, "url-refused")], "2024-01-07-ip.md"),
-    b"2024-01-07-local.md": (post(url="http://0x7f.1/admin", profile="http://localhost:8080/in/x"),
-                             [(5, "url-refused"), (7, "url-refused")], "2024-01-07-local.md"),
-    b"2024-01-07-aspas.md": (post(url="https://example.org/h", profile="“https://www.linkedin.com/in/ana-lima”"),
-                             [(7, "url-quoted")], "2024-01-07-aspas.md"),
-    b"2024-01-07-edicao.md": (post(url="https://example.org/i", tag="Edição #1 - 01/13/2024"), [(4, "edition-tag")],
-                              "2024-01-07-edicao.md"),
-    b"2024-01-07-c1.md": (post(url="https://example.org/j", title="T\\x9bitle\\x7f", body="Corpo\x85 com\x9b C1\x7f."),
-                          [(2, "control-chars")], "2024-01-07-c1.md"),
-    b"2024-01-07-trojan.md": (post(url="https://example.org/l", body="Texto.\n\n```python\nif admin:\u202e\u2066 # fim\u2069\u2066\n```\n"),
-                              [(12, "invisible-chars")], "2024-01-07-trojan.md"),
-    b"2024-01-14-sosia.md": (post(url="https://example.org/k", name="\u0410na Lima", date="2024-01-14 08:00:00 -0300",
-                                  tag="Edição #2 - 14.01.2024"),
-                             [(6, "author-spelling")], "2024-01-14-sosia.md"),
+    b"2024-01-07-local.md": (
+        post(url="http://0x7f.1/admin", profile="http://localhost:8080/in/x"),
+        [(5, "url-refused"), (7, "url-refused")],
+        "2024-01-07-local.md",
+    ),
+    b"2024-01-07-aspas.md": (
+        post(url="https://example.org/h", profile="“https://www.linkedin.com/in/ana-lima”"),
+        [(7, "url-quoted")],
+        "2024-01-07-aspas.md",
+    ),
+    b"2024-01-07-edicao.md": (
+        post(url="https://example.org/i", tag="Edição #1 - 01/13/2024"),
+        [(4, "edition-tag")],
+        "2024-01-07-edicao.md",
+    ),
+    b"2024-01-07-c1.md": (
+        post(url="https://example.org/j", title="T\\x9bitle\\x7f", body="Corpo\x85 com\x9b C1\x7f."),
+        [(2, "control-chars")],
+        "2024-01-07-c1.md",
+    ),
+    b"2024-01-07-trojan.md": (
+        post(url="https://example.org/l", body="Texto.\n\n```python\nif admin:\u202e\u2066 # fim\u2069\u2066\n```\n"),
+        [(12, "invisible-chars")],
+        "2024-01-07-trojan.md",
+    ),
+    b"2024-01-14-sosia.md": (
+        post(
+            url="https://example.org/k",
+            name="\u0410na Lima",
+            date="2024-01-14 08:00:00 -0300",
+            tag="Edição #2 - 14.01.2024",
+        ),
+        [(6, "author-spelling")],
+        "2024-01-14-sosia.md",
+    ),
 }
 
 REMOVED = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\ud800-\udfff]")
@@ -153,9 +196,13 @@ def test_the_build_reports_the_same_and_fails_cleanly(built, checked) -> None:
     status, lines, _ = built
     assert not any(word in line for line in lines for word in ("Traceback", "Exception occurred", "Extension error"))
     assert status == 1, lines
-    found = located(lines, r"^(?P<path>posts/.+?):(?P<line>\d+): (?:ERROR|WARNING): .* \[newsletter\.(?P<code>[a-z-]+)\]$")
+    found = located(
+        lines, r"^(?P<path>posts/.+?):(?P<line>\d+): (?:ERROR|WARNING): .* \[newsletter\.(?P<code>[a-z-]+)\]$"
+    )
     assert expected() <= found, sorted(expected() - found)
-    in_check = located(checked[1], r"^(?P<path>posts/.+?):(?P<line>\d+):\d+: (?:error|warning): .* \[(?P<code>[a-z-]+)\]$")
+    in_check = located(
+        checked[1], r"^(?P<path>posts/.+?):(?P<line>\d+):\d+: (?:error|warning): .* \[(?P<code>[a-z-]+)\]$"
+    )
     assert found == in_check  # one reader: the same problems at the same places
     assert all(line.isprintable() for line in lines), [line for line in lines if not line.isprintable()]
 

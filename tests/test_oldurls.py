@@ -18,29 +18,61 @@ from sphinx_newsletter.core.oldurls import (
 )
 from sphinx_newsletter.core.settings import Settings
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
-@pytest.mark.parametrize(("value", "old"), [
-    ("/Old-Slug/", "Old-Slug/"),
-    ("Old-Slug", "Old-Slug/"),
-    ("/Old-Slug", "Old-Slug/"),
-    ("/Old-Slug/index.html", "Old-Slug/"),
-    ("  /2021-SRE-Report/  ", "2021-SRE-Report/"),  # case kept, as Jekyll's /:title/
-    ("/a%C3%A7%C3%A3o/", "ação/"),  # percent-encoding decoded
-    ("/ac\u0327a\u0303o/", "ação/"),  # NFC
-    ("/v1.2-lancado/", "v1.2-lancado/"),
-])
+@pytest.mark.parametrize(
+    ("value", "old"),
+    [
+        ("/Old-Slug/", "Old-Slug/"),
+        ("Old-Slug", "Old-Slug/"),
+        ("/Old-Slug", "Old-Slug/"),
+        ("/Old-Slug/index.html", "Old-Slug/"),
+        ("  /2021-SRE-Report/  ", "2021-SRE-Report/"),  # case kept, as Jekyll's /:title/
+        ("/a%C3%A7%C3%A3o/", "ação/"),  # percent-encoding decoded
+        ("/ac\u0327a\u0303o/", "ação/"),  # NFC
+        ("/v1.2-lancado/", "v1.2-lancado/"),
+    ],
+)
 def test_an_old_url_is_normalised_to_one_folder(value, old):
     assert parse_old_url(value) == (old, "")
 
 
-@pytest.mark.parametrize("value", [
-    "/index.html/", "index.html", "/", "//", "", ".", "..", "/../x/", "/%2e%2e/", "/./", "/a/../b/",
-    "https://evil.example/x/", "//evil.example/x/", "http:/x/", "/x?y=1", "/x#top", "/a//b/",
-    "/arquivo/posts/x/", "/a%2Fb/", "/a\x00b/", "/a%00b/", "/a\\b/", "/x%ff/", "/_static/", "/.git/",
-    "/" + "x" * 201 + "/", "/" + "ç" * 101 + "/", "/a\u202eb/", "/a\u200bb/", "/\ud800/",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "/index.html/",
+        "index.html",
+        "/",
+        "//",
+        "",
+        ".",
+        "..",
+        "/../x/",
+        "/%2e%2e/",
+        "/./",
+        "/a/../b/",
+        "https://evil.example/x/",
+        "//evil.example/x/",
+        "http:/x/",
+        "/x?y=1",
+        "/x#top",
+        "/a//b/",
+        "/arquivo/posts/x/",
+        "/a%2Fb/",
+        "/a\x00b/",
+        "/a%00b/",
+        "/a\\b/",
+        "/x%ff/",
+        "/_static/",
+        "/.git/",
+        "/" + "x" * 201 + "/",
+        "/" + "ç" * 101 + "/",
+        "/a\u202eb/",
+        "/a\u200bb/",
+        "/\ud800/",
+    ],
+)
 def test_anything_else_is_refused_with_a_reason(value):
     old, why = parse_old_url(value)
     assert old is None and why
@@ -55,8 +87,12 @@ def test_a_post_may_declare_at_most_the_cap():
     values = [f"/old-{i}/" for i in range(20_000)] + ["/../x/"] * 5
     urls, problems = read_old_urls(values, 20)
     assert urls == tuple(f"old-{i}/" for i in range(20))
-    assert problems == [("redirect-cap", "20005 old URLs in redirect_from; only the first 20 are redirected "
-                         "(newsletter_max_redirects_per_post)")]
+    assert problems == [
+        (
+            "redirect-cap",
+            "20005 old URLs in redirect_from; only the first 20 are redirected (newsletter_max_redirects_per_post)",
+        )
+    ]
 
 
 def test_the_cap_and_each_refusal_are_located_at_redirect_from():
@@ -69,8 +105,12 @@ def test_the_cap_and_each_refusal_are_located_at_redirect_from():
 
 def post(source: str, slug: str, *, day: int, redirect_from: tuple[str, ...] = (), edition: int | None = None) -> Post:
     return Post(
-        source=source, slug=slug, key=slug.lower().replace(".", "-"), title=slug,
-        date=dt.datetime(2022, 3, day, tzinfo=UTC), redirect_from=redirect_from,
+        source=source,
+        slug=slug,
+        key=slug.lower().replace(".", "-"),
+        title=slug,
+        date=dt.datetime(2022, 3, day, tzinfo=UTC),
+        redirect_from=redirect_from,
         edition=EditionTag(number=edition, date=None) if edition else None,
         lines={"redirect_from": 7},
     )
@@ -82,9 +122,24 @@ def messages(problems) -> list[str]:
 
 def test_each_kind_of_claim_on_a_url_that_is_not_the_posts_is_an_error_naming_both():
     victim = post("posts/2022-03-01-Vitima.md", "Vitima", day=1, redirect_from=("Antigo/",), edition=3)
-    attacker = post("posts/2022-03-09-ladrao.md", "ladrao", day=9, redirect_from=(
-        "vitima/", "ANTIGO/", "edicao3/", "busca/", "marco2022/", "arquivo/", "feed.xml/", "search.html/",
-        "Guide/", "ladrao/", "livre/"))
+    attacker = post(
+        "posts/2022-03-09-ladrao.md",
+        "ladrao",
+        day=9,
+        redirect_from=(
+            "vitima/",
+            "ANTIGO/",
+            "edicao3/",
+            "busca/",
+            "marco2022/",
+            "arquivo/",
+            "feed.xml/",
+            "search.html/",
+            "Guide/",
+            "ladrao/",
+            "livre/",
+        ),
+    )
     settings = Settings(site_names=("guide", "security"))
     posts, problems = check_old_urls([attacker, victim], settings)
     assert messages(problems) == [
@@ -112,9 +167,13 @@ def test_each_kind_of_claim_on_a_url_that_is_not_the_posts_is_an_error_naming_bo
     assert by_source["posts/2022-03-01-Vitima.md"].redirect_from == ("Antigo/",)
     claims, _ = plan_old_urls(posts, settings)
     assert {c.old: c.target for c in claims.values()} == {
-        "edicao3/": "arquivo/edicoes/3", "marco2022/": "arquivo/2022/03", "busca/": "search",
-        "Vitima/": "arquivo/posts/vitima", "ladrao/": "arquivo/posts/ladrao",
-        "Antigo/": "arquivo/posts/vitima", "livre/": "arquivo/posts/ladrao",
+        "edicao3/": "arquivo/edicoes/3",
+        "marco2022/": "arquivo/2022/03",
+        "busca/": "search",
+        "Vitima/": "arquivo/posts/vitima",
+        "ladrao/": "arquivo/posts/ladrao",
+        "Antigo/": "arquivo/posts/vitima",
+        "livre/": "arquivo/posts/ladrao",
     }
 
 
@@ -124,14 +183,18 @@ def test_two_posts_declaring_one_old_url_the_older_keeps_it_and_the_other_is_tol
     posts, problems = check_old_urls([newer, older], Settings())
     assert messages(problems) == [
         "posts/2022-03-02-b.md:7: error: old URL /comum/ (redirect_from) already belongs to "
-        "posts/2022-03-01-a.md:7 (/Comum/); no redirect from it to this post [redirect-taken]"]
+        "posts/2022-03-01-a.md:7 (/Comum/); no redirect from it to this post [redirect-taken]"
+    ]
     assert [p.redirect_from for p in posts] == [(), ("Comum/",)]
 
 
 def test_a_file_name_cannot_take_the_sites_old_urls_either():
     """``2022-03-09-busca.md`` would take /busca/; ``feed.xml`` would crash the writer."""
-    posts = [post("posts/2022-03-09-busca.md", "busca", day=9), post("posts/2022-03-09-feed.xml.md", "feed.xml", day=9),
-             post("posts/2022-03-09-edicao1.md", "edicao1", day=9, edition=1)]
+    posts = [
+        post("posts/2022-03-09-busca.md", "busca", day=9),
+        post("posts/2022-03-09-feed.xml.md", "feed.xml", day=9),
+        post("posts/2022-03-09-edicao1.md", "edicao1", day=9, edition=1),
+    ]
     claims, problems = plan_old_urls(posts, Settings())
     assert [(p.location, p.code) for p in problems] == [
         ("posts/2022-03-09-busca.md:1", "redirect-taken"),

@@ -23,8 +23,13 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make
 def _sphinx_commands(make_args: list[str], env: dict[str, str]) -> list[list[str]]:
     """The sphinx/sphinx-autobuild command lines ``make -n`` prints for *make_args*."""
     # A stamp newer than pyproject.toml, so make -n prints no venv set-up.
-    out = subprocess.run(["make", "-n", "-C", str(REPO), "STAMP=Makefile", *make_args],
-                         capture_output=True, text=True, env={**os.environ, **env}, check=True).stdout
+    out = subprocess.run(
+        ["make", "-n", "-C", str(REPO), "STAMP=Makefile", *make_args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        check=True,
+    ).stdout
     commands = [shlex.split(line) for line in out.splitlines() if "-m sphinx" in line]
     assert commands, out
     return commands

@@ -43,9 +43,14 @@ def test_the_mapping_is_computed_from_the_posts(corpus):
 def test_every_old_url_of_the_corpus_lands_on_its_page(tmp_path, corpus):
     """One dirhtml build of the real corpus (Read the Docs' pretty URLs), every old URL followed."""
     app = make_site(
-        tmp_path, "corpus", "dirhtml",
-        confoverrides={"newsletter_posts_dir": str(corpus / "_posts"),
-                       "newsletter_images_dir": str(corpus / "images"), "html_baseurl": BASE},
+        tmp_path,
+        "corpus",
+        "dirhtml",
+        confoverrides={
+            "newsletter_posts_dir": str(corpus / "_posts"),
+            "newsletter_images_dir": str(corpus / "images"),
+            "html_baseurl": BASE,
+        },
     )
     try:
         app.build()
@@ -130,9 +135,11 @@ def test_a_real_page_is_never_overwritten(tmp_path):
     (app.srcdir / "Erros-e-Alertas").mkdir()
     (app.srcdir / "Erros-e-Alertas" / "index.md").write_text("# Página de verdade\n", encoding="utf-8")
     (app.srcdir / "index.md").write_text(
-        (app.srcdir / "index.md").read_text(encoding="utf-8").replace(
-            "arquivo/autores/index\n", "arquivo/autores/index\nErros-e-Alertas/index\n"),
-        encoding="utf-8")
+        (app.srcdir / "index.md")
+        .read_text(encoding="utf-8")
+        .replace("arquivo/autores/index\n", "arquivo/autores/index\nErros-e-Alertas/index\n"),
+        encoding="utf-8",
+    )
     app.build()
     assert "Página de verdade" in (app.outdir / "Erros-e-Alertas" / "index.html").read_text(encoding="utf-8")
     assert any("redirect-collision" in line for line in warnings_of(app))
@@ -148,15 +155,15 @@ def test_a_post_declares_its_old_urls_with_redirect_from(tmp_path):
     shutil.copytree(ROOTS / "test-site", tmp_path / "site-html")  # make_site reuses this copy
     post = tmp_path / "site-html" / "posts" / "2024-03-04-terceiro-post.md"
     text = post.read_text(encoding="utf-8")
-    post.write_text(text.replace("---\n", "---\nredirect_from: [/Antigo-Terceiro/, '/../x/']\n", 1),
-                    encoding="utf-8")
+    post.write_text(text.replace("---\n", "---\nredirect_from: [/Antigo-Terceiro/, '/../x/']\n", 1), encoding="utf-8")
     app = make_site(tmp_path, "site", confoverrides={"html_baseurl": BASE})
     try:
         app.build()
         target, _page = follow(app.outdir, "/Antigo-Terceiro/")
         assert target == (app.outdir / "arquivo/posts/terceiro-post.html").resolve()
         assert [w for w in warnings_of(app) if "redirect-refused" in w] == [
-            w for w in warnings_of(app) if "'/../x/' is not a one-segment path" in w]
+            w for w in warnings_of(app) if "'/../x/' is not a one-segment path" in w
+        ]
         assert not (app.outdir.parent / "x").exists()
     finally:
         app.cleanup()
@@ -210,8 +217,10 @@ def _thief_site(tmp_path, monkeypatch) -> Path:
     src = tmp_path / "site-html"
     shutil.copytree(ROOTS / "test-site", src)
     victim = src / "posts" / "2024-03-04-terceiro-post.md"
-    victim.write_text(victim.read_text(encoding="utf-8").replace("---\n", "---\nredirect_from: /Antigo-Terceiro/\n", 1),
-                      encoding="utf-8")
+    victim.write_text(
+        victim.read_text(encoding="utf-8").replace("---\n", "---\nredirect_from: /Antigo-Terceiro/\n", 1),
+        encoding="utf-8",
+    )
     (src / THIEF_FILE).write_text(THIEF, encoding="utf-8")
     monkeypatch.chdir(src)  # messages name posts/... as in a checkout
     return src
@@ -237,15 +246,22 @@ def test_a_post_cannot_take_an_old_url_that_is_not_its_own(tmp_path, monkeypatch
     lines = warnings_of(app)
     out = app.outdir
     line = 10  # redirect_from's value, where every message about a front-matter value points
-    taken = [f"{THIEF_FILE}:{line}: ERROR: old URL /{old} (redirect_from) already belongs to {owner}; "
-             "no redirect from it to this post [newsletter.redirect-taken]" for old, owner in [
-                 ("Erros-e-Alertas/", "posts/2024-02-05-Erros-e-Alertas.md:1 (/Erros-e-Alertas/)"),
-                 ("antigo-terceiro/", "posts/2024-03-04-terceiro-post.md:2 (/Antigo-Terceiro/)"),
-                 ("edicao1/", "edition 1 (/edicao1/)"), ("busca/", "the search page (/busca/)"),
-                 ("fevereiro2024/", "the month 2024-02 (/fevereiro2024/)")]]
-    reserved = [f"{THIEF_FILE}:{line}: ERROR: old URL /{old}/ (redirect_from) is {name!r}, a page or folder this "
-                "site serves itself; no redirect [newsletter.redirect-reserved]"
-                for old, name in [("arquivo", "arquivo"), ("feed.xml", "feed.xml"), ("search.html", "search")]]
+    taken = [
+        f"{THIEF_FILE}:{line}: ERROR: old URL /{old} (redirect_from) already belongs to {owner}; "
+        "no redirect from it to this post [newsletter.redirect-taken]"
+        for old, owner in [
+            ("Erros-e-Alertas/", "posts/2024-02-05-Erros-e-Alertas.md:1 (/Erros-e-Alertas/)"),
+            ("antigo-terceiro/", "posts/2024-03-04-terceiro-post.md:2 (/Antigo-Terceiro/)"),
+            ("edicao1/", "edition 1 (/edicao1/)"),
+            ("busca/", "the search page (/busca/)"),
+            ("fevereiro2024/", "the month 2024-02 (/fevereiro2024/)"),
+        ]
+    ]
+    reserved = [
+        f"{THIEF_FILE}:{line}: ERROR: old URL /{old}/ (redirect_from) is {name!r}, a page or folder this "
+        "site serves itself; no redirect [newsletter.redirect-reserved]"
+        for old, name in [("arquivo", "arquivo"), ("feed.xml", "feed.xml"), ("search.html", "search")]
+    ]
     for expected in taken + reserved:
         assert expected in lines
     refused = [w for w in lines if "[newsletter.redirect-refused]" in w]
@@ -261,8 +277,17 @@ def test_a_post_cannot_take_an_old_url_that_is_not_its_own(tmp_path, monkeypatch
     for old in THIEF_KEEPS:
         assert follow(out, f"/{old}/")[0] == out / "arquivo/posts/ladrao.html"
     redirects = {p.parent.name for p in out.glob("*/index.html") if MARKER in p.read_text(encoding="utf-8")}
-    assert redirects == THIEF_KEEPS | {"Erros-e-Alertas", "segundo-post", "terceiro-post", "Antigo-Terceiro",
-                                       "edicao1", "edicao2", "fevereiro2024", "marco2024", "busca"}
+    assert redirects == THIEF_KEEPS | {
+        "Erros-e-Alertas",
+        "segundo-post",
+        "terceiro-post",
+        "Antigo-Terceiro",
+        "edicao1",
+        "edicao2",
+        "fevereiro2024",
+        "marco2024",
+        "busca",
+    }
     assert not (out / "_static/index.html").exists() and not (out / "antigo-terceiro").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site-html"]  # nothing written beside the site
 
@@ -341,5 +366,6 @@ def test_redirect_pages_are_written_inside_the_output_folder_only(tmp_path):
     (collision,) = [w for w in warnings_of(app) if "redirect-collision" in w]
     assert collision.endswith(
         "/posts/2024-02-05-segundo-post.md:1: WARNING: a URL antiga /segundo-post/ é uma página deste site; "
-        "nenhum redirecionamento escrito para arquivo/posts/segundo-post [newsletter.redirect-collision]")
+        "nenhum redirecionamento escrito para arquivo/posts/segundo-post [newsletter.redirect-collision]"
+    )
     assert follow(app.outdir, "/Erros-e-Alertas/")[0] == app.outdir / "arquivo/posts/erros-e-alertas.html"

@@ -25,7 +25,9 @@ def test_a_missing_file_is_an_empty_registry(tmp_path: Path) -> None:
 
 
 def test_entries_are_cleaned_and_bad_values_reported(tmp_path: Path) -> None:
-    found, problems = registry(tmp_path, """\
+    found, problems = registry(
+        tmp_path,
+        """\
 ana:
   name: "  Ana   Souza "
   links: ["linkedin.com/in/ana", "javascript:alert(1)"]
@@ -33,11 +35,17 @@ ana:
   cor: azul
 sem-nome:
   bio: x
-""")
+""",
+    )
     ana = found.authors["ana"]
     assert ana.name == "Ana Souza" and ana.links == ("https://linkedin.com/in/ana",) and ana.avatar is None
     assert [(p.line, p.code) for p in problems] == [
-        (2, "registry-entry"), (2, "url-scheme"), (2, "url-refused"), (2, "image-refused"), (7, "registry-entry")]
+        (2, "registry-entry"),
+        (2, "url-scheme"),
+        (2, "url-refused"),
+        (2, "image-refused"),
+        (7, "registry-entry"),
+    ]
     assert "sem-nome" not in found.authors
 
 
@@ -54,8 +62,9 @@ def test_names_match_regardless_of_case_accents_and_links_of_spelling(tmp_path: 
 
 
 def test_the_archive_groups_variants_under_the_registry_entry() -> None:
-    reg, problems = load_registry(ROOT / "posts" / "authors.yml", "authors.yml",
-                                  images_dir=ROOT / "posts" / "images", settings=Settings())
+    reg, problems = load_registry(
+        ROOT / "posts" / "authors.yml", "authors.yml", images_dir=ROOT / "posts" / "images", settings=Settings()
+    )
     assert problems == []
     archive = load_archive(ROOT / "posts", ROOT / "posts" / "images", Settings(), registry=reg).archive
     ana = archive.authors["ana-souza"]
@@ -83,7 +92,7 @@ def built(tmp_path_factory):
 def test_build_uses_the_registry_in_the_author_box_and_page(built) -> None:
     assert warnings_of(built) == []
     page = html(built, "arquivo/posts/dois")
-    box = page[page.index("nl-author-box"):]
+    box = page[page.index("nl-author-box") :]
     assert "Ana Souza" in box and "Ana Souza Lima" not in box
     assert 'href="https://www.linkedin.com/in/ana-souza"' in box  # the registry's link, not the post's
     assert "SRE &amp; &lt;b&gt;autora&lt;/b&gt;." in box  # the bio is text, never markup

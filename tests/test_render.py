@@ -52,7 +52,8 @@ BODIES = {
     "Título\n======\n\ntexto\n": "## Título\n\n\ntexto\n",  # setext only, no #
     # Code is code whatever its fence: none of these # lines is a heading.
     "~~~\n# a\n~~~\n\n    # b\n\n````\n```\n# c\n```\n````\n\n### d\n": (
-        "~~~\n# a\n~~~\n\n    # b\n\n````\n```\n# c\n```\n````\n\n## d\n"),
+        "~~~\n# a\n~~~\n\n    # b\n\n````\n```\n# c\n```\n````\n\n## d\n"
+    ),
     "<div>\n# raw HTML is text on a post page\n</div>\n": "<div>\n## raw HTML is text on a post page\n</div>\n",
 }
 

@@ -24,14 +24,66 @@ from sphinx.testing.util import SphinxTestApp
 from sphinx_newsletter.core.render import md_escape
 from sphinx_newsletter.core.text import clean_text
 
-SNIPPETS = ["<script>alert(1)</script>", "<b>", "&amp;", "(label)=", "% c", "<!--", "-->", "$x$", "$$",
-            "{{ env }}", "{raw}`x`", "```", ":::", "[x](javascript:y)", "*", "_", "\\", "#", "|a|", "---",
-            "\"", "'", "--", "...", "(c)", "www.x.org", "https://x.org", ":smile:", "\t", "\x07", "\u2028",
-            "é", "e\u0301", "\U0001f600", "\ufeff", "&#x27;", "]]>", "<![CDATA[", "{#id}", "^[n]"]
+SNIPPETS = [
+    "<script>alert(1)</script>",
+    "<b>",
+    "&amp;",
+    "(label)=",
+    "% c",
+    "<!--",
+    "-->",
+    "$x$",
+    "$$",
+    "{{ env }}",
+    "{raw}`x`",
+    "```",
+    ":::",
+    "[x](javascript:y)",
+    "*",
+    "_",
+    "\\",
+    "#",
+    "|a|",
+    "---",
+    '"',
+    "'",
+    "--",
+    "...",
+    "(c)",
+    "www.x.org",
+    "https://x.org",
+    ":smile:",
+    "\t",
+    "\x07",
+    "\u2028",
+    "é",
+    "e\u0301",
+    "\U0001f600",
+    "\ufeff",
+    "&#x27;",
+    "]]>",
+    "<![CDATA[",
+    "{#id}",
+    "^[n]",
+]
 TEXT = st.lists(st.sampled_from(SNIPPETS) | st.text(min_size=1, max_size=8), min_size=1, max_size=8).map("".join)
-EVERYTHING = ["amsmath", "attrs_block", "attrs_inline", "colon_fence", "deflist", "dollarmath", "fieldlist",
-              "html_admonition", "html_image", "linkify", "replacements", "smartquotes", "strikethrough",
-              "substitution", "tasklist"]
+EVERYTHING = [
+    "amsmath",
+    "attrs_block",
+    "attrs_inline",
+    "colon_fence",
+    "deflist",
+    "dollarmath",
+    "fieldlist",
+    "html_admonition",
+    "html_image",
+    "linkify",
+    "replacements",
+    "smartquotes",
+    "strikethrough",
+    "substitution",
+    "tasklist",
+]
 MD = create_md_parser(MdParserConfig(enable_extensions=set(EVERYTHING)), RendererHTML)
 
 
@@ -47,8 +99,13 @@ def test_an_escaped_title_is_one_heading_of_plain_text(text: str) -> None:
 
 # --- the built page ------------------------------------------------------------------
 
-FIELDS = {"title": "title", "headline": "headline", "highlight_title": "highlight_title",
-          "highlight_autor": "highlight_author", "comentado_por": "author"}
+FIELDS = {
+    "title": "title",
+    "headline": "headline",
+    "highlight_title": "highlight_title",
+    "highlight_autor": "highlight_author",
+    "comentado_por": "author",
+}
 
 
 def _yaml(text: str) -> str:
@@ -88,13 +145,16 @@ class _Tree(html.parser.HTMLParser):
 
 def _build(tmp: Path, values: dict[str, str]) -> str:
     (tmp / "posts").mkdir(parents=True)
-    (tmp / "conf.py").write_text('extensions = ["sphinx_newsletter"]\nhtml_theme = "furo"\nlanguage = "pt_BR"\n'
-                                 'html_baseurl = "https://x.org/"\n'  # for the page's JSON-LD
-                                 'newsletter_posts_dir = "posts"\nnewsletter_images_dir = "posts/images"\n')
+    (tmp / "conf.py").write_text(
+        'extensions = ["sphinx_newsletter"]\nhtml_theme = "furo"\nlanguage = "pt_BR"\n'
+        'html_baseurl = "https://x.org/"\n'  # for the page's JSON-LD
+        'newsletter_posts_dir = "posts"\nnewsletter_images_dir = "posts/images"\n'
+    )
     (tmp / "index.md").write_text("# I\n\n```{toctree}\n:hidden:\n\narquivo/index\n```\n")
     front = "".join(f"{key}: {_yaml(values[key])}\n" for key in FIELDS)
     (tmp / "posts" / "2024-01-07-p.md").write_text(
-        f'---\n{front}date: 2024-01-07\nhighlight_url: "https://x.org/a"\n---\nCorpo.\n', encoding="utf-8")
+        f'---\n{front}date: 2024-01-07\nhighlight_url: "https://x.org/a"\n---\nCorpo.\n', encoding="utf-8"
+    )
     app = SphinxTestApp("html", srcdir=tmp, status=StringIO(), warning=StringIO())
     try:
         with warnings.catch_warnings():
@@ -109,8 +169,12 @@ VALUES = st.fixed_dictionaries({key: TEXT.filter(lambda t: clean_text(t) != "") 
 
 
 # A build takes about a second: a few examples per run, no shrinking (a failure prints its input).
-@settings(max_examples=4, deadline=None, phases=[Phase.explicit, Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=4,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(VALUES)
 @example(dict.fromkeys(FIELDS, "</script><script>alert(1)</script>"))
 def test_the_built_page_shows_every_field_exactly_and_adds_no_element(tmp_path_factory, values) -> None:
@@ -124,7 +188,10 @@ def test_the_built_page_shows_every_field_exactly_and_adds_no_element(tmp_path_f
     assert "<" not in title
     assert (shown["sd-card-title"][0].strip(), shown["sd-card-title"][1]) == (want["headline"], [])
     assert shown["nl-article"][0].endswith(" " + want["highlight_title"])
-    assert shown["nl-article"][1] == [("strong", ()), ("a", ("class", "href", "rel", "target"))][: len(shown["nl-article"][1])]
+    assert (
+        shown["nl-article"][1]
+        == [("strong", ()), ("a", ("class", "href", "rel", "target"))][: len(shown["nl-article"][1])]
+    )
     assert shown["nl-article-author"][0].endswith(" " + want["highlight_autor"])
     assert shown["nl-article-author"][1] == []
     assert shown["nl-author-name"][0] == want["comentado_por"]

@@ -36,9 +36,12 @@ def test_opengraph_and_json_ld_on_a_post_page(app):
     data = json_ld(page)
     assert data["@type"] == "BlogPosting"
     assert data["headline"] == 'Erros & <alertas> "reais"'
-    assert data["citation"] == {"@type": "CreativeWork", "name": "Alerting <on> SLOs",
-                                "url": "https://example.org/slo?a=1&b=2",
-                                "author": {"@type": "Thing", "name": "Jane Doe"}}
+    assert data["citation"] == {
+        "@type": "CreativeWork",
+        "name": "Alerting <on> SLOs",
+        "url": "https://example.org/slo?a=1&b=2",
+        "author": {"@type": "Thing", "name": "Jane Doe"},
+    }
     assert data["author"]["name"] == "Maria Souza"
     assert data["image"] == BASE + "_images/um.png"
     assert data["datePublished"] == "2024-02-05T08:00:00-03:00"
@@ -65,11 +68,22 @@ def _sitemap(app) -> list[str]:
 
 
 EXPECTED = {
-    "index", "arquivo/index", "arquivo/2024", "arquivo/2024/02", "arquivo/2024/03",
-    "arquivo/edicoes/1", "arquivo/edicoes/2", "arquivo/autores/index",
-    "arquivo/autores/maria-souza", "arquivo/autores/joao-lima",
-    "arquivo/posts/erros-e-alertas", "arquivo/posts/segundo-post", "arquivo/posts/terceiro-post",
-    "arquivo/categorias/index", "arquivo/categorias/observabilidade", "arquivo/categorias/cultura",
+    "index",
+    "arquivo/index",
+    "arquivo/2024",
+    "arquivo/2024/02",
+    "arquivo/2024/03",
+    "arquivo/edicoes/1",
+    "arquivo/edicoes/2",
+    "arquivo/autores/index",
+    "arquivo/autores/maria-souza",
+    "arquivo/autores/joao-lima",
+    "arquivo/posts/erros-e-alertas",
+    "arquivo/posts/segundo-post",
+    "arquivo/posts/terceiro-post",
+    "arquivo/categorias/index",
+    "arquivo/categorias/observabilidade",
+    "arquivo/categorias/cultura",
 }
 
 
@@ -79,8 +93,9 @@ def test_sitemap_stays_complete_after_an_incremental_build(tmp_path):
     assert sorted(_sitemap(app)) == sorted(BASE + d + ".html" for d in EXPECTED)
     app.cleanup()
     post = tmp_path / "site-html" / "posts" / "2024-03-04-terceiro-post.md"
-    post.write_text(post.read_text(encoding="utf-8").replace("Texto do terceiro", "Texto novo do terceiro"),
-                    encoding="utf-8")
+    post.write_text(
+        post.read_text(encoding="utf-8").replace("Texto do terceiro", "Texto novo do terceiro"), encoding="utf-8"
+    )
     again = make_site(tmp_path, "site")
     again.build()
     written = again.status.getvalue()

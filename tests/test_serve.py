@@ -67,8 +67,14 @@ def served(tmp_path):
     port = free_port()
     log = tmp_path / "serve.log"
     command = [
-        "make", "-C", str(REPO), "serve", f"VENV={venv}",  # the venv running these tests
-        f"DOCS={tmp_path / 'docs'}", f"POSTS={tmp_path / 'posts'}", f"BUILDDIR={tmp_path / '_build'}",
+        "make",
+        "-C",
+        str(REPO),
+        "serve",
+        f"VENV={venv}",  # the venv running these tests
+        f"DOCS={tmp_path / 'docs'}",
+        f"POSTS={tmp_path / 'posts'}",
+        f"BUILDDIR={tmp_path / '_build'}",
         f"PORT={port}",
     ]
     with log.open("wb") as out:

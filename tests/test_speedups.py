@@ -36,13 +36,17 @@ def _src(tmp_path, root: str, name: str):
 def _outputs(app) -> dict[str, bytes]:
     """Every file the build wrote, but Sphinx's record of the config (it holds the setting)."""
     out = app.outdir
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.name != ".buildinfo" and ".doctrees" not in p.parts}
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.name != ".buildinfo" and ".doctrees" not in p.parts
+    }
 
 
 def _build(src, *, on: bool, parallel: int = 1, **confoverrides) -> tuple[dict[str, bytes], dict]:
-    app = SphinxTestApp("html", srcdir=src, parallel=parallel,
-                        confoverrides={"newsletter_speedups": on, **confoverrides})
+    app = SphinxTestApp(
+        "html", srcdir=src, parallel=parallel, confoverrides={"newsletter_speedups": on, **confoverrides}
+    )
     seen: dict = {}
 
     def writing(app, builder) -> None:

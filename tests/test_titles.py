@@ -14,8 +14,7 @@ def _pages(app) -> dict[str, bytes]:
 def _build(tmp_path, name: str, *, cache: bool, buildername: str = "html"):
     app = make_site(tmp_path / name, "site", buildername)
     if not cache:  # undo the wrapping, after titles.py's handler
-        app.connect("write-started", lambda app, builder: builder.__dict__.pop("render_partial", None),
-                    priority=900)
+        app.connect("write-started", lambda app, builder: builder.__dict__.pop("render_partial", None), priority=900)
     try:
         app.build()
         assert warnings_of(app) == []

@@ -32,7 +32,8 @@ def _toctree(tmp_path, name: str, directive: str):
     for page in PAGES:
         (src / f"{page}.md").write_text(f"# Página {page}\n", encoding="utf-8")
     (src / "index.md").write_text(
-        f"# Início\n\n```{{{directive}}}\n{CASES[name]}\n```\n\n```{{toctree}}\n:hidden:\n\narquivo/index\narquivo/autores/index\n```\n",
+        f"# Início\n\n```{{{directive}}}\n{CASES[name]}\n```\n\n"
+        "```{toctree}\n:hidden:\n\narquivo/index\narquivo/autores/index\n```\n",
         encoding="utf-8",
     )
     app = SphinxTestApp("html", srcdir=src)

@@ -114,6 +114,8 @@ def test_site_urls_are_what_urljoin_makes(base: str, path: str) -> None:
     assert join_url(base, path) == urljoin(base, path)
 
 
-@pytest.mark.parametrize("path", ["arquivo/posts/a.html", "arquivo/posts/a/", "feeds/edicoes/3.xml", "_images/a%20b.png"])
+@pytest.mark.parametrize(
+    "path", ["arquivo/posts/a.html", "arquivo/posts/a/", "feeds/edicoes/3.xml", "_images/a%20b.png"]
+)
 def test_a_site_path_is_appended_to_the_base(path: str) -> None:
     assert join_url("https://x.org/site/", path) == "https://x.org/site/" + path

@@ -35,9 +35,13 @@ def _registrations() -> list[tuple[str, ast.Call, str]]:
             for node in ast.walk(function):  # nested functions come later in ast.walk: the nearest wins
                 inside[node] = function.name
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "app"
-                    and (node.func.attr in ("connect", "setup_extension") or node.func.attr.startswith("add_"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "app"
+                and (node.func.attr in ("connect", "setup_extension") or node.func.attr.startswith("add_"))
+            ):
                 found.append((path.relative_to(PACKAGE).as_posix(), node, inside.get(node, "<module>")))
     return found
 
@@ -48,8 +52,11 @@ def test_everything_is_registered_in_a_setup_function() -> None:
     # A speed-up wires itself in ``enable(app)``, which speedups.setup calls once its
     # switch and version gate said yes (at config-inited).
     allowed = {"setup"}
-    assert [(module, node.lineno, name) for module, node, name in registrations
-            if name not in allowed and not (module.startswith("speedups/") and name == "enable")] == []
+    assert [
+        (module, node.lineno, name)
+        for module, node, name in registrations
+        if name not in allowed and not (module.startswith("speedups/") and name == "enable")
+    ] == []
 
 
 def test_the_package_setup_only_calls_the_parts_setups() -> None:
@@ -86,11 +93,16 @@ def test_the_config_table_is_every_newsletter_value_the_build_knows(tmp_path: Pa
         app.cleanup()
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ("newsletter_feed_length = -1", "newsletter_feed_length must be 0 or more"),
-    ('newsletter_legacy_urls = "no"', "newsletter_legacy_urls must be bool, not str"),
-])
-def test_check_validates_the_outputs_settings_as_the_build_does(tmp_path: Path, capsys, line: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("newsletter_feed_length = -1", "newsletter_feed_length must be 0 or more"),
+        ('newsletter_legacy_urls = "no"', "newsletter_legacy_urls must be bool, not str"),
+    ],
+)
+def test_check_validates_the_outputs_settings_as_the_build_does(
+    tmp_path: Path, capsys, line: str, message: str
+) -> None:
     (tmp_path / "conf.py").write_text(line + "\n", encoding="utf-8")
     assert main(["--conf-dir", str(tmp_path), "check"]) == 2
     assert message in capsys.readouterr().err

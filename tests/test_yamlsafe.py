@@ -32,7 +32,7 @@ def only(problems, code: str):
 def test_aliases_are_refused_before_they_can_explode():
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{n}: &{n} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
-        for p, n in zip("abcdefgh", "bcdefghi")
+        for p, n in zip("abcdefgh", "bcdefghi", strict=True)
     )
     post, problems = read('title: "t"\n' + bomb)
     problem = only(problems, "yaml")
@@ -42,11 +42,17 @@ def test_aliases_are_refused_before_they_can_explode():
 
 @pytest.mark.parametrize(
     "tag",
-    ["!!python/object/apply:os.system ['echo x']", "!!python/name:os.system", "!!binary aGk=",
-     "!!int 12", "!!timestamp 2024-01-01", "!custom x"],
+    [
+        "!!python/object/apply:os.system ['echo x']",
+        "!!python/name:os.system",
+        "!!binary aGk=",
+        "!!int 12",
+        "!!timestamp 2024-01-01",
+        "!custom x",
+    ],
 )
 def test_explicit_tags_are_refused(tag):
-    post, problems = read(f'date: 2024-01-07\ntitle: {tag}\n')
+    post, problems = read(f"date: 2024-01-07\ntitle: {tag}\n")
     problem = only(problems, "yaml")
     assert post is None
     assert problem.line == 3
@@ -67,11 +73,22 @@ def test_deep_nesting_costs_nothing():
     assert time.process_time() - start < 5  # a bound, not a timing: RecursionError would take far longer or crash
 
 
-@pytest.mark.parametrize(("typed", "kept"), [("NO", "NO"), ("yes", "yes"), ("1.10", "1.10"), ("0x1F", "0x1F"),
-                                             ("2022-11-06", "2022-11-06"), ("1e999999", "1e999999"),
-                                             ("9" * 400, "9" * 400), (".inf", ".inf"), ("~", "")])
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("NO", "NO"),
+        ("yes", "yes"),
+        ("1.10", "1.10"),
+        ("0x1F", "0x1F"),
+        ("2022-11-06", "2022-11-06"),
+        ("1e999999", "1e999999"),
+        ("9" * 400, "9" * 400),
+        (".inf", ".inf"),
+        ("~", ""),
+    ],
+)
 def test_text_stays_the_text_typed(typed, kept):
-    post, problems = read(f"title: t\nheadline: {typed}\n")
+    post, _problems = read(f"title: t\nheadline: {typed}\n")
     assert post is not None
     assert post.headline == kept
 
@@ -113,7 +130,7 @@ def test_published_is_a_real_boolean(typed, published, message):
 def test_value_errors_do_not_escape():
     """Under PyYAML's safe loader these raise ValueError (not YAMLError); here they are text."""
     for value in ("2022-02-30", "2022-13-01 25:61:00", "0o99", "1_000_000_000_000_000_000_000"):
-        post, problems = read(f"title: t\nheadline: {value}\n")
+        post, _problems = read(f"title: t\nheadline: {value}\n")
         assert post.headline == value
         yaml.safe_load  # noqa: B018 (the hazard, for the reader)
 
@@ -126,8 +143,9 @@ def test_impossible_dates_give_a_clear_error_with_line():
 
 
 def test_dates_are_timezone_aware_and_the_legacy_fence_is_read():
-    post, problems = parse_post('---\ntitle: "t"\ndate: 2022-11-06 08:00:00 -0300\n--->\nCorpo\n',
-                                "posts/x.md", SETTINGS, stem="2022-11-06-x")
+    post, problems = parse_post(
+        '---\ntitle: "t"\ndate: 2022-11-06 08:00:00 -0300\n--->\nCorpo\n', "posts/x.md", SETTINGS, stem="2022-11-06-x"
+    )
     assert post is not None, problems
     assert post.date.utcoffset() == dt.timedelta(hours=-3)
     assert post.body.strip() == "Corpo"
@@ -161,7 +179,7 @@ def test_giant_edition_numbers_are_not_read_as_editions():
 
 
 def test_tabs_in_values_and_body_are_kept_as_text():
-    post, problems = read('title: "a\tb"\n', body="\tcódigo\n")
+    post, _problems = read('title: "a\tb"\n', body="\tcódigo\n")
     assert post.title == "a b"
     assert post.body == "\tcódigo\n"
 
@@ -174,7 +192,7 @@ def test_libyaml_and_pure_python_readers_agree():
     if not _yaml.__with_libyaml__:
         pytest.skip("PyYAML was built without libyaml")
     samples = [
-        'title: "x"\ndate: 2022-11-06 08:00:00 -0300 --->\npublished: true\ntag: \'Edição #1\'\n',
+        "title: \"x\"\ndate: 2022-11-06 08:00:00 -0300 --->\npublished: true\ntag: 'Edição #1'\n",
         "a: NO\nb: 1.10\nc: ~\nd:\ne: [1, 'two', {f: g}]\nh: |\n  bloco\n  texto\n",
         "title: >-\n  dobrado\n  texto\nlist:\n  - a\n  - b: c\n",
     ]
@@ -189,8 +207,14 @@ def _shape(node):
     value = node.value
     if isinstance(value, list):
         value = [_shape(c) for item in value for c in (item if isinstance(item, tuple) else (item,))]
-    return (type(node).__name__, node.tag, node.start_mark.line, node.start_mark.column,
-            bool(getattr(node, "style", None)), value)
+    return (
+        type(node).__name__,
+        node.tag,
+        node.start_mark.line,
+        node.start_mark.column,
+        bool(getattr(node, "style", None)),
+        value,
+    )
 
 
 @pytest.mark.parametrize(

@@ -40,8 +40,12 @@ def split_loaded(app: Sphinx, config: NewsletterConfig, problems: list[Problem])
     _note_change(domain, config, baseline)
     domain.nl_baseline = baseline
     if baseline.entries:
-        logger.info("newsletter: baseline %s: %d entries, up to %d known problems",
-                    baseline.display, len(baseline.entries), baseline.size)
+        logger.info(
+            "newsletter: baseline %s: %d entries, up to %d known problems",
+            baseline.display,
+            len(baseline.entries),
+            baseline.size,
+        )
     split = split_known(problems, baseline)
     domain.baseline_matched = split.matched
     _log_known(split.known)
@@ -83,8 +87,11 @@ def env_get_outdated(
     baseline, config = domain.nl_baseline, domain.nl_config
     if not domain.baseline_outdated or baseline is None or config is None or domain.archive is None:
         return []
-    pages = {config.layout.post_docname(p.key) for p in domain.archive.posts.values()
-             if baseline.key(p.source) in domain.baseline_outdated}
+    pages = {
+        config.layout.post_docname(p.key)
+        for p in domain.archive.posts.values()
+        if baseline.key(p.source) in domain.baseline_outdated
+    }
     return sorted(pages & env.found_docs - added - changed - removed)
 
 
@@ -98,8 +105,12 @@ def summarise(app: Sphinx, exception: BaseException | None) -> None:
     for found in domain.baseline_known.values():
         for file, code, n in found:
             matched[(file, code)] += n
-    logger.info("newsletter: %d known problems from the baseline (%s: %d entries), not warned about",
-                sum(matched.values()), baseline.display, len(baseline.entries))
+    logger.info(
+        "newsletter: %d known problems from the baseline (%s: %d entries), not warned about",
+        sum(matched.values()),
+        baseline.display,
+        len(baseline.entries),
+    )
     for entry, unused in unmatched(baseline, matched):
         logger.info(stale_message(entry, unused), location=f"{baseline.display}:{entry.line}")
 

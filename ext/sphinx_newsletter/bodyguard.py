@@ -128,8 +128,13 @@ class Guard:
             return self.remove(node, "meta tags are not allowed in a post", "body-directive")
         if isinstance(node, addnodes.download_reference):
             target = node.get("reftarget", "")
-            return self.replace(node, nodes.inline(node.astext(), node.astext()),
-                                f"link to a local file {target!r} removed", "body-link", target)
+            return self.replace(
+                node,
+                nodes.inline(node.astext(), node.astext()),
+                f"link to a local file {target!r} removed",
+                "body-link",
+                target,
+            )
         if isinstance(node, nodes.image):
             return self.image(node)
         if "refuri" in node.attributes:

@@ -38,35 +38,84 @@ if TYPE_CHECKING:
 #: Math is left out on purpose: MathJax's \href and \require would let a post
 #: run script on the page (MathJax's "safe" filter is not loaded by default).
 SAFE_EXTENSIONS = frozenset(
-    {"colon_fence", "deflist", "tasklist", "strikethrough", "smartquotes", "replacements",
-     "fieldlist", "linkify"}
+    {"colon_fence", "deflist", "tasklist", "strikethrough", "smartquotes", "replacements", "fieldlist", "linkify"}
 )
 
 _NAME = frozenset({"name"})
 _IMAGE = frozenset({"alt", "width", "height", "scale", "align", "target", "name"})
 _CODE = frozenset({"linenos", "lineno-start", "emphasize-lines", "caption", "name", "dedent", "force"})
 _TABLE = frozenset({"name", "align", "width", "widths"})
-_CARD = frozenset({"width", "margin", "padding", "text-align", "img-top", "img-bottom", "img-background",
-                   "img-alt", "link", "link-type", "link-alt", "shadow"})
+_CARD = frozenset(
+    {
+        "width",
+        "margin",
+        "padding",
+        "text-align",
+        "img-top",
+        "img-bottom",
+        "img-background",
+        "img-alt",
+        "link",
+        "link-type",
+        "link-alt",
+        "shadow",
+    }
+)
 _GRID_ITEM = frozenset({"columns", "margin", "padding", "child-direction", "child-align", "outline"})
 
 #: Directive -> the options a post may give it. Nothing that takes CSS, a CSS
 #: class (``class``, ``class-*``, ``figclass``) or raw attributes. ``div`` and
 #: ``container`` take CSS classes as arguments: allowed without any.
 ALLOWED_OPTIONS: dict[str, frozenset[str]] = {
-    **dict.fromkeys(("admonition", "attention", "caution", "danger", "error", "hint", "important",
-                     "note", "seealso", "tip", "todo", "warning", "rubric"), _NAME),
-    **dict.fromkeys(("versionadded", "versionchanged", "epigraph", "pull-quote", "highlights",
-                     "line-block", "parsed-literal", "centered", "compound", "container", "div",
-                     "tab-set"), frozenset()),
+    **dict.fromkeys(
+        (
+            "admonition",
+            "attention",
+            "caution",
+            "danger",
+            "error",
+            "hint",
+            "important",
+            "note",
+            "seealso",
+            "tip",
+            "todo",
+            "warning",
+            "rubric",
+        ),
+        _NAME,
+    ),
+    **dict.fromkeys(
+        (
+            "versionadded",
+            "versionchanged",
+            "epigraph",
+            "pull-quote",
+            "highlights",
+            "line-block",
+            "parsed-literal",
+            "centered",
+            "compound",
+            "container",
+            "div",
+            "tab-set",
+        ),
+        frozenset(),
+    ),
     **dict.fromkeys(("code", "code-block", "sourcecode"), _CODE),
-    "topic": _NAME, "sidebar": _NAME | {"subtitle"},
-    "table": _TABLE, "list-table": _TABLE | {"header-rows", "stub-columns"},
-    "image": _IMAGE, "figure": _IMAGE | {"figwidth"},
-    "hlist": frozenset({"columns"}), "glossary": frozenset({"sorted"}),
+    "topic": _NAME,
+    "sidebar": _NAME | {"subtitle"},
+    "table": _TABLE,
+    "list-table": _TABLE | {"header-rows", "stub-columns"},
+    "image": _IMAGE,
+    "figure": _IMAGE | {"figwidth"},
+    "hlist": frozenset({"columns"}),
+    "glossary": frozenset({"sorted"}),
     "tab-item": frozenset({"selected", "sync", "name"}),
     "grid": frozenset({"gutter", "margin", "padding", "outline", "reverse"}),
-    "grid-item": _GRID_ITEM, "card": _CARD, "grid-item-card": _CARD | _GRID_ITEM,
+    "grid-item": _GRID_ITEM,
+    "card": _CARD,
+    "grid-item-card": _CARD | _GRID_ITEM,
     # Not ``dropdown``: sphinx-design draws its chevron as a raw SVG node, and a
     # post page holds no raw node (bodyguard.py).
 }
@@ -84,10 +133,31 @@ NO_ARGUMENTS = frozenset({"div", "container"})
 CODE_DIRECTIVES = frozenset({"code", "code-block", "sourcecode"})
 ALLOWED_ROLES = frozenset(
     {
-        "emphasis", "strong", "literal", "code", "sub", "subscript", "sup", "superscript",
-        "abbr", "kbd", "term", "ref", "doc", "post", "edition", "author",
-        "nl:post", "nl:edition", "nl:author", "guilabel", "menuselection", "samp",
-        "dfn", "title-reference", "t",
+        "emphasis",
+        "strong",
+        "literal",
+        "code",
+        "sub",
+        "subscript",
+        "sup",
+        "superscript",
+        "abbr",
+        "kbd",
+        "term",
+        "ref",
+        "doc",
+        "post",
+        "edition",
+        "author",
+        "nl:post",
+        "nl:edition",
+        "nl:author",
+        "guilabel",
+        "menuselection",
+        "samp",
+        "dfn",
+        "title-reference",
+        "t",
     }
 )
 
@@ -128,8 +198,10 @@ def directive_refusal(name: str, first_line: str, content: str, depth: int = 1) 
     refused = sorted({k for k, _v in options} - ALLOWED_OPTIONS[key])
     if refused:
         allowed = ", ".join(sorted(ALLOWED_OPTIONS[key])) or "none"
-        return "body-option", (f"the option(s) {', '.join(map(repr, refused))} of the directive {name!r} "
-                               f"are not allowed in a post (allowed: {allowed})")
+        return "body-option", (
+            f"the option(s) {', '.join(map(repr, refused))} of the directive {name!r} "
+            f"are not allowed in a post (allowed: {allowed})"
+        )
     body_lines = len(body.splitlines())
     for option, value in options:
         why = option_value_problem(option, value, body_lines)
@@ -145,9 +217,19 @@ MAX_OPTION_CHARS = 500
 #: column, ``emphasize-lines`` lists every line of its ranges (``1-300000000``
 #: took gigabytes). ``emphasize-lines`` may only name lines of its block.
 OPTION_NUMBER_LIMITS: dict[str, int] = {
-    "columns": 12, "lineno-start": 100_000, "header-rows": 100, "stub-columns": 100,
-    "widths": 100, "width": 10_000, "height": 10_000, "figwidth": 10_000, "scale": 1_000,
-    "gutter": 5, "margin": 5, "padding": 5, "selected": 1,
+    "columns": 12,
+    "lineno-start": 100_000,
+    "header-rows": 100,
+    "stub-columns": 100,
+    "widths": 100,
+    "width": 10_000,
+    "height": 10_000,
+    "figwidth": 10_000,
+    "scale": 1_000,
+    "gutter": 5,
+    "margin": 5,
+    "padding": 5,
+    "selected": 1,
 }
 _NUMBER = re.compile(r"\d+")
 
@@ -229,9 +311,7 @@ def _parser(md_config: Any) -> MarkdownIt:
     return _PARSERS[key]
 
 
-def scan_body(
-    post: Post, *, md_config: Any, images_dir: Path | None, settings: Settings
-) -> BodyScan:
+def scan_body(post: Post, *, md_config: Any, images_dir: Path | None, settings: Settings) -> BodyScan:
     """Every refusal in *post*'s body, at the post file's lines (see the module docstring)."""
     scanner = _Scanner(post, _parser(md_config), images_dir, settings)
     scanner.text(shift_headings(post.body), post.body_line)
@@ -252,9 +332,12 @@ class _Scanner:
         tokens = self.md.parse(text, {})
         self.result.tokens += len(tokens) + sum(len(t.children or ()) for t in tokens)
         if self.result.tokens > self.settings.max_body_tokens:
-            self.problem(self.post.body_line, "body-too-large",
-                         f"the body is too large to show (over {self.settings.max_body_tokens} Markdown "
-                         "elements, newsletter_max_body_tokens); it is left out")
+            self.problem(
+                self.post.body_line,
+                "body-too-large",
+                f"the body is too large to show (over {self.settings.max_body_tokens} Markdown "
+                "elements, newsletter_max_body_tokens); it is left out",
+            )
             return
         for index, token in enumerate(tokens):
             line = first_line + (token.map[0] if token.map else 0)
@@ -274,8 +357,9 @@ class _Scanner:
         elif name.startswith("{") and name.endswith("}"):
             self.directive(name[1:-1], arguments, token.content, line, depth + 1)
         elif token.type == "colon_fence" and name:
-            self.refuse_directive(line, f":::{name}", "body-directive",
-                                  f"a ':::{name}' block (a CSS class) is not allowed in a post")
+            self.refuse_directive(
+                line, f":::{name}", "body-directive", f"a ':::{name}' block (a CSS class) is not allowed in a post"
+            )
         elif token.type == "colon_fence":
             self.text(token.content, line + 1, depth)
 
@@ -310,16 +394,19 @@ class _Scanner:
 
     def table(self, tokens: list[Token], index: int, line: int) -> None:
         cells = 0
-        for token in tokens[index + 1:]:
+        for token in tokens[index + 1 :]:
             if token.type == "table_close":
                 break
             cells += token.type in ("th_open", "td_open")
         self.result.cells += cells
         if self.result.cells > self.settings.max_table_cells:
             self.result.reported.add(("table", ""))
-            self.problem(line, "body-table",
-                         f"this table takes the post over {self.settings.max_table_cells} table cells "
-                         "(newsletter_max_table_cells); shown as text")
+            self.problem(
+                line,
+                "body-table",
+                f"this table takes the post over {self.settings.max_table_cells} table cells "
+                "(newsletter_max_table_cells); shown as text",
+            )
 
     def inline(self, children: list[Token], line: int) -> None:
         for child in children:

@@ -68,8 +68,7 @@ def config_inited(app: Sphinx, config: Config) -> None:
     found = (doctreedir / MARKER).is_file()
     app.newsletter_interrupted = found  # type: ignore[attr-defined]
     if found:
-        logger.info(_("newsletter: the previous build in %s did not finish; writing every page and output"),
-                    doctreedir)
+        logger.info(_("newsletter: the previous build in %s did not finish; writing every page and output"), doctreedir)
 
 
 def builder_inited(app: Sphinx) -> None:
@@ -105,8 +104,9 @@ def _lock(doctreedir: Path) -> None:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        logger.info(_("newsletter: another build (process %s) is using %s; waiting for it to finish"),
-                    _holder(fd), doctreedir)
+        logger.info(
+            _("newsletter: another build (process %s) is using %s; waiting for it to finish"), _holder(fd), doctreedir
+        )
         fcntl.flock(fd, fcntl.LOCK_EX)
     os.ftruncate(fd, 0)
     os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)

@@ -1,4 +1,6 @@
-"""The ``newsletter_*`` config values: one table, registered once, validated once into a frozen :class:`NewsletterConfig`.
+"""The ``newsletter_*`` config values: one table, registered once, validated once.
+
+The result is a frozen :class:`NewsletterConfig`.
 
 :data:`CONFIG_VALUES` is the only list of them: :func:`setup` registers it,
 ``newsletter check`` reads ``conf.py`` with it, and the guide's
@@ -32,35 +34,122 @@ logger = logging.getLogger(__name__)
 CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
     "newsletter_posts_dir": ("../posts", "env", (str,), "Folder of post files, relative to conf.py."),
     "newsletter_images_dir": ("../posts/images", "env", (str,), "Folder of post images, relative to conf.py."),
-    "newsletter_output_dir": ("arquivo", "env", (str,), "Folder (inside the source folder) that receives the generated pages."),
+    "newsletter_output_dir": (
+        "arquivo",
+        "env",
+        (str,),
+        "Folder (inside the source folder) that receives the generated pages.",
+    ),
     "newsletter_image_url_prefix": ("/images/", "env", (str,), "URL prefix under which posts name their images."),
-    "newsletter_edition_pattern": (DEFAULT_EDITION_PATTERN, "env", (str,), "Regex with groups 'number' and (optional) 'date' that reads an edition tag."),
-    "newsletter_edition_date_dayfirst": (True, "env", (bool,), "Whether the edition tag's date is day-first (07.11.2022)."),
+    "newsletter_edition_pattern": (
+        DEFAULT_EDITION_PATTERN,
+        "env",
+        (str,),
+        "Regex with groups 'number' and (optional) 'date' that reads an edition tag.",
+    ),
+    "newsletter_edition_date_dayfirst": (
+        True,
+        "env",
+        (bool,),
+        "Whether the edition tag's date is day-first (07.11.2022).",
+    ),
     "newsletter_fields": ({}, "env", (dict,), "Front-matter key for each logical field, overriding the defaults."),
     "newsletter_show_drafts": (False, "env", (bool,), "Publish posts marked 'published: false'."),
     "newsletter_timezone": ("UTC", "env", (str,), "Timezone of dates written without an offset."),
     "newsletter_trust_bodies": (False, "env", (bool,), "Let raw HTML and every directive through in post bodies."),
     "newsletter_max_post_bytes": (1_000_000, "env", (int,), "Largest post file that is read."),
     "newsletter_max_image_bytes": (20_000_000, "env", (int,), "Largest post image file that is used."),
-    "newsletter_max_image_pixels": (40_000_000, "env", (int,), "Largest post image (width x height) that is decoded and used."),
+    "newsletter_max_image_pixels": (
+        40_000_000,
+        "env",
+        (int,),
+        "Largest post image (width x height) that is decoded and used.",
+    ),
     "newsletter_edition_max_days": (7, "env", (int,), "Warn when a post is dated further than this from its edition."),
     "newsletter_profile_host": ("linkedin.com", "env", (str,), "Expected host of profile links ('' for any)."),
-    "newsletter_authors_file": ("../posts/authors.yml", "env", (str,), "The authors registry (YAML), relative to conf.py; '' for none. A missing file is an empty registry."),
-    "newsletter_baseline_file": ("../posts/baseline.yml", "env", (str,), "Known problems of the archive's history (YAML, written by 'newsletter check --update-baseline'), relative to conf.py; '' for none. A missing file is an empty baseline."),
-    "newsletter_bounded_navigation": (True, "html", (bool,), "Draw a bounded sidebar: years, this year's editions, this edition's posts."),
-    "newsletter_speedups": (True, "", (bool,), "Run the speed-ups that reach into Sphinx, MyST-Parser and Furo internals, on the versions they were proven on (same output, faster and leaner builds)."),
-    "newsletter_lean_builds": (None, "", (bool, type(None)), "Deprecated: use newsletter_speedups (False here turns every speed-up off)."),
-    "newsletter_navigation_window": (5, "html", (int,), "Sidebar entries shown on each side of the current one, below the top level."),
-    "newsletter_max_categories_per_post": (10, "env", (int,), "Categories and tags one post may give; the rest are left out with a warning."),
-    "newsletter_max_category_chars": (50, "env", (int,), "Longest category or tag name, in characters; longer ones are left out with a warning."),
+    "newsletter_authors_file": (
+        "../posts/authors.yml",
+        "env",
+        (str,),
+        "The authors registry (YAML), relative to conf.py; '' for none. A missing file is an empty registry.",
+    ),
+    "newsletter_baseline_file": (
+        "../posts/baseline.yml",
+        "env",
+        (str,),
+        "Known problems of the archive's history (YAML, written by 'newsletter check --update-baseline'), "
+        "relative to conf.py; '' for none. A missing file is an empty baseline.",
+    ),
+    "newsletter_bounded_navigation": (
+        True,
+        "html",
+        (bool,),
+        "Draw a bounded sidebar: years, this year's editions, this edition's posts.",
+    ),
+    "newsletter_speedups": (
+        True,
+        "",
+        (bool,),
+        "Run the speed-ups that reach into Sphinx, MyST-Parser and Furo internals, on the versions they were "
+        "proven on (same output, faster and leaner builds).",
+    ),
+    "newsletter_lean_builds": (
+        None,
+        "",
+        (bool, type(None)),
+        "Deprecated: use newsletter_speedups (False here turns every speed-up off).",
+    ),
+    "newsletter_navigation_window": (
+        5,
+        "html",
+        (int,),
+        "Sidebar entries shown on each side of the current one, below the top level.",
+    ),
+    "newsletter_max_categories_per_post": (
+        10,
+        "env",
+        (int,),
+        "Categories and tags one post may give; the rest are left out with a warning.",
+    ),
+    "newsletter_max_category_chars": (
+        50,
+        "env",
+        (int,),
+        "Longest category or tag name, in characters; longer ones are left out with a warning.",
+    ),
     # Body-side caps (issue 17): what one post body may cost the build.
-    "newsletter_max_table_cells": (2_000, "env", (int,), "Table cells in one post body; tables past the cap are shown as text."),
-    "newsletter_max_body_tokens": (50_000, "env", (int,), "Markdown elements in one post body (directive contents included); past it the body is left out."),
-    "newsletter_max_warnings_per_post": (50, "env", (int,), "Warnings printed about one post; the rest are counted in one summary line."),
-    "newsletter_max_redirects_per_post": (20, "env", (int,), "Old URLs (redirect_from) a post may claim; the rest are dropped with a warning."),
+    "newsletter_max_table_cells": (
+        2_000,
+        "env",
+        (int,),
+        "Table cells in one post body; tables past the cap are shown as text.",
+    ),
+    "newsletter_max_body_tokens": (
+        50_000,
+        "env",
+        (int,),
+        "Markdown elements in one post body (directive contents included); past it the body is left out.",
+    ),
+    "newsletter_max_warnings_per_post": (
+        50,
+        "env",
+        (int,),
+        "Warnings printed about one post; the rest are counted in one summary line.",
+    ),
+    "newsletter_max_redirects_per_post": (
+        20,
+        "env",
+        (int,),
+        "Old URLs (redirect_from) a post may claim; the rest are dropped with a warning.",
+    ),
     # Whole-site outputs (feeds, redirects): written at build-finished, so "html".
     "newsletter_feed_length": (20, "html", (int,), "Posts in /feed.xml and /atom.xml (and in each author's feed)."),
-    "newsletter_legacy_urls": (True, "html", (bool,), "Write redirect pages for the old Jekyll site's URLs (/:title/, /edicaoN/, /marco2022/, /busca/)."),
+    "newsletter_legacy_urls": (
+        True,
+        "html",
+        (bool,),
+        "Write redirect pages for the old Jekyll site's URLs (/:title/, /edicaoN/, /marco2022/, /busca/).",
+    ),
 }
 
 
@@ -118,8 +207,9 @@ def read_config(confdir: Path, config: Config, *, strict: bool = True) -> Newsle
         except LinkedPathError as exc:
             if strict:
                 raise
-            refused.append(Problem(path=exc.link.as_posix(), line=1, code="linked-folder",
-                                   severity="error", message=str(exc)))
+            refused.append(
+                Problem(path=exc.link.as_posix(), line=1, code="linked-folder", severity="error", message=str(exc))
+            )
             return None
 
     return NewsletterConfig(
@@ -238,14 +328,20 @@ def config_inited(app: Sphinx, config: Config) -> None:
     nl_config = read_config(Path(app.confdir), config, strict=False)
     app.newsletter_config = nl_config  # type: ignore[attr-defined]
     if config.newsletter_lean_builds is not None:
-        logger.warning("newsletter_lean_builds is deprecated: use newsletter_speedups (newsletter_lean_builds = "
-                       "False turns every speed-up off)", type="newsletter", subtype="config")
+        logger.warning(
+            "newsletter_lean_builds is deprecated: use newsletter_speedups (newsletter_lean_builds = "
+            "False turns every speed-up off)",
+            type="newsletter",
+            subtype="config",
+        )
     # Post files are sources of generated pages, never pages themselves.
     # Both as written and as resolved: a refused (linked) folder is excluded too,
     # or Sphinx would read its files as pages through the link.
     srcdir, written_srcdir = Path(app.srcdir).resolve(), Path(os.path.normpath(os.path.abspath(app.srcdir)))
-    written = [(Path(os.path.normpath(os.path.abspath(Path(app.confdir) / value))), written_srcdir)
-               for value in (config.newsletter_posts_dir, config.newsletter_images_dir)]
+    written = [
+        (Path(os.path.normpath(os.path.abspath(Path(app.confdir) / value))), written_srcdir)
+        for value in (config.newsletter_posts_dir, config.newsletter_images_dir)
+    ]
     resolved = [(folder, srcdir) for folder in (nl_config.posts_dir, nl_config.images_dir) if folder]
     for folder, base in [*written, *resolved]:
         if folder.is_relative_to(base) and folder != base:
@@ -260,5 +356,5 @@ def newsletter_config(app: Sphinx) -> NewsletterConfig:
 
 def setup(app: Sphinx) -> None:
     for name, (default, rebuild, types, description) in CONFIG_VALUES.items():
-        app.add_config_value(name, default, rebuild, types=types, description=description)
+        app.add_config_value(name, default, rebuild, types=types, description=description)  # type: ignore[arg-type]
     app.connect("config-inited", config_inited)

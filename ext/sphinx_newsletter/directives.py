@@ -73,8 +73,12 @@ class NewsletterDirective(SphinxDirective):
 
     def missing(self, what: str) -> list[nodes.Node]:
         logger.warning(
-            _("%s %r is not in the archive"), what, self.argument,
-            location=self.get_location(), type="newsletter", subtype="unknown-key",
+            _("%s %r is not in the archive"),
+            what,
+            self.argument,
+            location=self.get_location(),
+            type="newsletter",
+            subtype="unknown-key",
         )
         return []
 
@@ -172,8 +176,10 @@ class AuthorsDirective(NewsletterDirective):
     kind = "authors"
 
     def build(self) -> list[nodes.Node]:
-        rows = [((nl.ref("author", author.key, author.name), f" ({nl.post_count(len(author.posts))})"), ())
-                for author in sorted(self.archive.authors.values(), key=lambda a: a.name.casefold())]
+        rows = [
+            ((nl.ref("author", author.key, author.name), f" ({nl.post_count(len(author.posts))})"), ())
+            for author in sorted(self.archive.authors.values(), key=lambda a: a.name.casefold())
+        ]
         return [nl.link_list(classes=["nl-author-list"], rows=rows)]
 
 
@@ -207,14 +213,23 @@ class ArchiveDirective(NewsletterDirective):
         result: list[nodes.Node] = []
         for year, editions in self.archive.years().items():
             title = nl.paragraph(nodes.strong(str(year), str(year)), classes=["nl-year"])
-            rows = [((nl.ref("edition", edition.key, nl.edition_title(edition, self.language)),
-                      f" ({nl.post_count(len(edition.posts))})"), ())
-                    for edition in editions]
+            rows = [
+                (
+                    (
+                        nl.ref("edition", edition.key, nl.edition_title(edition, self.language)),
+                        f" ({nl.post_count(len(edition.posts))})",
+                    ),
+                    (),
+                )
+                for edition in editions
+            ]
             result += [title, nl.link_list(classes=["nl-edition-list"], rows=rows)]
         if self.archive.loose:
             loose = [self.archive.posts[k] for k in self.archive.loose]
-            result += [nl.paragraph(nodes.strong("", _("Loose posts")), classes=["nl-year"]),
-                       nl.post_list(loose, self.archive, self.language)]
+            result += [
+                nl.paragraph(nodes.strong("", _("Loose posts")), classes=["nl-year"]),
+                nl.post_list(loose, self.archive, self.language),
+            ]
         return result
 
 
@@ -283,8 +298,10 @@ class CategoriesDirective(NewsletterDirective):
     kind = "categories"
 
     def build(self) -> list[nodes.Node]:
-        rows = [((nl.ref("category", category.key, category.name), f" ({nl.post_count(len(category.posts))})"), ())
-                for category in browse.categories(self.archive).values()]
+        rows = [
+            ((nl.ref("category", category.key, category.name), f" ({nl.post_count(len(category.posts))})"), ())
+            for category in browse.categories(self.archive).values()
+        ]
         return [nl.link_list(classes=["nl-category-list"], rows=rows)]
 
 

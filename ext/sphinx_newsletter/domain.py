@@ -9,8 +9,9 @@ is held on the domain instance, never pickled.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.domains import Domain, ObjType
@@ -61,9 +62,7 @@ class NewsletterDomain(Domain):
         "month": ObjType(_("month"), "month"),
         "category": ObjType(_("category"), "category"),
     }
-    roles = {
-        kind: XRefRole(innernodeclass=nodes.inline, warn_dangling=True) for kind in OBJECT_TYPES + BROWSE_TYPES
-    }
+    roles = {kind: XRefRole(innernodeclass=nodes.inline, warn_dangling=True) for kind in OBJECT_TYPES + BROWSE_TYPES}
     initial_data = {
         # "type:name" -> (docname, dispname)
         "objects": {},

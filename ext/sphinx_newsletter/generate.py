@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 _ = get_translation("sphinx_newsletter")
 logger = logging.getLogger(__name__)
 
+
 def builder_inited(app: Sphinx) -> None:
     config: NewsletterConfig = app.newsletter_config  # type: ignore[attr-defined]
     registry, registry_problems = load_configured(config.authors_file, config.images_dir, config.settings)
@@ -80,7 +81,10 @@ def builder_inited(app: Sphinx) -> None:
     mirror_images(config, Path(app.srcdir) / layout.mirror)
     logger.info(
         _("newsletter: %d posts, %d editions, %d authors; %d pages rewritten"),
-        len(result.archive.posts), len(result.archive.editions), len(result.archive.authors), written,
+        len(result.archive.posts),
+        len(result.archive.editions),
+        len(result.archive.authors),
+        written,
     )
 
 
@@ -97,7 +101,7 @@ def _load_cache(app: Sphinx, config: NewsletterConfig) -> PostCache:
                 cache = pickle.load(handle)
             if isinstance(cache, PostCache) and cache.settings_key == key:
                 return cache
-        except Exception:  # noqa: BLE001 - a cache that can't be read is just rebuilt
+        except Exception:
             pass
     return PostCache(settings_key=key)
 
@@ -166,8 +170,11 @@ def _image_files(root: Path) -> list[str]:
     for folder, dirs, files in os.walk(root):  # followlinks=False: a linked folder is listed, not entered
         here = Path(folder)
         dirs[:] = [d for d in dirs if not d.startswith(".") and not (here / d).is_symlink()]
-        found += [(here / f).relative_to(root).as_posix() for f in files
-                  if f.lower().endswith(IMAGE_SUFFIXES) and not f.startswith(".")]
+        found += [
+            (here / f).relative_to(root).as_posix()
+            for f in files
+            if f.lower().endswith(IMAGE_SUFFIXES) and not f.startswith(".")
+        ]
     return sorted(found)
 
 
@@ -210,8 +217,11 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
     if errors:
         files = sorted({p.path for p in errors})
         logger.error(
-            _("%d post file(s) have errors (see above): %s"), len(files), ", ".join(files),
-            type="newsletter", subtype="refused",
+            _("%d post file(s) have errors (see above): %s"),
+            len(files),
+            ", ".join(files),
+            type="newsletter",
+            subtype="refused",
         )
         app.statuscode = 1
 

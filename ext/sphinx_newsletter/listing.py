@@ -56,8 +56,9 @@ class _Resolver:
         found = self.objects.get(f"{kind}:{key}")
         if found is None:
             # Sphinx's own message for a reference it can't resolve.
-            logger.warning(__("%s:%s reference target not found: %s"), "nl", kind, key,
-                           location=node, type="ref", subtype=kind)
+            logger.warning(
+                __("%s:%s reference target not found: %s"), "nl", kind, key, location=node, type="ref", subtype=kind
+            )
             return text
         target, title = found
         return ("a", self.builder.get_relative_uri(self.docname, target), title, text)
@@ -106,8 +107,10 @@ def _write_rows(self: HTML5Translator, rows: tuple) -> None:
                 out.append(f'<span class="{attval(part[1])}">{encode(part[2])}</span>')
             else:
                 _a, uri, title, text = part
-                out.append(f'<a class="reference internal" href="{attval(uri)}" title="{attval(title)}">'
-                           f"<span>{encode(text)}</span></a>")
+                out.append(
+                    f'<a class="reference internal" href="{attval(uri)}" title="{attval(title)}">'
+                    f"<span>{encode(text)}</span></a>"
+                )
         if subrows:
             out.append("</p>\n<ul>\n")
             _write_rows(self, subrows)

@@ -104,7 +104,12 @@ class PostLocations(std_logging.Filter):
                 if count > cap:
                     logger.warning(
                         "%d more warnings about %s suppressed (newsletter_max_warnings_per_post = %d)",
-                        count - cap, source, cap, location=f"{source}:1", type="newsletter", subtype="warnings-capped",
+                        count - cap,
+                        source,
+                        cap,
+                        location=f"{source}:1",
+                        type="newsletter",
+                        subtype="warnings-capped",
                     )
         finally:
             self.summarising = False

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
+
 @dataclass(slots=True)
 class Entry:
     """One line of the sidebar."""

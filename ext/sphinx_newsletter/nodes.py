@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 _ = get_translation("sphinx_newsletter")
 
 
-class external_link(nodes.reference):  # noqa: N801 (docutils node naming)
+class external_link(nodes.reference):
     """A link to another site that opens in a new tab (``rel="noopener"``).
 
     Other builders fall back to ``visit_reference`` through the class's MRO.
@@ -145,8 +145,7 @@ def author_details(author: Author, layout: Layout) -> list[nodes.Node]:
     """The registry's avatar and bio of *author* (nothing for unregistered authors)."""
     found: list[nodes.Node] = []
     if author.avatar:
-        found.append(nodes.image("", uri=layout.image_uri(author.avatar), alt=author.name,
-                                 classes=["nl-avatar"]))
+        found.append(nodes.image("", uri=layout.image_uri(author.avatar), alt=author.name, classes=["nl-avatar"]))
     if author.bio:
         found.append(paragraph(author.bio, classes=["nl-author-bio"]))
     return found
@@ -220,7 +219,7 @@ def card_grid(cards: Sequence[nodes.Node]) -> nodes.container:
     return grid
 
 
-class link_list(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+class link_list(nodes.General, nodes.Element):
     """A bullet list of links to archive pages, held as data until it is written.
 
     Listing pages (a month, an author, a year) hold thousands of links. As
@@ -244,8 +243,11 @@ def post_list(posts: list[Post], archive: Archive, language: str | None) -> link
     """A plain list of posts: title (link), date, edition."""
     rows = []
     for post in posts:
-        parts: list = [ref("post", post.key, post.title), " — ",
-                       ("span", "nl-date", format_date(post.date.date(), language))]
+        parts: list = [
+            ref("post", post.key, post.title),
+            " — ",
+            ("span", "nl-date", format_date(post.date.date(), language)),
+        ]
         edition = archive.edition_of(post)
         if edition:
             parts += [" · ", ref("edition", edition.key, _("Edition #%s") % edition.number)]

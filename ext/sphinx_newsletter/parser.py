@@ -96,7 +96,7 @@ class PostRenderer(SphinxRenderer):
             return
         super().render_colon_fence(token)
 
-    def run_directive(  # type: ignore[override]
+    def run_directive(
         self, name: str, first_line: str, content: str, position: int, *args: Any, **kwargs: Any
     ) -> list[nodes.Element]:
         depth = self.md_options.get("newsletter_depth", 0) + 1
@@ -140,18 +140,22 @@ class PostRenderer(SphinxRenderer):
         if budget[0] <= self.post_settings.max_table_cells:
             super().render_table(token)
             return
-        text = "\n".join("| " + " | ".join(cell.children[0].content if cell.children else "" for cell in row.children or [])
-                         + " |" for row in rows)
+        text = "\n".join(
+            "| " + " | ".join(cell.children[0].content if cell.children else "" for cell in row.children or []) + " |"
+            for row in rows
+        )
         line = token.map[0] if token.map else None
-        self.current_node += self._refused(("table", ""), "a table over newsletter_max_table_cells", line, text,
-                                           "body-table")
+        self.current_node += self._refused(
+            ("table", ""), "a table over newsletter_max_table_cells", line, text, "body-table"
+        )
 
     @property
     def post_settings(self) -> Any:
         return self.md_options["newsletter_settings"]
 
-    def _refused(self, key: tuple[str, str], what: str, line: int | None, text: str,
-                 code: str = "body-directive") -> nodes.literal_block:
+    def _refused(
+        self, key: tuple[str, str], what: str, line: int | None, text: str, code: str = "body-directive"
+    ) -> nodes.literal_block:
         if key not in self.scan.reported:
             warn(self.post, line, f"{what} is not allowed in a post; shown as text", code)
         return nodes.literal_block(text, text, language="text")
@@ -160,7 +164,9 @@ class PostRenderer(SphinxRenderer):
 class _Allowlist(CustomReSTDispatcher):
     """A backstop for directives and roles looked up outside :class:`PostRenderer`."""
 
-    def directive(self, directive_name: str, language_module: ModuleType, document: nodes.document) -> tuple[type[Directive] | None, list]:
+    def directive(
+        self, directive_name: str, language_module: ModuleType, document: nodes.document
+    ) -> tuple[type[Directive] | None, list]:
         if directive_name.lower() not in ALLOWED_DIRECTIVES:
             message = f"the directive {directive_name!r} is not allowed in a post"
             return None, [document.reporter.warning(message, line=document.current_line)]
@@ -208,8 +214,14 @@ class NewsletterMystParser(MystParser):
         if scan.too_large:
             inputstring = post_header(post)
         parser = _cached_parser(domain, md_config, self.post_renderer)
-        parser.options.update(document=document, newsletter_post=post, newsletter_scan=scan,
-                              newsletter_cells=[0], newsletter_settings=config.settings, newsletter_depth=0)
+        parser.options.update(
+            document=document,
+            newsletter_post=post,
+            newsletter_scan=scan,
+            newsletter_cells=[0],
+            newsletter_settings=config.settings,
+            newsletter_depth=0,
+        )
         with _Allowlist():
             parser.render(inputstring)
         _finish(document, post, domain, env.docname)
@@ -225,8 +237,9 @@ def _cached_parser(domain: Any, md_config: Any, renderer: type[SphinxRenderer]) 
     return cached[1]
 
 
-def _parse_listing(inputstring: str, document: nodes.document, domain: Any,
-                   renderer: type[SphinxRenderer] = SphinxRenderer) -> None:
+def _parse_listing(
+    inputstring: str, document: nodes.document, domain: Any, renderer: type[SphinxRenderer] = SphinxRenderer
+) -> None:
     """A generated listing page (edition, author, year...), as MyST would parse it.
 
     Its text comes from :mod:`.render` and every value in it from the model,
@@ -241,6 +254,7 @@ def _parse_listing(inputstring: str, document: nodes.document, domain: Any,
     except TopmatterReadError:
         topmatter = None  # MyST reports it while rendering
     if topmatter:
+
         def warning(kind: Any, message: str) -> None:
             create_warning(document, message, kind, line=1, append_to=document)
 
@@ -266,12 +280,12 @@ def _finish(document: nodes.document, post: Post, domain: Any, docname: str) -> 
     at = 1 if section.children and isinstance(section[0], nodes.title) else 0
     language = document.settings.env.config.language
     layout = domain.nl_config.layout
-    header = [nl.post_meta(post, archive, language, docname), nl.highlight_card(post, layout)]
+    header: list[nodes.Node] = [nl.post_meta(post, archive, language, docname), nl.highlight_card(post, layout)]
     section[at:at] = header
-    section += nl.author_box(post, archive.author_of(post), docname, layout)
+    section.append(nl.author_box(post, archive.author_of(post), docname, layout))
     nav = nl.post_nav(archive, post, docname)
     if nav is not None:
-        section += nav
+        section.append(nav)
 
 
 def setup(app: Sphinx) -> None:

@@ -61,8 +61,9 @@ class ConfigValuesDirective(SphinxDirective):
     """``{nl:config-values}``: the config reference."""
 
     def run(self) -> list[nodes.Node]:
-        rows = [[name, repr(default), rebuild, help_]
-                for name, (default, rebuild, _types, help_) in CONFIG_VALUES.items()]
+        rows = [
+            [name, repr(default), rebuild, help_] for name, (default, rebuild, _types, help_) in CONFIG_VALUES.items()
+        ]
         return [_table(["name", "default", "rebuild", "meaning"], rows, [30, 20, 8, 42])]
 
 

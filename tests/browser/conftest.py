@@ -66,9 +66,7 @@ def browser_missing() -> str | None:
     return None
 
 
-def pytest_collection_modifyitems(
-    config: pytest.Config, items: list[pytest.Item]
-) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if HERE in item.path.parents:
             item.add_marker(pytest.mark.browser)
@@ -127,26 +125,16 @@ def _copy_samples(posts: Path, offset: int) -> frozenset[str]:
 def site(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Site:
     """Build the archive once: a copy of docs/ over the corpus and the samples."""
     root = tmp_path_factory.mktemp("browser-site")
-    src, posts, images, out = (
-        root / name for name in ("src", "posts", "images", "html")
-    )
-    shutil.copytree(
-        REPO / "docs", src, ignore=shutil.ignore_patterns("_build", "arquivo")
-    )
+    src, posts, images, out = (root / name for name in ("src", "posts", "images", "html"))
+    shutil.copytree(REPO / "docs", src, ignore=shutil.ignore_patterns("_build", "arquivo"))
     shutil.copytree(corpus / "_posts", posts)
     shutil.copytree(corpus / "images", images)
     shutil.copytree(REPO / "posts" / "images", images, dirs_exist_ok=True)
-    corpus_editions = [
-        int(m[2])
-        for p in posts.iterdir()
-        for m in EDITION_TAG.finditer(p.read_text(encoding="utf-8"))
-    ]
+    corpus_editions = [int(m[2]) for p in posts.iterdir() for m in EDITION_TAG.finditer(p.read_text(encoding="utf-8"))]
     offset = max(corpus_editions)
     samples = _copy_samples(posts, offset)
     sample_editions = [
-        int(m[2])
-        for s in samples
-        for m in EDITION_TAG.finditer((posts / s).read_text(encoding="utf-8"))
+        int(m[2]) for s in samples for m in EDITION_TAG.finditer((posts / s).read_text(encoding="utf-8"))
     ]
     warnfile = root / "warnings.txt"
     command = [
@@ -165,11 +153,7 @@ def site(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Site:
         posts_dir=posts,
         sample_posts=samples,
         latest_edition=max(sample_editions),
-        warnings=[
-            line
-            for line in warnfile.read_text(encoding="utf-8").splitlines()
-            if "WARNING" in line
-        ],
+        warnings=[line for line in warnfile.read_text(encoding="utf-8").splitlines() if "WARNING" in line],
     )
 
 
@@ -181,12 +165,8 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def base_url(site: Site) -> Iterator[str]:
     """Serve the site on 127.0.0.1 (search does not work from file:// everywhere)."""
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), partial(_QuietHandler, directory=str(site.outdir))
-    )
-    thread = threading.Thread(
-        target=server.serve_forever, name="site-server", daemon=True
-    )
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(site.outdir)))
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -212,9 +192,7 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="session")
 def chromium(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(
-        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-    )
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     try:
         yield browser
     finally:
@@ -243,23 +221,17 @@ class Reader:
     def watch(self, page: Page) -> None:
         def on_console(message: Any) -> None:
             if message.type == "error":
-                self.problems.append(
-                    f"console error on {page.url}: {message.text} ({message.location.get('url')})"
-                )
+                self.problems.append(f"console error on {page.url}: {message.text} ({message.location.get('url')})")
 
         page.on("console", on_console)
         page.on(
             "pageerror",
-            lambda error: self.problems.append(
-                f"JavaScript error on {page.url}: {error}"
-            ),
+            lambda error: self.problems.append(f"JavaScript error on {page.url}: {error}"),
         )
         page.on("requestfailed", self._on_failed)
         page.on(
             "response",
-            lambda r: (
-                r.status >= 400 and self.problems.append(f"HTTP {r.status} for {r.url}")
-            ),
+            lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status} for {r.url}"),
         )
 
     def _on_failed(self, request: Any) -> None:
@@ -277,9 +249,7 @@ class Reader:
         if _is_local(url) or url.startswith("data:"):
             route.continue_()
         elif url in self.stubbed:
-            route.fulfill(
-                status=200, content_type="text/html", body="<title>stub</title><p>stub"
-            )
+            route.fulfill(status=200, content_type="text/html", body="<title>stub</title><p>stub")
         else:
             self.problems.append(f"request to outside the site: {url}")
             route.abort()
@@ -295,9 +265,7 @@ def open_reader(chromium: Browser, base_url: str) -> Iterator[Any]:
     contexts: list[BrowserContext] = []
 
     def make(viewport: dict[str, int] = DESKTOP, color_scheme: str = "light") -> Reader:
-        context = chromium.new_context(
-            viewport=viewport, color_scheme=color_scheme, locale="pt-BR"
-        )
+        context = chromium.new_context(viewport=viewport, color_scheme=color_scheme, locale="pt-BR")
         context.set_default_timeout(15_000)
         contexts.append(context)
         reader = Reader(context=context, base_url=base_url)

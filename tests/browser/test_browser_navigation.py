@@ -32,17 +32,13 @@ def heading(page: Page) -> str:
 def front_matter(site: Site, title: str) -> dict:
     """The front matter of the sample post with this title."""
     for name in site.sample_posts:
-        data = yaml.safe_load(
-            (site.posts_dir / name).read_text(encoding="utf-8").split("---")[1]
-        )
+        data = yaml.safe_load((site.posts_dir / name).read_text(encoding="utf-8").split("---")[1])
         if data["title"] == title:
             return data
     raise AssertionError(f"no sample post titled {title!r}")
 
 
-def test_reader_path_home_edition_post_author_and_back(
-    reader: Reader, site: Site
-) -> None:
+def test_reader_path_home_edition_post_author_and_back(reader: Reader, site: Site) -> None:
     page = reader.open("index.html")
     follow(page, page.locator(".nl-latest-title a"))
     latest = f"/arquivo/edicoes/{site.latest_edition}.html"
@@ -62,17 +58,11 @@ def test_reader_path_home_edition_post_author_and_back(
     assert heading(page) == author
     others = page.locator(".nl-post-list li > p > a:first-child")
     assert others.count() >= 2, "the sample author should have more than one post"
-    other = next(
-        o
-        for o in others.all()
-        if not first_post.endswith(o.get_attribute("href").rsplit("/", 1)[-1])
-    )
+    other = next(o for o in others.all() if not first_post.endswith(o.get_attribute("href").rsplit("/", 1)[-1]))
     other_title = other.inner_text().strip()
     follow(page, other)
     assert heading(page) == other_title
-    assert (
-        page.locator(".nl-author-box .nl-author-name a").inner_text().strip() == author
-    )
+    assert page.locator(".nl-author-box .nl-author-name a").inner_text().strip() == author
 
     follow(page, page.locator(".nl-post-meta a[href*='edicoes/']"))
     assert path_of(page).startswith("/arquivo/edicoes/")
@@ -101,9 +91,7 @@ def edition_links(page: Page) -> dict[str, str]:
         outer = link.evaluate("a => a.outerHTML")
         before, _, after = html.partition(outer)
         found["prev" if "←" in before[-20:] else "next"] = link.get_attribute("href")
-        assert "→" in after[:20] or "←" in before[-20:], (
-            f"an arrowless link in the navigation: {outer}"
-        )
+        assert "→" in after[:20] or "←" in before[-20:], f"an arrowless link in the navigation: {outer}"
     return found
 
 
@@ -113,9 +101,7 @@ def test_edition_previous_and_next(reader: Reader, site: Site) -> None:
     assert edition_links(page) == {"prev": f"{n - 2}.html", "next": f"{n}.html"}
     follow(page, page.locator(".nl-edition-nav a", has_text=f"#{n}"))
     assert path_of(page) == f"/arquivo/edicoes/{n}.html"
-    assert edition_links(page) == {"prev": f"{n - 1}.html"}, (
-        "the latest edition has no next one"
-    )
+    assert edition_links(page) == {"prev": f"{n - 1}.html"}, "the latest edition has no next one"
     page = reader.open("arquivo/edicoes/1.html")
     assert set(edition_links(page)) == {"next"}, "the first edition has no previous one"
     assert reader.problems == []
@@ -123,19 +109,14 @@ def test_edition_previous_and_next(reader: Reader, site: Site) -> None:
 
 def test_post_previous_and_next_stay_in_the_edition(reader: Reader, site: Site) -> None:
     page = reader.open(f"arquivo/edicoes/{site.latest_edition}.html")
-    cards = [
-        a.get_attribute("href")
-        for a in page.locator(".nl-card-grid .sd-card-title a").all()
-    ]
+    cards = [a.get_attribute("href") for a in page.locator(".nl-card-grid .sd-card-title a").all()]
     assert len(cards) == 3
     names = [PurePosixPath(c).name for c in cards]
     page = reader.open(f"arquivo/posts/{names[1]}")
     assert edition_links(page) == {"prev": names[0], "next": names[2]}
     follow(page, page.locator(".nl-post-nav a").last)
     assert path_of(page) == f"/arquivo/posts/{names[2]}"
-    assert set(edition_links(page)) == {"prev"}, (
-        "the edition's last post has no next one"
-    )
+    assert set(edition_links(page)) == {"prev"}, "the edition's last post has no next one"
     follow(page, page.locator(".nl-post-nav a").first)
     follow(page, page.locator(".nl-post-nav a").first)
     assert path_of(page) == f"/arquivo/posts/{names[0]}"
@@ -147,10 +128,7 @@ def test_sidebar_shows_where_the_reader_is(reader: Reader, site: Site) -> None:
     page = reader.open(f"arquivo/edicoes/{site.latest_edition}.html")
     follow(page, page.locator(".nl-card-grid .sd-card-title a").nth(1))
     title = heading(page)
-    trail = [
-        a.inner_text().strip()
-        for a in page.locator(".sidebar-tree li.current > a").all()
-    ]
+    trail = [a.inner_text().strip() for a in page.locator(".sidebar-tree li.current > a").all()]
     assert len(trail) == 4, trail
     assert trail[1] == "2025"
     assert f"#{site.latest_edition}" in trail[2]
@@ -160,9 +138,7 @@ def test_sidebar_shows_where_the_reader_is(reader: Reader, site: Site) -> None:
     assert current.is_visible()
 
 
-def test_highlight_card_opens_the_article_in_a_new_tab(
-    reader: Reader, site: Site
-) -> None:
+def test_highlight_card_opens_the_article_in_a_new_tab(reader: Reader, site: Site) -> None:
     page = reader.open(f"arquivo/edicoes/{site.latest_edition}.html")
     follow(page, page.locator(".nl-card-grid .sd-card-title a").first)
     expected = front_matter(site, heading(page))["highlight_url"]
@@ -177,18 +153,12 @@ def test_highlight_card_opens_the_article_in_a_new_tab(
     tab = opened.value
     tab.wait_for_load_state()
     assert tab.url == expected
-    assert tab.evaluate("window.opener") is None, (
-        "the article's tab can reach back into ours"
-    )
-    assert path_of(page).startswith("/arquivo/posts/"), (
-        "the post stays open in its own tab"
-    )
+    assert tab.evaluate("window.opener") is None, "the article's tab can reach back into ours"
+    assert path_of(page).startswith("/arquivo/posts/"), "the post stays open in its own tab"
     assert reader.problems == []
 
 
-def test_author_box_links_to_profile_and_author_page(
-    reader: Reader, site: Site
-) -> None:
+def test_author_box_links_to_profile_and_author_page(reader: Reader, site: Site) -> None:
     page = reader.open(f"arquivo/edicoes/{site.latest_edition}.html")
     follow(page, page.locator(".nl-card-grid .sd-card-title a").last)
     data = front_matter(site, heading(page))
@@ -218,9 +188,7 @@ ARROWS = """nav => [...nav.childNodes].filter(n => n.nodeType === 3 && /[←→]
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-def test_navigation_arrows_sit_next_to_their_links(
-    open_reader: Any, site: Site, width: int
-) -> None:
+def test_navigation_arrows_sit_next_to_their_links(open_reader: Any, site: Site, width: int) -> None:
     reader = open_reader(viewport={"width": width, "height": 800})
     for path in (
         f"arquivo/edicoes/{site.latest_edition - 1}.html",
@@ -230,6 +198,4 @@ def test_navigation_arrows_sit_next_to_their_links(
         arrows = page.locator(".nl-edition-nav, .nl-post-nav").first.evaluate(ARROWS)
         assert {a["arrow"] for a in arrows} == {"←", "→"}, path
         for a in arrows:
-            assert 0 <= a["gap"] <= 16 and a["line"] <= 4, (
-                f"{path}: {a['arrow']} is away from its link: {a}"
-            )
+            assert 0 <= a["gap"] <= 16 and a["line"] <= 4, f"{path}: {a['arrow']} is away from its link: {a}"

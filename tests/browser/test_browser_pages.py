@@ -14,7 +14,9 @@ if TYPE_CHECKING:
 
     from .conftest import Reader, Site
 
-SEARCH_DONE = "() => document.querySelector('#search-results h2')?.innerText === Documentation.gettext('Search Results')"
+SEARCH_DONE = (
+    "() => document.querySelector('#search-results h2')?.innerText === Documentation.gettext('Search Results')"
+)
 
 
 def page_types(site: Site) -> dict[str, str]:
@@ -56,9 +58,7 @@ def visit(reader: Reader, site: Site, kind: str) -> Page:
 
 
 @pytest.mark.parametrize("kind", PAGE_TYPES)
-def test_no_errors_and_no_failed_requests(
-    reader: Reader, site: Site, kind: str
-) -> None:
+def test_no_errors_and_no_failed_requests(reader: Reader, site: Site, kind: str) -> None:
     page = visit(reader, site, kind)
     page.wait_for_load_state("networkidle")  # late requests count too
     assert reader.problems == []
@@ -77,7 +77,10 @@ STICKING_OUT = """() => {
   return [...document.querySelectorAll('article *')].filter(el => {
     const r = el.getBoundingClientRect();
     return r.width > 0 && (r.right > width + 1 || r.left < -1) && !inScroller(el);
-  }).slice(0, 5).map(el => `${el.tagName}.${el.className} [${Math.round(el.getBoundingClientRect().left)}, ${Math.round(el.getBoundingClientRect().right)}]`);
+  }).slice(0, 5).map(el => {
+    const box = el.getBoundingClientRect();
+    return `${el.tagName}.${el.className} [${Math.round(box.left)}, ${Math.round(box.right)}]`;
+  });
 }"""
 
 
@@ -90,29 +93,19 @@ def cards_layout(page: Page) -> list[dict[str, float]]:
 
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("kind", PAGE_TYPES)
-def test_layout_and_screenshot(
-    open_reader: Any, site: Site, artifacts: Path, kind: str, width: str
-) -> None:
+def test_layout_and_screenshot(open_reader: Any, site: Site, artifacts: Path, kind: str, width: str) -> None:
     reader = open_reader(viewport=WIDTHS[width])
     page = visit(reader, site, kind)
     # The search page lists ~40 results: its first screen is what matters.
     page.screenshot(path=artifacts / f"{kind}-{width}.png", full_page=kind != "search")
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, (
-        f"{kind} scrolls sideways by {overflow}px at {WIDTHS[width]['width']}px"
-    )
-    assert page.evaluate(STICKING_OUT) == [], (
-        f"{kind} is cut off at {WIDTHS[width]['width']}px"
-    )
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{kind} scrolls sideways by {overflow}px at {WIDTHS[width]['width']}px"
+    assert page.evaluate(STICKING_OUT) == [], f"{kind} is cut off at {WIDTHS[width]['width']}px"
     if kind in ("home", "edition"):
         cards = cards_layout(page)
         assert len(cards) >= 3
         if width == "mobile":
-            assert len({round(c["x"]) for c in cards}) == 1, (
-                f"cards do not stack: {cards}"
-            )
+            assert len({round(c["x"]) for c in cards}) == 1, f"cards do not stack: {cards}"
             assert [c["y"] for c in cards] == sorted(c["y"] for c in cards)
         else:
             assert cards[0]["y"] == cards[1]["y"], f"cards stack on a desktop: {cards}"
@@ -158,18 +151,12 @@ def test_dark_mode_keeps_cards_and_author_box_readable(
     reader = open_reader(color_scheme="dark")
     page = visit(reader, site, kind)
     page.screenshot(path=artifacts / f"{kind}-desktop-dark.png", full_page=True)
-    assert page.locator("body").evaluate(CONTRAST)["background"] < 0.1, (
-        "Furo's dark mode is not on"
-    )
+    assert page.locator("body").evaluate(CONTRAST)["background"] < 0.1, "Furo's dark mode is not on"
     for selector in DARK_CHECKS[kind]:
         element = page.locator(selector).first
         measured = element.evaluate(CONTRAST)
-        assert measured["background"] < 0.1, (
-            f"{selector} sits on a light background in dark mode"
-        )
-        assert measured["ratio"] >= 4.5, (
-            f"{selector}: contrast {measured['ratio']:.2f} in dark mode"
-        )
+        assert measured["background"] < 0.1, f"{selector} sits on a light background in dark mode"
+        assert measured["ratio"] >= 4.5, f"{selector}: contrast {measured['ratio']:.2f} in dark mode"
     assert reader.problems == []
 
 
@@ -183,9 +170,7 @@ def serious(results: Any) -> list[str]:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("kind", ["home", "edition", "post", "author", "search"])
-def test_axe_finds_no_serious_violations(
-    open_reader: Any, site: Site, kind: str, scheme: str
-) -> None:
+def test_axe_finds_no_serious_violations(open_reader: Any, site: Site, kind: str, scheme: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     page = visit(open_reader(color_scheme=scheme), site, kind)
@@ -194,10 +179,5 @@ def test_axe_finds_no_serious_violations(
 
 def test_the_build_warns_only_about_corpus_posts(site: Site) -> None:
     """The corpus has known defects (warned about); our samples and pages have none."""
-    ours = [
-        w
-        for w in site.warnings
-        if not w.startswith(str(site.posts_dir))
-        or any(s in w for s in site.sample_posts)
-    ]
+    ours = [w for w in site.warnings if not w.startswith(str(site.posts_dir)) or any(s in w for s in site.sample_posts)]
     assert ours == []

@@ -25,7 +25,9 @@ STEM_PAIRS = [
     ("revisitar", "give-me-back-my-monolith", "revisita"),
 ]
 NOWHERE = "zumbificação"
-SEARCH_DONE = "() => document.querySelector('#search-results h2')?.innerText === Documentation.gettext('Search Results')"
+SEARCH_DONE = (
+    "() => document.querySelector('#search-results h2')?.innerText === Documentation.gettext('Search Results')"
+)
 
 
 def search(reader: Reader, words: str, start: str = "index.html") -> Page:
@@ -40,29 +42,16 @@ def search(reader: Reader, words: str, start: str = "index.html") -> Page:
 
 
 def found(page: Page) -> list[str]:
-    return [
-        a.get_attribute("href") or ""
-        for a in page.locator("#search-results ul.search li > a").all()
-    ]
+    return [a.get_attribute("href") or "" for a in page.locator("#search-results ul.search li > a").all()]
 
 
 def words_of(site: Site) -> set[str]:
-    return {
-        w
-        for p in site.posts_dir.iterdir()
-        for w in re.findall(r"\w+", p.read_text(encoding="utf-8").lower())
-    }
+    return {w for p in site.posts_dir.iterdir() for w in re.findall(r"\w+", p.read_text(encoding="utf-8").lower())}
 
 
-@pytest.mark.parametrize(
-    ("typed", "key", "used"), STEM_PAIRS, ids=["satisfacoes", "veiculo", "revisitar"]
-)
-def test_search_finds_other_forms_of_a_word(
-    reader: Reader, site: Site, typed: str, key: str, used: str
-) -> None:
-    assert typed not in words_of(site), (
-        f"{typed!r} appears literally: the pair would not test stemming"
-    )
+@pytest.mark.parametrize(("typed", "key", "used"), STEM_PAIRS, ids=["satisfacoes", "veiculo", "revisitar"])
+def test_search_finds_other_forms_of_a_word(reader: Reader, site: Site, typed: str, key: str, used: str) -> None:
+    assert typed not in words_of(site), f"{typed!r} appears literally: the pair would not test stemming"
     [post] = [p for p in site.posts_dir.iterdir() if p.stem.endswith(key)]
     assert used in re.findall(r"\w+", post.read_text(encoding="utf-8").lower())
     page = search(reader, typed)
@@ -70,19 +59,11 @@ def test_search_finds_other_forms_of_a_word(
     assert reader.problems == []
 
 
-def test_search_from_a_post_page_and_its_summary_is_portuguese(
-    reader: Reader, site: Site
-) -> None:
-    page = search(
-        reader, "observabilidade", start=f"arquivo/edicoes/{site.latest_edition}.html"
-    )
+def test_search_from_a_post_page_and_its_summary_is_portuguese(reader: Reader, site: Site) -> None:
+    page = search(reader, "observabilidade", start=f"arquivo/edicoes/{site.latest_edition}.html")
     results = found(page)
     assert sum(r.startswith("arquivo/posts/") for r in results) >= 10
-    assert (
-        page.locator("#search-results .search-summary")
-        .inner_text()
-        .startswith("Pesquisa")
-    )
+    assert page.locator("#search-results .search-summary").inner_text().startswith("Pesquisa")
     # The term is highlighted in the excerpts (fetched after the list is drawn).
     page.locator("#search-results .highlighted").first.wait_for()
     assert reader.problems == []

@@ -69,14 +69,18 @@ class ImportReport:
     renamed: list[tuple[str, str, str]] = field(default_factory=list)
     unchanged: list[tuple[str, str]] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)
-    images: dict[str, list[str]] = field(default_factory=lambda: {
-        "copied": [], "unchanged": [], "missing": [], "conflict": [], "unreferenced": []})
+    images: dict[str, list[str]] = field(
+        default_factory=lambda: {"copied": [], "unchanged": [], "missing": [], "conflict": [], "unreferenced": []}
+    )
 
     def lines(self) -> list[str]:
-        out = [f"imported  {src} -> {dest}" + (f" (fixed: {', '.join(fixes)})" if fixes else "")
-               for src, dest, fixes in self.imported]
-        out += [f"renamed   {src} -> {dest} (old URL {old} recorded in {REDIRECT_KEY})"
-                for src, dest, old in self.renamed]
+        out = [
+            f"imported  {src} -> {dest}" + (f" (fixed: {', '.join(fixes)})" if fixes else "")
+            for src, dest, fixes in self.imported
+        ]
+        out += [
+            f"renamed   {src} -> {dest} (old URL {old} recorded in {REDIRECT_KEY})" for src, dest, old in self.renamed
+        ]
         out += [f"unchanged {src} -> {dest}" for src, dest in self.unchanged]
         out += [f"skipped   {src}: {why}" for src, why in self.skipped.items()]
         for kind in ("copied", "missing", "conflict", "unreferenced"):
@@ -86,8 +90,10 @@ class ImportReport:
     def summary(self) -> str:
         fixed = sum(1 for _, _, fixes in self.imported if fixes)
         counts = ", ".join(f"{len(v)} {k}" for k, v in self.images.items())
-        return (f"{len(self.imported)} imported ({fixed} fixed, {len(self.renamed)} renamed), "
-                f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped; images: {counts}")
+        return (
+            f"{len(self.imported)} imported ({fixed} fixed, {len(self.renamed)} renamed), "
+            f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped; images: {counts}"
+        )
 
 
 @dataclass(slots=True)
@@ -101,13 +107,23 @@ class _Source:
     old_url: str = ""
 
 
-def import_site(site: Path, posts_dir: Path, images_dir: Path, settings: Settings, *,
-                dry_run: bool = False, base: Path | None = None) -> ImportReport:
+def import_site(
+    site: Path,
+    posts_dir: Path,
+    images_dir: Path,
+    settings: Settings,
+    *,
+    dry_run: bool = False,
+    base: Path | None = None,
+) -> ImportReport:
     report = ImportReport()
     source_dir = inside(site, "_posts")
     if source_dir is None or not source_dir.is_dir():
-        why = "no _posts/ folder: not a Jekyll site" if source_dir else \
-            "_posts/ is a symbolic link out of the site; not read"
+        why = (
+            "no _posts/ folder: not a Jekyll site"
+            if source_dir
+            else "_posts/ is a symbolic link out of the site; not read"
+        )
         report.skipped[display_path(site, base)] = why
         return report
     why = _destination_problem(posts_dir, images_dir)
@@ -288,8 +304,10 @@ def add_redirect(text: str, post: Post, old_url: str, settings: Settings, *, ste
     found = fields.get(key)
     entries = _entries(found)
     if entries is None:
-        raise RedirectRefused(f"its {key!r} (line {found.line + 2 if found else 1}) is not a string or a list "
-                              f"of strings, so the old URL {old_url} cannot be recorded")
+        raise RedirectRefused(
+            f"its {key!r} (line {found.line + 2 if found else 1}) is not a string or a list "
+            f"of strings, so the old URL {old_url} cannot be recorded"
+        )
     wanted = old_url.strip("/") + "/"
     if wanted not in post.redirect_from:
         entries.append(old_url)
@@ -298,8 +316,11 @@ def add_redirect(text: str, post: Post, old_url: str, settings: Settings, *, ste
     edited = "\n".join([*lines[:start], value, *lines[end:]])
     again, _ = parse_post(edited, post.source, settings, stem=stem)
     expected = tuple(dict.fromkeys((*post.redirect_from, wanted)))
-    if again is None or again.redirect_from != expected or \
-            replace(again, redirect_from=post.redirect_from, body_line=post.body_line) != post:
+    if (
+        again is None
+        or again.redirect_from != expected
+        or replace(again, redirect_from=post.redirect_from, body_line=post.body_line) != post
+    ):
         raise RedirectRefused(f"the old URL {old_url} cannot be recorded in {key!r} without changing the post")
     return edited
 
@@ -381,8 +402,15 @@ def referenced_images(post: Post) -> list[str]:
     return list(dict.fromkeys(found + local_images(post.body)))
 
 
-def _copy_images(sources: list[_Source], site_images: Path | None, images_dir: Path, settings: Settings,
-                 report: ImportReport, dry_run: bool, base: Path | None) -> None:
+def _copy_images(
+    sources: list[_Source],
+    site_images: Path | None,
+    images_dir: Path,
+    settings: Settings,
+    report: ImportReport,
+    dry_run: bool,
+    base: Path | None,
+) -> None:
     """Copy the referenced images; *site_images* is the site's real images folder (``None``: a link out)."""
     wanted: dict[str, str] = {}
     for source in sources:
@@ -401,7 +429,9 @@ def _copy_images(sources: list[_Source], site_images: Path | None, images_dir: P
         for path in _all_files(site_images):
             relative = path.relative_to(site_images).as_posix()
             if relative not in wanted:
-                report.images["unreferenced"].append(f"{display_path(path, base)}: used by no imported post; not imported")
+                report.images["unreferenced"].append(
+                    f"{display_path(path, base)}: used by no imported post; not imported"
+                )
 
 
 def _source_image_problem(relative: str, site_images: Path | None, settings: Settings) -> str:
@@ -415,13 +445,13 @@ def _source_image_problem(relative: str, site_images: Path | None, settings: Set
     return image_problem(relative, site_images, settings)
 
 
-def _copy_image(source: Path, images_dir: Path, relative: str, report: ImportReport, dry_run: bool,
-                base: Path | None) -> None:
+def _copy_image(
+    source: Path, images_dir: Path, relative: str, report: ImportReport, dry_run: bool, base: Path | None
+) -> None:
     shown = f"{display_path(source, base)} -> {display_path(images_dir / relative, base)}"
     target = _target(images_dir, relative)
     if target is None:
-        report.images["conflict"].append(f"{shown}: outside the images folder or behind a symbolic link; "
-                                         "not written")
+        report.images["conflict"].append(f"{shown}: outside the images folder or behind a symbolic link; not written")
         return
     data = source.read_bytes()
     existing = _existing(target, len(data))

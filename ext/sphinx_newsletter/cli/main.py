@@ -68,8 +68,9 @@ def load_config(confdir: Path) -> NewsletterConfig:
         for name, (default, rebuild, types, description) in CONFIG_VALUES.items():
             config.add(name, default, rebuild, types, description)  # type: ignore[arg-type]
             if not isinstance(config[name], types):  # Sphinx only warns; read_config would fail on it
-                raise ConfigError(f"{name} must be {' or '.join(t.__name__ for t in types)}, "
-                                  f"not {type(config[name]).__name__}")
+                raise ConfigError(
+                    f"{name} must be {' or '.join(t.__name__ for t in types)}, not {type(config[name]).__name__}"
+                )
         return read_config(confdir.resolve(), config)
     except ConfigError as exc:
         raise UsageError(f"{confdir / 'conf.py'}: {exc}") from None
@@ -152,14 +153,18 @@ class Known:
         if not self.baseline.entries and not self.problems:
             return ""
         n, entries = len(self.problems), len(self.baseline.entries)
-        return (f"{n} known problem{'s' if n != 1 else ''} from the baseline ({self.baseline.display}: "
-                f"{entries} entr{'ies' if entries != 1 else 'y'}, up to {self.baseline.size} problems)")
+        return (
+            f"{n} known problem{'s' if n != 1 else ''} from the baseline ({self.baseline.display}: "
+            f"{entries} entr{'ies' if entries != 1 else 'y'}, up to {self.baseline.size} problems)"
+        )
 
     def stale_lines(self) -> list[str]:
         from ..core.baseline import stale_message
 
-        return [printable(f"{self.baseline.display}:{entry.line}:1: info: {stale_message(entry, unused)} "
-                          "[baseline-stale]") for entry, unused in self.stale]
+        return [
+            printable(f"{self.baseline.display}:{entry.line}:1: info: {stale_message(entry, unused)} [baseline-stale]")
+            for entry, unused in self.stale
+        ]
 
 
 def _update_baseline(baseline_file: Path | None, problems: list[Problem], out: TextIO) -> None:
@@ -173,14 +178,23 @@ def _update_baseline(baseline_file: Path | None, problems: list[Problem], out: T
     changed = write_baseline(path, format_baseline(entries))
     size = sum(e.count for e in entries)
     errors = sum(p.severity == "error" for p in problems)
-    print(printable(f"{baseline.display}: {'written' if changed else 'unchanged'}: {len(entries)} "
-                    f"entr{'ies' if len(entries) != 1 else 'y'}, {size} known problem{'s' if size != 1 else ''}"
-                    + (f"; {errors} error{'s' if errors != 1 else ''} not recorded (errors are never baselined)"
-                       if errors else "")), file=out)
+    print(
+        printable(
+            f"{baseline.display}: {'written' if changed else 'unchanged'}: {len(entries)} "
+            f"entr{'ies' if len(entries) != 1 else 'y'}, {size} known problem{'s' if size != 1 else ''}"
+            + (
+                f"; {errors} error{'s' if errors != 1 else ''} not recorded (errors are never baselined)"
+                if errors
+                else ""
+            )
+        ),
+        file=out,
+    )
 
 
-def _body_problems(archive: object, config: NewsletterConfig, images_dir: Path | None,
-                   args: argparse.Namespace) -> list[Problem]:
+def _body_problems(
+    archive: object, config: NewsletterConfig, images_dir: Path | None, args: argparse.Namespace
+) -> list[Problem]:
     """What the build refuses in post bodies: :func:`.bodyscan.scan_body`, as the build runs it."""
     if config.trust_bodies:
         return []
@@ -209,8 +223,9 @@ def _summary(problems: list[Problem], notes: list[Note], files: int) -> str:
 
 def format_problem(problem: Problem) -> str:
     """``posts/x.md:3:9: warning: date has trailing text '--->' [date-junk]``, on one line (:func:`printable`)."""
-    return printable(f"{problem.path}:{problem.line}:{problem.column}: {problem.severity}: "
-                     f"{problem.message} [{problem.code}]")
+    return printable(
+        f"{problem.path}:{problem.line}:{problem.column}: {problem.severity}: {problem.message} [{problem.code}]"
+    )
 
 
 def _emit_text(out: TextIO, problems: list[Problem], notes: list[Note], files: int, known: Known) -> None:
@@ -260,20 +275,42 @@ def _emit_json(out: TextIO, problems: list[Problem], notes: list[Note], files: i
     errors = sum(p.severity == "error" for p in problems)
     data = {
         "problems": [_problem_json(p) for p in problems],
-        "notes": [{"path": n.path, "line": n.line, "code": n.code, "message": n.message,
-                   "suggestion": n.detail} for n in notes],
+        "notes": [
+            {"path": n.path, "line": n.line, "code": n.code, "message": n.message, "suggestion": n.detail}
+            for n in notes
+        ],
         "known": [_problem_json(p) for p in known.problems],
-        "stale": [{"path": known.baseline.display, "line": e.line, "file": e.file, "code": e.code,
-                   "unmatched": unused, "message": stale_message(e, unused)} for e, unused in known.stale],
-        "summary": {"files": files, "errors": errors, "warnings": len(problems) - errors, "notes": len(notes),
-                    "known": len(known.problems)},
+        "stale": [
+            {
+                "path": known.baseline.display,
+                "line": e.line,
+                "file": e.file,
+                "code": e.code,
+                "unmatched": unused,
+                "message": stale_message(e, unused),
+            }
+            for e, unused in known.stale
+        ],
+        "summary": {
+            "files": files,
+            "errors": errors,
+            "warnings": len(problems) - errors,
+            "notes": len(notes),
+            "known": len(known.problems),
+        },
     }
     out.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")  # one write, not one per token
 
 
 def _problem_json(p: Problem) -> dict[str, object]:
-    return {"path": p.path, "line": p.line, "column": p.column, "severity": p.severity,
-            "code": p.code, "message": p.message}
+    return {
+        "path": p.path,
+        "line": p.line,
+        "column": p.column,
+        "severity": p.severity,
+        "code": p.code,
+        "message": p.message,
+    }
 
 
 # --- new ---------------------------------------------------------------------------------------
@@ -335,8 +372,9 @@ def read_issue(name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise UsageError(f"argument --from-issue: {printable(where)} is not UTF-8 "
-                         f"(byte 0x{data[exc.start]:02x} on line {line})") from None
+        raise UsageError(
+            f"argument --from-issue: {printable(where)} is not UTF-8 (byte 0x{data[exc.start]:02x} on line {line})"
+        ) from None
 
 
 def run_new(args: argparse.Namespace, out: TextIO) -> int:
@@ -362,19 +400,34 @@ def run_new(args: argparse.Namespace, out: TextIO) -> int:
         if value:
             setattr(draft, name, value)
     registry, _ = load_configured(config.authors_file, config.images_dir, config.settings)
-    posts_dir = Path(args.posts_dir).resolve() if args.posts_dir else _required(config.posts_dir, "newsletter_posts_dir")
+    posts_dir = (
+        Path(args.posts_dir).resolve() if args.posts_dir else _required(config.posts_dir, "newsletter_posts_dir")
+    )
     archive = load_archive(posts_dir, config.images_dir, config.settings, registry=registry).archive
     try:
-        path, created = create_post(draft, posts_dir, archive, config.settings, registry,
-                                     today=args.today or dt.date.today(), edition=args.edition, date=args.date)
+        path, created = create_post(
+            draft,
+            posts_dir,
+            archive,
+            config.settings,
+            registry,
+            today=args.today or dt.date.today(),
+            edition=args.edition,
+            date=args.date,
+        )
     except NewPostError as exc:
         print(f"{PROG} new: error: {printable(str(exc))}", file=sys.stderr)
         return 1
     for problem in created:
         print(format_problem(problem), file=sys.stderr)
     if registry is not None and not registry.match(draft.by, draft.profile or None):
-        print(printable(f"{PROG} new: note: {draft.by!r} is not in the authors registry "
-                        f"({config.authors_file}); `{PROG} check` suggests an entry"), file=sys.stderr)
+        print(
+            printable(
+                f"{PROG} new: note: {draft.by!r} is not in the authors registry "
+                f"({config.authors_file}); `{PROG} check` suggests an entry"
+            ),
+            file=sys.stderr,
+        )
     print(printable(str(path)), file=out)
     return 0
 
@@ -394,10 +447,14 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
 
     config = _config(args)
     # Not resolved: a destination that is a symbolic link is refused, not followed.
-    posts_dir = Path(os.path.abspath(args.posts_dir)) if args.posts_dir else _required(
-        config.posts_dir, "newsletter_posts_dir")
-    images_dir = Path(os.path.abspath(args.images_dir)) if args.images_dir else _required(
-        config.images_dir, "newsletter_images_dir")
+    posts_dir = (
+        Path(os.path.abspath(args.posts_dir)) if args.posts_dir else _required(config.posts_dir, "newsletter_posts_dir")
+    )
+    images_dir = (
+        Path(os.path.abspath(args.images_dir))
+        if args.images_dir
+        else _required(config.images_dir, "newsletter_images_dir")
+    )
     if not Path(args.site).is_dir():
         raise UsageError(f"argument SITE_DIR: {printable(repr(args.site))} is not a folder")
     report = import_site(Path(args.site), posts_dir, images_dir, config.settings, dry_run=args.dry_run)
@@ -420,9 +477,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "github", "json"), default="text")
     check.add_argument("--images", help="images folder (default: the configured one, or SITE/images)")
     check.add_argument("--authors", help="authors registry (default: newsletter_authors_file)")
-    check.add_argument("--update-baseline", action="store_true",
-                       help="record every warning of the archive as known in newsletter_baseline_file "
-                       "(errors are never recorded); review the file's diff")
+    check.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="record every warning of the archive as known in newsletter_baseline_file "
+        "(errors are never recorded); review the file's diff",
+    )
     check.add_argument("--show-known", action="store_true", help="list the problems the baseline makes known")
     check.set_defaults(run=run_check)
 

@@ -66,8 +66,16 @@ class Draft:
 
 
 #: One-line fields of a draft, and the flag that sets each (for messages).
-LINE_FIELDS = {"title": "--title", "url": "--url", "article_author": "--article-author", "by": "--by",
-               "profile": "--profile", "headline": "--headline", "image": "--image", "slug": "--slug"}
+LINE_FIELDS = {
+    "title": "--title",
+    "url": "--url",
+    "article_author": "--article-author",
+    "by": "--by",
+    "profile": "--profile",
+    "headline": "--headline",
+    "image": "--image",
+    "slug": "--slug",
+}
 
 
 def bad_character(text: str, *, multiline: bool) -> str:
@@ -94,8 +102,11 @@ _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\
 
 def draft_problems(draft: Draft) -> list[str]:
     """What is wrong with a draft's values, one message per field."""
-    found = [f"{flag.removeprefix('--')} {why}" for name, flag in LINE_FIELDS.items()
-             if (why := bad_character(getattr(draft, name), multiline=False))]
+    found = [
+        f"{flag.removeprefix('--')} {why}"
+        for name, flag in LINE_FIELDS.items()
+        if (why := bad_character(getattr(draft, name), multiline=False))
+    ]
     why = bad_character(draft.comment, multiline=True)
     return found + ([f"comment {why}"] if why else [])
 
@@ -168,8 +179,12 @@ def post_text(draft: Draft, number: int, date: dt.date, settings: Settings, regi
         ("author", draft.by),
         ("author_url", profile),
     ]
-    lines = ["---", "layout: post", f"{settings.key('title')}: {yaml_quote(draft.title)}",
-             f"{settings.key('date')}: {moment}"]
+    lines = [
+        "---",
+        "layout: post",
+        f"{settings.key('title')}: {yaml_quote(draft.title)}",
+        f"{settings.key('date')}: {moment}",
+    ]
     for name, value in values[1:]:
         if value is True:
             lines.append(f"{settings.key(name)}: true")
@@ -204,8 +219,11 @@ def create_post(
     date: dt.date | None = None,
 ) -> tuple[Path, list[Problem]]:
     """Write the post; refuses to overwrite a file or reuse a post's page name."""
-    missing = [flag for flag, value in (("--title", draft.title), ("--url", draft.url), ("--by", draft.by))
-               if not value.strip()]
+    missing = [
+        flag
+        for flag, value in (("--title", draft.title), ("--url", draft.url), ("--by", draft.by))
+        if not value.strip()
+    ]
     if missing:
         raise NewPostError(f"missing {', '.join(missing)}")
     number, edition_date = choose_edition(archive, today)
@@ -224,8 +242,9 @@ def create_post(
         errors = "; ".join(p.message for p in problems if p.severity == "error")
         raise NewPostError(f"the post would be refused by the build: {errors}")
     if post.key in archive.posts:
-        raise NewPostError(f"a post with the page name {post.key!r} already exists "
-                           f"({archive.posts[post.key].source}); pass --slug")
+        raise NewPostError(
+            f"a post with the page name {post.key!r} already exists ({archive.posts[post.key].source}); pass --slug"
+        )
     posts_dir.mkdir(parents=True, exist_ok=True)
     try:  # whole or not at all, and never over an existing file
         write_atomic(path, text.encode("utf-8"), exclusive=True)

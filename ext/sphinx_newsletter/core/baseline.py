@@ -156,10 +156,15 @@ def unmatched(baseline: Baseline, matched: Counter[tuple[str, str]]) -> list[tup
 
 
 def stale_message(entry: Entry, unused: int) -> str:
-    what = ("matches nothing any more" if unused == entry.count
-            else f"counts {entry.count} but matches {entry.count - unused}")
-    return (f"baseline entry ({entry.file!r}, {entry.code!r}) {what} (fixed, or the post is gone); "
-            "prune it with `newsletter check --update-baseline`")
+    what = (
+        "matches nothing any more"
+        if unused == entry.count
+        else f"counts {entry.count} but matches {entry.count - unused}"
+    )
+    return (
+        f"baseline entry ({entry.file!r}, {entry.code!r}) {what} (fixed, or the post is gone); "
+        "prune it with `newsletter check --update-baseline`"
+    )
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -187,8 +192,16 @@ def load_baseline(
     problems: list[Problem] = []
 
     def problem(line: int, code: str, message: str, *, error: bool = False, column: int = 1) -> None:
-        problems.append(Problem(path=display, line=line, column=column, code=code, message=message,
-                                severity="error" if error else "warning"))
+        problems.append(
+            Problem(
+                path=display,
+                line=line,
+                column=column,
+                code=code,
+                message=message,
+                severity="error" if error else "warning",
+            )
+        )
 
     if path is None:
         return Baseline(display=display), problems
@@ -207,8 +220,7 @@ def load_baseline(
             problem(found.line + 1, "baseline-entry", f"unknown key {key!r} (known: 'version', 'known'); ignored")
     version = fields.get("version")
     if version is not None and str(version.value) != VERSION:
-        problem(version.line + 1, "baseline-yaml", f"baseline version {version.value!r} is not {VERSION!r}",
-                error=True)
+        problem(version.line + 1, "baseline-yaml", f"baseline version {version.value!r} is not {VERSION!r}", error=True)
         return Baseline(display=display), problems
     known = fields.get("known")
     if known is None or known.value is None:
@@ -224,10 +236,18 @@ def load_baseline(
             continue
         if entry.pair in entries:
             first = entries[entry.pair]
-            problem(entry.line, "baseline-entry", f"({entry.file!r}, {entry.code!r}) is listed again "
-                    f"(first on line {first.line}); the counts are added")
-            entry = Entry(file=first.file, code=first.code, count=first.count + entry.count,
-                          message=first.message, line=first.line)
+            problem(
+                entry.line,
+                "baseline-entry",
+                f"({entry.file!r}, {entry.code!r}) is listed again (first on line {first.line}); the counts are added",
+            )
+            entry = Entry(
+                file=first.file,
+                code=first.code,
+                count=first.count + entry.count,
+                message=first.message,
+                line=first.line,
+            )
         entries[entry.pair] = entry
     if len(known.value) > MAX_ENTRIES:
         problem(known.line + 1, "baseline-entry", f"more than {MAX_ENTRIES} entries; the rest are ignored")
@@ -244,8 +264,9 @@ def _read(path: Path, problem: Callable[..., None]) -> str | None:
         problem(1, "baseline-yaml", f"cannot read the baseline: {exc.strerror}", error=True)
         return None
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-        problem(1, "baseline-yaml", f"the baseline must be a regular file (not a link) under {MAX_BYTES} bytes",
-                error=True)
+        problem(
+            1, "baseline-yaml", f"the baseline must be a regular file (not a link) under {MAX_BYTES} bytes", error=True
+        )
         return None
     try:
         with open(path, "rb") as handle:
@@ -280,8 +301,13 @@ def _entry(value: object, line: int, errors: frozenset[str], problem: Callable[.
         return None
     assert isinstance(file, str) and isinstance(code, str) and isinstance(count, str)
     message = value.get("message")
-    return Entry(file=file, code=code, count=int(count), line=line,
-                 message=message[:MAX_MESSAGE] if isinstance(message, str) else "")
+    return Entry(
+        file=file,
+        code=code,
+        count=int(count),
+        line=line,
+        message=message[:MAX_MESSAGE] if isinstance(message, str) else "",
+    )
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -305,8 +331,11 @@ def format_baseline(entries: Iterable[Entry]) -> str:
     entries = list(entries)
     lines = [HEADER, f"version: {VERSION}", "known:" if entries else "known: []"]
     for entry in sorted(entries, key=lambda e: e.pair):
-        lines += [f"  - file: {yaml_quote(entry.file)}", f"    code: {yaml_quote(entry.code)}",
-                  f"    count: {entry.count}"]
+        lines += [
+            f"  - file: {yaml_quote(entry.file)}",
+            f"    code: {yaml_quote(entry.code)}",
+            f"    count: {entry.count}",
+        ]
         if entry.message:
             lines.append(f"    message: {yaml_quote(entry.message)}")
     return "\n".join(lines) + "\n"

@@ -142,8 +142,14 @@ def _parse(text: str) -> Body:
         elif token.type == "heading_open":
             headings.append(Heading(start=start, end=end, level=int(token.tag[1]), markup=token.markup))
     lines = tuple(_NEWLINES.sub("\n", text).split("\n"))
-    return Body(lines=lines, tokens=tokens, code=frozenset(code), headings=tuple(headings),
-                breaks=frozenset(breaks), size=len(tokens) + sum(len(t.children or ()) for t in tokens))
+    return Body(
+        lines=lines,
+        tokens=tokens,
+        code=frozenset(code),
+        headings=tuple(headings),
+        breaks=frozenset(breaks),
+        size=len(tokens) + sum(len(t.children or ()) for t in tokens),
+    )
 
 
 def text_lines(text: str) -> list[tuple[int, str]]:

@@ -76,7 +76,10 @@ RULES: dict[str, tuple[str, str]] = {
     "invisible-chars": ("warning", "invisible or text-direction characters (bidi, zero-width) removed from a field"),
     "category-refused": ("warning", "a category or tag too long, or more than newsletter_max_categories_per_post"),
     "url-quoted": ("warning", "a link wrapped in quotes (typographic or not): the quotes are stripped"),
-    "author-spelling": ("warning", "a commentator's name differs from the one shown for the same profile, or looks like another's"),
+    "author-spelling": (
+        "warning",
+        "a commentator's name differs from the one shown for the same profile, or looks like another's",
+    ),
     "author-link": ("warning", "a registered commentator is given a profile link the authors registry does not list"),
     # The body scan (bodyscan.py): the build prints the same, at the same line.
     "body-directive": ("warning", "a directive (or ':::name' block) not allowed in a post: shown as text"),
@@ -117,8 +120,9 @@ def article_key(url: str) -> str:
     """``https://www.x.org/a/?utm_source=n#top`` and ``http://x.org/a`` are one article."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.")
-    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                             if not _TRACKING.match(k)))
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k))
+    )
     return urlunsplit(("", host, parts.path.rstrip("/") or "/", query, ""))
 
 
@@ -131,12 +135,16 @@ def duplicate_articles(posts: Iterable[Post]) -> list[Problem]:
             continue
         first = seen.setdefault(article_key(post.highlight_url), post)
         if first is not post:
-            problems.append(Problem(
-                path=post.source, line=post.line_of("highlight_url"), code="duplicate-article",
-                message=f"this article was already commented in {first.source}:"
-                f"{first.line_of('highlight_url')} ({first.date.date().isoformat()}, "
-                f"{first.title!r})",
-            ))
+            problems.append(
+                Problem(
+                    path=post.source,
+                    line=post.line_of("highlight_url"),
+                    code="duplicate-article",
+                    message=f"this article was already commented in {first.source}:"
+                    f"{first.line_of('highlight_url')} ({first.date.date().isoformat()}, "
+                    f"{first.title!r})",
+                )
+            )
     return problems
 
 
@@ -151,8 +159,15 @@ def raw_html(post: Post) -> list[Problem]:
         return []
     line, column, tag = found[0]
     more = f" (and on {len(found) - 1} more lines)" if len(found) > 1 else ""
-    return [Problem(path=post.source, line=line, column=column, code="raw-html",
-                    message=f"raw HTML {tag!r} in the body{more}; it is shown as text, use Markdown")]
+    return [
+        Problem(
+            path=post.source,
+            line=line,
+            column=column,
+            code="raw-html",
+            message=f"raw HTML {tag!r} in the body{more}; it is shown as text, use Markdown",
+        )
+    ]
 
 
 def blank_code_spans(line: str) -> str:
@@ -197,13 +212,15 @@ def unknown_authors(archive: Archive, registry: Registry | None) -> list[Note]:
     taken = set(registry.authors)
     for key, posts in sorted(unknown.items()):
         first = min(posts, key=lambda p: (p.date, p.source))
-        entry = suggest_entry([p.author_name for p in posts], [p.author_url for p in posts if p.author_url],
-                              taken)
+        entry = suggest_entry([p.author_name for p in posts], [p.author_url for p in posts if p.author_url], taken)
         taken.add(entry.split(":", 1)[0])
-        notes.append(Note(
-            path=first.source, line=first.line_of("author"),
-            message=f"{names[key]!r} ({len(posts)} post{'s' if len(posts) != 1 else ''}) is not in "
-            "the authors registry; add an entry like this",
-            detail=entry,
-        ))
+        notes.append(
+            Note(
+                path=first.source,
+                line=first.line_of("author"),
+                message=f"{names[key]!r} ({len(posts)} post{'s' if len(posts) != 1 else ''}) is not in "
+                "the authors registry; add an entry like this",
+                detail=entry,
+            )
+        )
     return notes

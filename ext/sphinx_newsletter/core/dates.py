@@ -40,7 +40,7 @@ def _offset(text: str | None) -> dt.tzinfo | None:
     if not text:
         return None
     if text in ("Z", "UTC"):
-        return dt.timezone.utc
+        return dt.UTC
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     minutes = int(digits[:2]) * 60 + int(digits[2:])
@@ -52,8 +52,8 @@ def _offset(text: str | None) -> dt.tzinfo | None:
 def zone(name: str) -> dt.tzinfo:
     """The timezone called *name* (an IANA name or ``UTC``); UTC when unknown."""
     if name.upper() == "UTC":
-        return dt.timezone.utc
+        return dt.UTC
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return dt.timezone.utc
+        return dt.UTC

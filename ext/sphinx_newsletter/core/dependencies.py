@@ -15,9 +15,18 @@ def _card(archive: Archive, key: str, *, excerpt: bool = False) -> tuple[object,
     if post is None:
         return (key,)
     author = archive.author_of(post)
-    return (key, post.title, post.date, post.headline, post.image, post.highlight_title,
-            post.highlight_url, author.key if author else "", post.author_name,
-            post.excerpt if excerpt else "")
+    return (
+        key,
+        post.title,
+        post.date,
+        post.headline,
+        post.image,
+        post.highlight_title,
+        post.highlight_url,
+        author.key if author else "",
+        post.author_name,
+        post.excerpt if excerpt else "",
+    )
 
 
 def _edition_summary(archive: Archive, number: int, *, excerpt: bool = False) -> tuple[object, ...]:
@@ -44,22 +53,28 @@ def _dependency(archive: Archive, kind: str, argument: str) -> object:
         author = archive.author_of(post)
         edition = archive.edition_of(post)
         siblings = edition.posts if edition else ()
-        return (dataclass_values(post), author and (author.key, author.name, author.url,
-                                                    author.registered, author.bio, author.avatar),
-                edition and (edition.number, edition.date),
-                tuple(_card(archive, k)[:2] for k in siblings))
+        return (
+            dataclass_values(post),
+            author and (author.key, author.name, author.url, author.registered, author.bio, author.avatar),
+            edition and (edition.number, edition.date),
+            tuple(_card(archive, k)[:2] for k in siblings),
+        )
     if kind == "edition":
         number = int(argument) if argument.isdigit() else -1
         around = archive.neighbours(number) if number in archive.editions else (None, None)
-        return (_edition_summary(archive, number),
-                tuple(e and (e.number, e.date) for e in around))
+        return (_edition_summary(archive, number), tuple(e and (e.number, e.date) for e in around))
     if kind == "author":
         author = archive.authors.get(argument)
         if author is None:
             return None
-        return (author.name, author.url, author.bio, author.avatar,
-                tuple(_card(archive, k) for k in author.posts),
-                tuple(archive.posts[k].edition for k in author.posts))
+        return (
+            author.name,
+            author.url,
+            author.bio,
+            author.avatar,
+            tuple(_card(archive, k) for k in author.posts),
+            tuple(archive.posts[k].edition for k in author.posts),
+        )
     if kind == "latest":
         latest = archive.latest_edition()
         return latest and _edition_summary(archive, latest.number, excerpt=True)
@@ -67,8 +82,9 @@ def _dependency(archive: Archive, kind: str, argument: str) -> object:
         year = int(argument) if argument.isdigit() else -1
         return tuple(_edition_summary(archive, e.number) for e in archive.years().get(year, []))
     if kind == "archive":
-        return tuple((y, tuple((e.number, e.date, len(e.posts)) for e in eds))
-                     for y, eds in archive.years().items()), len(archive.loose)
+        return tuple(
+            (y, tuple((e.number, e.date, len(e.posts)) for e in eds)) for y, eds in archive.years().items()
+        ), len(archive.loose)
     if kind == "authors":
         return tuple((a.key, a.name, len(a.posts)) for a in archive.authors.values())
     if kind == "loose":
@@ -86,14 +102,16 @@ def _browse_dependency(archive: Archive, kind: str, argument: str) -> object:
 
     if kind == "month":
         month = browse.months(archive).get(argument)
-        return month and tuple(_card(archive, k) + (archive.posts[k].edition,) for k in month.posts)
+        return month and tuple((*_card(archive, k), archive.posts[k].edition) for k in month.posts)
     if kind == "months":
         year = int(argument) if argument.isdigit() else None
         return tuple((m.key, len(m.posts)) for m in browse.months_of_year(archive, year))
     if kind == "category":
         category = browse.categories(archive).get(argument)
-        return category and (category.name, tuple(_card(archive, k) + (archive.posts[k].edition,)
-                                                  for k in category.posts))
+        return category and (
+            category.name,
+            tuple((*_card(archive, k), archive.posts[k].edition) for k in category.posts),
+        )
     if kind == "categories":
         return tuple((c.key, c.name, len(c.posts)) for c in browse.categories(archive).values())
     count = int(argument) if argument.isdigit() else 0

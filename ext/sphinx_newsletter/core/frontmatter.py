@@ -115,8 +115,10 @@ def _read_text(path: Path, reader: _Reader) -> str | None:
         return None
     if info.st_size > reader.settings.max_post_bytes:
         reader.problem(
-            1, "too-large", f"the post has {info.st_size} bytes, over the limit of "
-            f"{reader.settings.max_post_bytes}", error=True,
+            1,
+            "too-large",
+            f"the post has {info.st_size} bytes, over the limit of {reader.settings.max_post_bytes}",
+            error=True,
         )
         return None
     with open(path, "rb") as handle:
@@ -158,15 +160,22 @@ def _build_post(fields: dict[str, Field], body: str, body_line: int, stem: str, 
     settings = reader.settings
     file_date, slug = split_file_name(stem)
     if file_date is None and _STEM_DATE.match(stem):
-        reader.problem(1, "date-invalid", f"the file name starts with {stem[:10]!r}, not a real date between "
-                       f"{FIRST_YEAR} and {LAST_YEAR}; it is read as part of the page name")
+        reader.problem(
+            1,
+            "date-invalid",
+            f"the file name starts with {stem[:10]!r}, not a real date between "
+            f"{FIRST_YEAR} and {LAST_YEAR}; it is read as part of the page name",
+        )
     _check_unknown(fields, reader)
     title = _text(fields, "title", reader, required=True)
     date = _date(fields, file_date, reader)
     author_url = _url(fields, "author_url", reader)
     if author_url and settings.profile_host and not host_matches(author_url, settings.profile_host):
-        reader.problem(_line(fields, "author_url", reader), "profile-host",
-                       f"the profile link is not on {settings.profile_host}: {author_url}")
+        reader.problem(
+            _line(fields, "author_url", reader),
+            "profile-host",
+            f"the profile link is not on {settings.profile_host}: {author_url}",
+        )
     post = Post(
         source=reader.path,
         slug=slug,
@@ -222,12 +231,19 @@ def _text(fields: dict[str, Field], name: str, reader: _Reader, *, required: boo
     value = found.value if found else None
     if value is None or value == "":
         if required:
-            reader.problem(_line(fields, name, reader), "missing-field", f"the required field {key!r} is missing or empty", error=True)
+            reader.problem(
+                _line(fields, name, reader),
+                "missing-field",
+                f"the required field {key!r} is missing or empty",
+                error=True,
+            )
         return ""
     if isinstance(value, bool):
         value = "true" if value else "false"
     if not isinstance(value, str):
-        reader.problem(_line(fields, name, reader), "field-type", f"{key!r} must be text, not a list or mapping", error=required)
+        reader.problem(
+            _line(fields, name, reader), "field-type", f"{key!r} must be text, not a list or mapping", error=required
+        )
         return ""
     return clean_text(value, _reporter(_line(fields, name, reader), key, reader))
 
@@ -264,18 +280,20 @@ def _date(fields: dict[str, Field], file_date: dt.date | None, reader: _Reader) 
         if isinstance(parsed, dt.datetime):
             rest = DATE_PATTERN.match(raw.value)["rest"].strip()  # type: ignore[index]
             if rest:
-                reader.problem(line, "date-junk", f"date has trailing text {rest!r}",
-                               column=column + raw.value.index(rest))
+                reader.problem(
+                    line, "date-junk", f"date has trailing text {rest!r}", column=column + raw.value.index(rest)
+                )
             return parsed
         reader.problem(line, "date-invalid", f"{key!r} {parsed}", column=column, error=file_date is None)
     elif raw is not None and raw.value is not None:
-        reader.problem(line, "date-invalid", f"{key!r} must be a date like 2022-11-06 08:00:00 -0300",
-                       error=file_date is None)
+        reader.problem(
+            line, "date-invalid", f"{key!r} must be a date like 2022-11-06 08:00:00 -0300", error=file_date is None
+        )
     elif file_date is None:
         reader.problem(line, "missing-field", f"no {key!r} field and no date in the file name", error=True)
     if file_date is not None:
         return dt.datetime.combine(file_date, dt.time(), tzinfo=tz)
-    return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def _published(fields: dict[str, Field], reader: _Reader) -> bool:
@@ -291,7 +309,11 @@ def _published(fields: dict[str, Field], reader: _Reader) -> bool:
     if meaning is None:
         reader.problem(line, "published-type", f"{key!r} must be true or false; treating {found.value!r} as false")
         return False
-    reader.problem(line, "published-type", f"{key!r} must be a plain true or false, not the text {found.value!r}; read as {str(meaning).lower()}")
+    reader.problem(
+        line,
+        "published-type",
+        f"{key!r} must be a plain true or false, not the text {found.value!r}; read as {str(meaning).lower()}",
+    )
     return meaning
 
 
@@ -302,15 +324,21 @@ def _edition(fields: dict[str, Field], reader: _Reader) -> EditionTag | None:
     match = reader.settings.edition_pattern.search(text)
     line = _line(fields, "edition", reader)
     if not match:
-        reader.problem(line, "edition-tag", f"edition tag {text!r} not understood; the post is listed without an edition")
+        reader.problem(
+            line, "edition-tag", f"edition tag {text!r} not understood; the post is listed without an edition"
+        )
         return None
     number = int(match.group("number"))
     date_text = match.groupdict().get("date")
     date = _edition_date(date_text, reader.settings.edition_date_dayfirst) if date_text else None
     if date_text and date is None:
         order = "day.month.year" if reader.settings.edition_date_dayfirst else "month.day.year"
-        reader.problem(line, "edition-tag", f"edition tag {text!r} has a date that can't be read as "
-                       f"{order} between {FIRST_YEAR} and {LAST_YEAR}; the edition's date comes from its other posts")
+        reader.problem(
+            line,
+            "edition-tag",
+            f"edition tag {text!r} has a date that can't be read as "
+            f"{order} between {FIRST_YEAR} and {LAST_YEAR}; the edition's date comes from its other posts",
+        )
     return EditionTag(number=number, date=date)
 
 
@@ -384,13 +412,20 @@ def _categories(fields: dict[str, Field], reader: _Reader) -> tuple[str, ...]:
     for name in ("categories", "tags"):
         for word, line in _items(fields, name, reader):
             if len(word) > settings.max_category_chars:
-                reader.problem(line, "category-refused", f"category {word[:40]!r}... is longer than "
-                               f"{settings.max_category_chars} characters; left out")
+                reader.problem(
+                    line,
+                    "category-refused",
+                    f"category {word[:40]!r}... is longer than {settings.max_category_chars} characters; left out",
+                )
                 continue
             key = slugify(word)
             if not key:
-                reader.problem(line, "category-refused", f"category {word!r} has no letter or digit a page "
-                               "name can use (a-z, 0-9, accents folded); left out")
+                reader.problem(
+                    line,
+                    "category-refused",
+                    f"category {word!r} has no letter or digit a page "
+                    "name can use (a-z, 0-9, accents folded); left out",
+                )
                 continue
             if key in kept:
                 continue
@@ -400,8 +435,12 @@ def _categories(fields: dict[str, Field], reader: _Reader) -> tuple[str, ...]:
                 dropped.append((word, line))
     if dropped:
         first = ", ".join(repr(w) for w, _ in dropped[:3]) + (", ..." if len(dropped) > 3 else "")
-        reader.problem(dropped[0][1], "category-refused", f"more than {settings.max_categories_per_post} "
-                       f"categories and tags; the other {len(dropped)} are left out ({first})")
+        reader.problem(
+            dropped[0][1],
+            "category-refused",
+            f"more than {settings.max_categories_per_post} "
+            f"categories and tags; the other {len(dropped)} are left out ({first})",
+        )
     return tuple(kept.values())
 
 

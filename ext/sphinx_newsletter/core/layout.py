@@ -123,15 +123,20 @@ class Layout:
         The inverse of the names above. Kinds: ``post``, ``edition``,
         ``author``, ``year``, ``month``, ``category`` (with their key), and the
         listings ``archive``, ``authors``, ``loose``, ``categories`` (key
-        ``""``). Whether the key is in the archive is the caller's question. ``arquivo/edicoes/3`` -> ``("edition", "3")``,
+        ``""``). Whether the key is in the archive is the caller's question.
+        ``arquivo/edicoes/3`` -> ``("edition", "3")``,
         ``arquivo/2022/03`` -> ``("month", "2022-03")``, ``arquivo/autores/index`` ->
         ``("authors", "")``.
         """
         if not self.generated(docname):
             return None
         page = docname[len(self.output_dir) + 1 :]
-        listings = {self.index: "archive", self.authors_index: "authors", self.loose: "loose",
-                    self.categories_index: "categories"}
+        listings = {
+            self.index: "archive",
+            self.authors_index: "authors",
+            self.loose: "loose",
+            self.categories_index: "categories",
+        }
         if page in listings:
             return listings[page], ""
         folder, _sep, key = page.rpartition("/")
@@ -143,7 +148,7 @@ class Layout:
             return "month", f"{folder}-{key}"
         kinds = {self.posts: "post", self.editions: "edition", self.authors: "author", self.categories: "category"}
         kind = kinds.get(folder)
-        if kind is None or kind == "edition" and not key.isdigit():
+        if kind is None or (kind == "edition" and not key.isdigit()):
             return None
         return kind, key
 
@@ -183,7 +188,10 @@ class Layout:
         return f"{self.feeds}/{self.authors}/{key}.xml"
 
     def root_names(self) -> tuple[str, ...]:
-        """What the extension puts at the output root: its files, the feeds folder, the output folder's first segment."""
+        """What the extension puts at the output root.
+
+        Its files, the feeds folder, the output folder's first segment.
+        """
         return (self.feeds, self.rss, self.atom, self.sitemap, self.export, self.output_dir.split("/")[0])
 
 

@@ -16,7 +16,6 @@ from .paths import display_path
 from .settings import POST_SUFFIXES, Settings
 
 if TYPE_CHECKING:
-
     from .model import Registry
 
 
@@ -94,8 +93,15 @@ def load_archive(
     """
     problems: list[Problem] = []
     if not posts_dir.is_dir():
-        problems.append(Problem(path=display_path(posts_dir, base), line=1, code="no-posts-dir",
-                                severity="error", message="the posts folder does not exist"))
+        problems.append(
+            Problem(
+                path=display_path(posts_dir, base),
+                line=1,
+                code="no-posts-dir",
+                severity="error",
+                message="the posts folder does not exist",
+            )
+        )
         return LoadResult(archive=build_archive([])[0], problems=problems)
     files = find_post_files(posts_dir, images_dir)
     return load_files(files, images_dir, settings, base=base, registry=registry, cache=cache)
@@ -149,8 +155,12 @@ def _check_image(
         why = known[post.image] = image_problem(post.image, images_dir, settings)
     if not why:
         return post
-    problems.append(Problem(path=post.source, line=post.line_of("image"), code="image-missing",
-                            message=f"image {post.image!r} {why}; no image shown"))
+    problems.append(
+        Problem(
+            path=post.source,
+            line=post.line_of("image"),
+            code="image-missing",
+            message=f"image {post.image!r} {why}; no image shown",
+        )
+    )
     return replace(post, image=None)
-
-

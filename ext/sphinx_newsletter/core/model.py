@@ -256,8 +256,7 @@ def _reserved(post: Post) -> Problem:
         line=1,
         code="slug-reserved",
         severity="error",
-        message=f"the file name gives the page name {post.key!r}, which is empty or "
-        "reserved; rename the file",
+        message=f"the file name gives the page name {post.key!r}, which is empty or reserved; rename the file",
     )
 
 
@@ -324,8 +323,7 @@ def _edition_date(number: int, group: list[Post]) -> tuple[dt.date, list[Problem
         _edition_problem(
             post,
             "edition-date-mismatch",
-            f"edition #{number} is dated {_fmt(post.edition.date)} here but "
-            f"{_fmt(date)} in its other posts",
+            f"edition #{number} is dated {_fmt(post.edition.date)} here but {_fmt(date)} in its other posts",
         )
         for post in group
         if post.edition and post.edition.date and post.edition.date != date
@@ -455,9 +453,13 @@ def _link_problems(group: list[Post], entry: RegisteredAuthor) -> list[Problem]:
     """
     known = {profile_key(link) for link in entry.links}
     return [
-        Problem(path=post.source, line=post.line_of("author_url"), code="author-link",
-                message=f"this post gives {entry.name!r} the profile link {post.author_url!r}, which the authors "
-                f"registry does not list for them ({', '.join(entry.links)}); the registry's link is shown")
+        Problem(
+            path=post.source,
+            line=post.line_of("author_url"),
+            code="author-link",
+            message=f"this post gives {entry.name!r} the profile link {post.author_url!r}, which the authors "
+            f"registry does not list for them ({', '.join(entry.links)}); the registry's link is shown",
+        )
         for post in group
         if known and post.author_url and profile_key(post.author_url) not in known
     ]
@@ -496,13 +498,21 @@ def _spelling_problems(group: list[Post], shown: str) -> list[Problem]:
         spelling = post.author_name
         if spelling == shown:
             continue
-        like = " (it looks the same: case, accents or look-alike letters differ)" if (
-            name_skeleton(spelling) == name_skeleton(shown)) else ""
-        problems.append(Problem(
-            path=post.source, line=post.line_of("author"), code="author-spelling",
-            message=f"this post names the commentator {spelling!r}{like}, but the same profile is "
-            f"shown as {shown!r} ({count} post{'s' if count != 1 else ''}); the name shown stays "
-            f"{shown!r}: use it, or list the person in the authors registry"))
+        like = (
+            " (it looks the same: case, accents or look-alike letters differ)"
+            if (name_skeleton(spelling) == name_skeleton(shown))
+            else ""
+        )
+        problems.append(
+            Problem(
+                path=post.source,
+                line=post.line_of("author"),
+                code="author-spelling",
+                message=f"this post names the commentator {spelling!r}{like}, but the same profile is "
+                f"shown as {shown!r} ({count} post{'s' if count != 1 else ''}); the name shown stays "
+                f"{shown!r}: use it, or list the person in the authors registry",
+            )
+        )
     return problems
 
 
@@ -510,9 +520,13 @@ def _twin_problems(group: list[Post], name: str, twin: str, twin_posts: list[Pos
     """Warnings on posts of a commentator whose name looks like an earlier one's but is spelled differently."""
     where = next((p.author_url for p in twin_posts if p.author_url), None) or "no profile link"
     return [
-        Problem(path=post.source, line=post.line_of("author"), code="author-spelling",
-                message=f"the commentator {name!r} looks like {twin!r} ({where}) but is spelled "
-                "differently (case, accents or look-alike letters): a different person, or a mistake?")
+        Problem(
+            path=post.source,
+            line=post.line_of("author"),
+            code="author-spelling",
+            message=f"the commentator {name!r} looks like {twin!r} ({where}) but is spelled "
+            "differently (case, accents or look-alike letters): a different person, or a mistake?",
+        )
         for post in group
     ]
 
@@ -527,9 +541,7 @@ _LOOK_ALIKE = str.maketrans(
     "\u03b1\u03b2\u03b3\u03b5\u03b6\u03b7\u03b9\u03ba\u03bc\u03bd\u03bf\u03c1\u03c3\u03c4"
     "\u03c5\u03c7\u03c9"
     "01|\u01c05",
-    "abreeziijkmhonpctyxsdqwhlgij"
-    "abyezniku" "vopotuxw"
-    "ollls",
+    "abreeziijkmhonpctyxsdqwhlgijabyeznikuvopotuxwollls",
 )
 
 

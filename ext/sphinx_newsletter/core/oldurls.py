@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from .browse import month_key, post_month
@@ -34,19 +35,47 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 #: The old site's month pages: ``marco2022``.
-MONTH_SLUGS = ("janeiro", "fevereiro", "marco", "abril", "maio", "junho", "julho",
-               "agosto", "setembro", "outubro", "novembro", "dezembro")
+MONTH_SLUGS = (
+    "janeiro",
+    "fevereiro",
+    "marco",
+    "abril",
+    "maio",
+    "junho",
+    "julho",
+    "agosto",
+    "setembro",
+    "outubro",
+    "novembro",
+    "dezembro",
+)
 SEARCH_SLUG = "busca"
 
 #: What Sphinx, its HTML builders and sphinx-notfound-page write at the root of
 #: the output folder (``tests/test_redirects.py`` checks a build against it).
 #: This extension's own files and folders (:meth:`.Layout.root_names`) and the
 #: source folder's top-level pages are added from the settings.
-SITE_ROOT_NAMES = frozenset({
-    "index", "search", "genindex", "py-modindex", "404", "searchindex.js", "objects.inv",
-    "_static", "_images", "_sources", "_downloads", "_modules", ".buildinfo", ".doctrees",
-    ".nojekyll", "robots.txt", "favicon.ico",
-})
+SITE_ROOT_NAMES = frozenset(
+    {
+        "index",
+        "search",
+        "genindex",
+        "py-modindex",
+        "404",
+        "searchindex.js",
+        "objects.inv",
+        "_static",
+        "_images",
+        "_sources",
+        "_downloads",
+        "_modules",
+        ".buildinfo",
+        ".doctrees",
+        ".nojekyll",
+        "robots.txt",
+        "favicon.ico",
+    }
+)
 
 #: The longest old-URL segment, in UTF-8 bytes (file systems stop at 255).
 MAX_SEGMENT_BYTES = 200
@@ -80,7 +109,10 @@ def parse_old_url(value: str) -> tuple[str | None, str]:
         return None, "is not a one-segment path like /Old-Slug/"
     segment = unicodedata.normalize("NFC", segments[0])
     if not _SEGMENT.fullmatch(segment):
-        return None, "is not a one-segment path like /Old-Slug/ (letters, digits, '.', '~', '-', '_'; no dot or '_' first)"
+        return (
+            None,
+            "is not a one-segment path like /Old-Slug/ (letters, digits, '.', '~', '-', '_'; no dot or '_' first)",
+        )
     if len(segment.encode("utf-8", "surrogatepass")) > MAX_SEGMENT_BYTES:
         return None, f"is longer than {MAX_SEGMENT_BYTES} bytes"
     return segment + "/", ""
@@ -104,8 +136,13 @@ def read_old_urls(values: Iterable[str], limit: int) -> tuple[tuple[str, ...], l
     values = list(values)
     problems: list[tuple[str, str]] = []
     if len(values) > limit:
-        problems.append(("redirect-cap", f"{len(values)} old URLs in redirect_from; only the first {limit} are "
-                         f"redirected (newsletter_max_redirects_per_post)"))
+        problems.append(
+            (
+                "redirect-cap",
+                f"{len(values)} old URLs in redirect_from; only the first {limit} are "
+                f"redirected (newsletter_max_redirects_per_post)",
+            )
+        )
     urls: dict[str, str] = {}
     for value in values[:limit]:
         old, why = parse_old_url(value)
@@ -185,8 +222,13 @@ class _Plan:
         old, why = parse_old_url(post.slug)
         where = f"{post.source}:1"
         if old is None:
-            self._problem(post, 1, "redirect-refused", "warning",
-                          f"the file name gives the old URL /{post.slug[:80]}/, which {why}; no redirect from it")
+            self._problem(
+                post,
+                1,
+                "redirect-refused",
+                "warning",
+                f"the file name gives the old URL /{post.slug[:80]}/, which {why}; no redirect from it",
+            )
             return
         key = url_key(old)
         if slugify(post.slug) in RESERVED_KEYS and key in self.reserved:
@@ -202,28 +244,37 @@ class _Plan:
         if key in self.claims and self.claims[key].source == post.source:
             return  # its own file name's old URL, written again
         if not self._refused(post, line, old, key, "redirect_from"):
-            self.claims[key] = Claim(old=old, target=self._target(post), owner=f"{post.source}:{line}",
-                                     source=post.source)
+            self.claims[key] = Claim(
+                old=old, target=self._target(post), owner=f"{post.source}:{line}", source=post.source
+            )
 
     def _refused(self, post: Post, line: int, old: str, key: str, how: str) -> bool:
         if key in self.reserved:
-            self._problem(post, line, "redirect-reserved", "error",
-                          f"old URL /{old} ({how}) is {self.reserved[key]!r}, a page or folder this site "
-                          "serves itself; no redirect")
+            self._problem(
+                post,
+                line,
+                "redirect-reserved",
+                "error",
+                f"old URL /{old} ({how}) is {self.reserved[key]!r}, a page or folder this site "
+                "serves itself; no redirect",
+            )
             return True
         other = self.claims.get(key)
         if other is None:
             return False
         if other.source and how == "its file name" and slugify(self.slugs.get(key, "")) == slugify(post.slug):
             return True  # the same page name: assign_keys already named both files
-        self._problem(post, line, "redirect-taken", "error",
-                      f"old URL /{old} ({how}) already belongs to {other.owner} (/{other.old}); "
-                      "no redirect from it to this post")
+        self._problem(
+            post,
+            line,
+            "redirect-taken",
+            "error",
+            f"old URL /{old} ({how}) already belongs to {other.owner} (/{other.old}); no redirect from it to this post",
+        )
         return True
 
     def _target(self, post: Post) -> str:
         return self.settings.layout.post_docname(post.key)
 
     def _problem(self, post: Post, line: int, code: str, severity: str, message: str) -> None:
-        self.problems.append(Problem(path=post.source, line=line, code=code, message=message,
-                                     severity=severity))  # type: ignore[arg-type]
+        self.problems.append(Problem(path=post.source, line=line, code=code, message=message, severity=severity))  # type: ignore[arg-type]

@@ -73,8 +73,16 @@ def load_registry(
     problems: list[Problem] = []
 
     def problem(line: int, code: str, message: str, *, error: bool = False, column: int = 1) -> None:
-        problems.append(Problem(path=display, line=line, column=column, code=code, message=message,
-                                severity="error" if error else "warning"))
+        problems.append(
+            Problem(
+                path=display,
+                line=line,
+                column=column,
+                code=code,
+                message=message,
+                severity="error" if error else "warning",
+            )
+        )
 
     text = _read(path, problem)
     if text is None:
@@ -112,12 +120,10 @@ def _read(path: Path, problem: Any) -> str | None:
         problem(1, "registry-yaml", f"cannot read the authors registry: {exc.strerror}", error=True)
         return None
     if stat.S_ISLNK(info.st_mode):
-        problem(1, "registry-yaml", "the authors registry is a symbolic link; it must be a regular file",
-                error=True)
+        problem(1, "registry-yaml", "the authors registry is a symbolic link; it must be a regular file", error=True)
         return None
     if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-        problem(1, "registry-yaml", f"the authors registry must be a regular file under {MAX_BYTES} bytes",
-                error=True)
+        problem(1, "registry-yaml", f"the authors registry must be a regular file under {MAX_BYTES} bytes", error=True)
         return None
     try:
         # O_NOFOLLOW: the file read is the one just looked at, even if it was swapped for a link.
@@ -128,8 +134,7 @@ def _read(path: Path, problem: Any) -> str | None:
         problem(1, "registry-yaml", f"cannot read the authors registry: {exc.strerror}", error=True)
         return None
     if len(data) > MAX_BYTES:
-        problem(1, "registry-yaml", f"the authors registry must be a regular file under {MAX_BYTES} bytes",
-                error=True)
+        problem(1, "registry-yaml", f"the authors registry must be a regular file under {MAX_BYTES} bytes", error=True)
         return None
     try:
         return data.decode("utf-8-sig").replace("\r\n", "\n")
@@ -140,16 +145,18 @@ def _read(path: Path, problem: Any) -> str | None:
 
 def _entry(key: str, value: Any, line: int, problem: Any) -> RegisteredAuthor | None:
     if not _KEY.match(key) or key in RESERVED_KEYS:
-        problem(line, "registry-entry", f"author key {key!r} must be lower-case letters, digits and "
-                "dashes (it names the author's page); entry left out")
+        problem(
+            line,
+            "registry-entry",
+            f"author key {key!r} must be lower-case letters, digits and "
+            "dashes (it names the author's page); entry left out",
+        )
         return None
     if not isinstance(value, dict):
-        problem(line, "registry-entry", f"author {key!r} must be a mapping with 'name', 'links', ...; "
-                "entry left out")
+        problem(line, "registry-entry", f"author {key!r} must be a mapping with 'name', 'links', ...; entry left out")
         return None
     for unknown in sorted(set(value) - set(ENTRY_KEYS)):
-        problem(line, "registry-entry", f"author {key!r}: unknown key {unknown!r} "
-                f"(known: {', '.join(ENTRY_KEYS)})")
+        problem(line, "registry-entry", f"author {key!r}: unknown key {unknown!r} (known: {', '.join(ENTRY_KEYS)})")
     name = clean_text(value["name"]) if isinstance(value.get("name"), str) else ""
     if not name:
         problem(line, "registry-entry", f"author {key!r} has no 'name'; entry left out")
@@ -209,7 +216,6 @@ def _avatar(key: str, value: Any, line: int, problem: Any) -> str | None:
 def _check_avatar(entry: RegisteredAuthor, images_dir: Path, settings: Any, problem: Any) -> RegisteredAuthor:
     from dataclasses import replace
 
-
     if entry.avatar is None:
         return entry
     why = image_problem(entry.avatar, images_dir, settings)
@@ -238,8 +244,11 @@ def _claim(index: dict[str, str], key: str, entry: RegisteredAuthor, what: str, 
         return
     owner = index.setdefault(key, entry.key)
     if owner != entry.key:
-        problem(entry.line, "registry-conflict", f"author {entry.key!r}: {what} already belongs to "
-                f"{owner!r}; it stays with {owner!r}")
+        problem(
+            entry.line,
+            "registry-conflict",
+            f"author {entry.key!r}: {what} already belongs to {owner!r}; it stays with {owner!r}",
+        )
 
 
 # --- suggestions -------------------------------------------------------------------------
@@ -259,8 +268,9 @@ def suggest_entry(names: list[str], links: list[str], taken: set[str] | None = N
     # The most used spelling of the most used link, https first.
     spellings = Counter(links)
     by_person = Counter(profile_key(u) for u in links)
-    unique_links = sorted(spellings, key=lambda u: (-by_person[profile_key(u)], not u.startswith("https:"),
-                                                    -spellings[u], u))
+    unique_links = sorted(
+        spellings, key=lambda u: (-by_person[profile_key(u)], not u.startswith("https:"), -spellings[u], u)
+    )
     lines = [f"{key}:", f"  name: {yaml_quote(canonical)}"]
     if variants:
         lines.append("  variants: [" + ", ".join(yaml_quote(v) for v in variants) + "]")

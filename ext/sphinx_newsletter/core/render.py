@@ -12,8 +12,9 @@ are not rewritten and Sphinx does not re-read them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from .body import parse
 from .browse import categories, months
@@ -190,6 +191,8 @@ def _comment(text: str) -> str:
 # --- headings --------------------------------------------------------------------
 
 _ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")
+
+
 def shift_headings(body: str, top: int = 2) -> str:
     """Shift the body's headings so the biggest is level *top* (the page title is 1).
 
@@ -218,4 +221,3 @@ def _reset_heading(lines: list, start: int, end: int, level: int, markup: str) -
     lines[start] = "#" * level + " " + text
     for i in range(start + 1, end):
         lines[i] = ""  # blank, not removed: body lines keep their numbers
-

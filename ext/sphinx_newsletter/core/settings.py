@@ -8,9 +8,10 @@ reader, the archive model, the page renderer, the CLI) only ever read this.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 from .layout import layout_of
 
@@ -59,9 +60,7 @@ class Settings:
     """Everything the pure modules need to know about a site."""
 
     fields: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_FIELDS))
-    edition_pattern: re.Pattern[str] = field(
-        default_factory=lambda: re.compile(DEFAULT_EDITION_PATTERN, re.I)
-    )
+    edition_pattern: re.Pattern[str] = field(default_factory=lambda: re.compile(DEFAULT_EDITION_PATTERN, re.I))
     #: Day-first (``07.11.2022``) unless the pattern's date says otherwise.
     edition_date_dayfirst: bool = True
     #: Timezone for dates written without an offset (an IANA name or ``UTC``).

@@ -46,7 +46,9 @@ from urllib.parse import quote, urlsplit, urlunsplit
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
-_HOSTLIKE = re.compile(r"^(?:www\.)?[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}(?::\d+)?(?:[/?#]|$)")
+_HOSTLIKE = re.compile(
+    r"^(?:www\.)?[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}(?::\d+)?(?:[/?#]|$)"
+)
 _HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9\-.]*[A-Za-z0-9])?$")
 _TOP_LEVEL = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
 #: Names that never leave the local network (RFC 6761, 6762, 8375, ICANN's .internal).

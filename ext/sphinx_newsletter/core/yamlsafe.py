@@ -154,8 +154,7 @@ def load_mapping(text: str, first_line: int = 1) -> tuple[dict[str, Field], list
         if key in result:
             problems.append(
                 YamlProblem(
-                    f"duplicate key {key!r} (first on line {result[key].line + first_line}); "
-                    "the first value is used",
+                    f"duplicate key {key!r} (first on line {result[key].line + first_line}); the first value is used",
                     key_node.start_mark.line,
                     key_node.start_mark.column,
                 )
@@ -186,8 +185,11 @@ def _text(node: ScalarNode) -> str:
     except UnicodeDecodeError:
         lone = next(c for c in value if "\ud800" <= c <= "\udfff")
         mark = node.start_mark
-        raise YamlProblem(f"\\u{ord(lone):04X} is not a character (a lone UTF-16 surrogate); "
-                          "write the character itself", mark.line, mark.column) from None
+        raise YamlProblem(
+            f"\\u{ord(lone):04X} is not a character (a lone UTF-16 surrogate); write the character itself",
+            mark.line,
+            mark.column,
+        ) from None
 
 
 def _value(node: Node) -> Any:
@@ -206,8 +208,11 @@ def _value(node: Node) -> Any:
             # Nested mappings (an authors-registry entry) have no "first value
             # wins" rule to fall back on: which one was meant is unknown.
             mark = key_node.start_mark
-            raise YamlProblem(f"duplicate key {key!r} (first on line {lines[key] + 1} of this block); "
-                              "a key may appear only once", mark.line, mark.column)
+            raise YamlProblem(
+                f"duplicate key {key!r} (first on line {lines[key] + 1} of this block); a key may appear only once",
+                mark.line,
+                mark.column,
+            )
         lines[key] = key_node.start_mark.line
         mapping[key] = _value(value_node)
     return mapping

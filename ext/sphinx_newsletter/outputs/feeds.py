@@ -82,8 +82,7 @@ FORMAT = 2
 
 
 def latest_posts(site: Site, count: int) -> list[Post]:
-    posts = sorted(filter(in_feeds, site.archive.posts.values()), key=lambda p: (p.date, p.source),
-                   reverse=True)
+    posts = sorted(filter(in_feeds, site.archive.posts.values()), key=lambda p: (p.date, p.source), reverse=True)
     return posts[: max(0, count)]
 
 
@@ -99,8 +98,13 @@ def warn_undated(site: Site) -> None:
             # In English, like every message about a post's front matter (frontmatter.py, model.py).
             logger.warning(
                 "post date %s can't be written in RSS or Atom (years %d to %d): post left out of the feeds",
-                post.date, DATE_YEARS.start, DATE_YEARS.stop - 1,
-                location=f"{post.source}:{post.line_of('date')}", type="newsletter", subtype="feed-date")
+                post.date,
+                DATE_YEARS.start,
+                DATE_YEARS.stop - 1,
+                location=f"{post.source}:{post.line_of('date')}",
+                type="newsletter",
+                subtype="feed-date",
+            )
 
 
 # --- entry content ------------------------------------------------------------------
@@ -116,8 +120,9 @@ def body_html(post: Post, site: Site) -> str:
     md = parser()
     prefix = site.image_url_prefix
     page = site.post_url(post)
-    tokens = [_absolute_urls(token, site, page, prefix) if _has_urls(token) else token
-              for token in parse(post.body).tokens]
+    tokens = [
+        _absolute_urls(token, site, page, prefix) if _has_urls(token) else token for token in parse(post.body).tokens
+    ]
     return md.renderer.render(tokens, md.options, {})
 
 
@@ -256,7 +261,14 @@ def _atom_extension() -> tuple[type, type]:
 
 
 def make_feed(
-    site: Site, posts: list[Post], *, title: str, path: str, page: str, language: str, atom: bool,
+    site: Site,
+    posts: list[Post],
+    *,
+    title: str,
+    path: str,
+    page: str,
+    language: str,
+    atom: bool,
     bodies: dict[str, str] | None = None,
 ) -> FeedGenerator:
     """A feed of *posts*: its ``self`` link is *path*, its page is the URL *page*.
@@ -301,8 +313,13 @@ def add_entry(feed: FeedGenerator, site: Site, post: Post, *, atom: bool, bodies
     links = entry.nl.links if atom else None
     article = article_url(post)
     if links is not None and article:
-        links.append({"rel": "related", "href": article,
-                      "title": html_text(xml_text(post.highlight_title) or article, attribute=True)})
+        links.append(
+            {
+                "rel": "related",
+                "href": article,
+                "title": html_text(xml_text(post.highlight_title) or article, attribute=True),
+            }
+        )
     date = output_date(post.date)
     entry.published(date)
     entry.updated(date)
@@ -361,16 +378,24 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
         return
     warn_undated(site)
     language, length = app.config.language or "en", newsletter_config(app).feed_length
-    current, stamp = outputs_current(app, site, "feeds", app.config.project, language, length, FORMAT,
-                                     site.image_url_prefix)
+    current, stamp = outputs_current(
+        app, site, "feeds", app.config.project, language, length, FORMAT, site.image_url_prefix
+    )
     if current:
         return
     specs = feed_specs(site, project=app.config.project, home=site.url(app.config.root_doc), length=length)
     previous = remembered_parts(app, "feeds")
     # What every entry shows besides its post, and this code's version: a feed
     # made by an older release or in another translation is rendered again.
-    common = (language, _("Commented article:"), _("by %s"), _("Commented by %s"), __version__, FORMAT,
-              site.image_url_prefix)
+    common = (
+        language,
+        _("Commented article:"),
+        _("by %s"),
+        _("Commented by %s"),
+        __version__,
+        FORMAT,
+        site.image_url_prefix,
+    )
     inputs: dict[str, str] = {}
     bodies: dict[str, str] = {}
     stamps = {}
@@ -405,19 +430,39 @@ def feed_specs(site: Site, *, project: str, home: str, length: int) -> list[Feed
     for edition in archive.editions.values():
         posts = tuple(filter(in_feeds, (archive.posts[k] for k in reversed(edition.posts))))
         title = f"{project} · " + _("Edition #%s") % edition.number
-        specs.append(FeedSpec(site.layout.edition_feed(edition.number), title,
-                              site.url(site.layout.edition_docname(edition.number)), posts))
+        specs.append(
+            FeedSpec(
+                site.layout.edition_feed(edition.number),
+                title,
+                site.url(site.layout.edition_docname(edition.number)),
+                posts,
+            )
+        )
     for author in archive.authors.values():
         posts = tuple(filter(in_feeds, (archive.posts[k] for k in author.posts)))[:length]
-        specs.append(FeedSpec(site.layout.author_feed(author.key), f"{project} · {author.name}",
-                              site.url(site.layout.author_docname(author.key)), posts))
+        specs.append(
+            FeedSpec(
+                site.layout.author_feed(author.key),
+                f"{project} · {author.name}",
+                site.url(site.layout.author_docname(author.key)),
+                posts,
+            )
+        )
     return specs
 
 
 def render_feed(site: Site, spec: FeedSpec, language: str, bodies: dict[str, str]) -> bytes:
     """The XML of one feed; *bodies* (post key -> entry HTML) is shared between the feeds of a build."""
-    feed = make_feed(site, list(spec.posts), title=spec.title, path=spec.path, page=spec.page,
-                     language=language, atom=spec.atom, bodies=bodies)
+    feed = make_feed(
+        site,
+        list(spec.posts),
+        title=spec.title,
+        path=spec.path,
+        page=spec.page,
+        language=language,
+        atom=spec.atom,
+        bodies=bodies,
+    )
     return feed.atom_str(pretty=True) if spec.atom else feed.rss_str(pretty=True)
 
 

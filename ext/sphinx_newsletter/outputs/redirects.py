@@ -104,10 +104,14 @@ def write_redirect(site: Site, claim: Claim, language: str) -> bool:
     """Write ``<old>/index.html`` inside the output folder, unless something else is there (a warning then)."""
     path = inside(site.outdir, claim.old + "index.html")
     current = _current_text(path) if path is not None else ""
-    if path is None or current is not None and MARKER not in current[:400]:
+    if path is None or (current is not None and MARKER not in current[:400]):
         logger.warning(
-            _("old URL /%s is a page of this site; no redirect written to %s"), claim.old, claim.target,
-            location=claim.owner if claim.source else None, type="newsletter", subtype="redirect-collision",
+            _("old URL /%s is a page of this site; no redirect written to %s"),
+            claim.old,
+            claim.target,
+            location=claim.owner if claim.source else None,
+            type="newsletter",
+            subtype="redirect-collision",
         )
         return False
     href = "../" * claim.old.count("/") + site.path(claim.target)
@@ -122,8 +126,12 @@ def write_redirect(site: Site, claim: Claim, language: str) -> bool:
         write_atomic(path, page.encode("utf-8"))
     except OSError:  # a file of the site where a folder should be: the same collision
         logger.warning(
-            _("old URL /%s is a page of this site; no redirect written to %s"), claim.old, claim.target,
-            location=claim.owner if claim.source else None, type="newsletter", subtype="redirect-collision",
+            _("old URL /%s is a page of this site; no redirect written to %s"),
+            claim.old,
+            claim.target,
+            location=claim.owner if claim.source else None,
+            type="newsletter",
+            subtype="redirect-collision",
         )
         return False
     return True

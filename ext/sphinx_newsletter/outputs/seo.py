@@ -37,8 +37,7 @@ def meta(prop: str, content: str, attribute: str = "property") -> str:
 
 
 def link(rel: str, kind: str, title: str, href: str) -> str:
-    return (f'<link rel="{rel}" type="{kind}" title="{escape(title, quote=True)}" '
-            f'href="{escape(href, quote=True)}" />')
+    return f'<link rel="{rel}" type="{kind}" title="{escape(title, quote=True)}" href="{escape(href, quote=True)}" />'
 
 
 def json_ld(data: dict[str, Any]) -> str:
@@ -79,8 +78,11 @@ def blog_posting(site: Site, post: Post, publisher: str) -> dict[str, Any]:
         data["citation"] = article
     edition = site.archive.edition_of(post)
     if edition:
-        data["isPartOf"] = {"@type": "CreativeWork", "name": _("Edition #%s") % edition.number,
-                            "url": site.url(site.layout.edition_docname(edition.number))}
+        data["isPartOf"] = {
+            "@type": "CreativeWork",
+            "name": _("Edition #%s") % edition.number,
+            "url": site.url(site.layout.edition_docname(edition.number)),
+        }
     return data
 
 
@@ -103,11 +105,17 @@ def page_tags(site: Site, pagename: str, *, title: str, site_name: str, language
         meta("twitter:title", title, "name"),
     ]
     if description:
-        tags += [meta("description", description, "name"), meta("og:description", description),
-                 meta("twitter:description", description, "name")]
+        tags += [
+            meta("description", description, "name"),
+            meta("og:description", description),
+            meta("twitter:description", description, "name"),
+        ]
     if image and post:
-        tags += [meta("og:image", image), meta("og:image:alt", post.highlight_title or post.title),
-                 meta("twitter:image", image, "name")]
+        tags += [
+            meta("og:image", image),
+            meta("og:image:alt", post.highlight_title or post.title),
+            meta("twitter:image", image, "name"),
+        ]
     if post is not None:
         tags.append(meta("article:published_time", post.date.isoformat()))
         tags.append(json_ld(blog_posting(site, post, site_name)))
@@ -117,8 +125,10 @@ def page_tags(site: Site, pagename: str, *, title: str, site_name: str, language
 def feed_links(site: Site, pagename: str, site_name: str) -> list[str]:
     """``<link rel="alternate">`` to the site's feeds, and this edition's or author's."""
     layout = site.layout
-    links = [link("alternate", "application/rss+xml", f"{site_name} (RSS)", site.file_url(layout.rss)),
-             link("alternate", "application/atom+xml", f"{site_name} (Atom)", site.file_url(layout.atom))]
+    links = [
+        link("alternate", "application/rss+xml", f"{site_name} (RSS)", site.file_url(layout.rss)),
+        link("alternate", "application/atom+xml", f"{site_name} (Atom)", site.file_url(layout.atom)),
+    ]
     kind, key = layout.page_of(pagename) or ("", "")
     if kind == "edition" and int(key) in site.archive.editions:
         title = f"{site_name} · " + _("Edition #%s") % key
@@ -130,9 +140,7 @@ def feed_links(site: Site, pagename: str, site_name: str) -> list[str]:
     return links
 
 
-def html_page_context(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-) -> None:
+def html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     site = site_for(app)
     if site is None or doctree is None or not site.base:
         return
@@ -178,9 +186,7 @@ def notfound_at_root(app: Sphinx, exception: BaseException | None) -> None:
         write_if_changed(app.outdir / f"{app.config.notfound_pagename}.html", page.read_bytes())
 
 
-def notfound_page_context(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-) -> None:
+def notfound_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """The 404 page's sidebar: the bounded top level, with absolute links.
 
     sphinx-notfound-page's own ``toctree`` draws the whole site tree (every

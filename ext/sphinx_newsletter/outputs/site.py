@@ -220,9 +220,7 @@ def outputs_current(app: Sphinx, site: Site, name: str, *inputs: object) -> tupl
     return current, stamp
 
 
-def remember_outputs(
-    app: Sphinx, name: str, stamp: str, files: list[str], parts: dict[str, str] | None = None
-) -> None:
+def remember_outputs(app: Sphinx, name: str, stamp: str, files: list[str], parts: dict[str, str] | None = None) -> None:
     """Record what output *name* was written from; *parts*: file -> the stamp of its own inputs."""
     import json
 

@@ -34,10 +34,15 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-
 #: Each speed-up's module, by its name in :data:`.gates.GATES`: ``enable(app)`` wires it.
-MODULES = {"memory": memory, "titles": titles, "assettags": assettags, "toctrees": toctrees,
-           "mystdocument": mystdocument, "furonav": furonav}
+MODULES = {
+    "memory": memory,
+    "titles": titles,
+    "assettags": assettags,
+    "toctrees": toctrees,
+    "mystdocument": mystdocument,
+    "furonav": furonav,
+}
 
 
 def config_inited(app: Sphinx, config: Config) -> None:

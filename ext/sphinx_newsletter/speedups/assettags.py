@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..buildcache import build_cache
 from ..events import AFTER_PAGE_HELPERS
@@ -86,7 +87,7 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
     base = None
     for name in HELPERS:
         helper = context.get(name)
-        if not _is_sphinx_helper(helper, name):
+        if helper is None or not _is_sphinx_helper(helper, name):
             continue  # absent, or another extension's: its output may depend on more
         if base is None:
             base = builder.get_target_uri(pagename).rsplit("#", 1)[0]

@@ -80,7 +80,9 @@ def _furo_list(entries: list[Entry], counter: list[int], deepest: Entry | None) 
         return ""
     items = []
     for entry in entries:
-        classes = [f"toctree-l{entry.depth}"] + (["current"] if entry.current else []) + (["nl-more"] if entry.more else [])
+        classes = (
+            [f"toctree-l{entry.depth}"] + (["current"] if entry.current else []) + (["nl-more"] if entry.more else [])
+        )
         toggle = ""
         if entry.children:
             classes.append("has-children")

@@ -35,14 +35,17 @@ class Gate:
 
 
 GATES: tuple[Gate, ...] = (
-    Gate(name="memory", what="garbage collection between documents, doctrees on disk",
-         ranges={"sphinx": _SPHINX_RANGES}),
+    Gate(
+        name="memory", what="garbage collection between documents, doctrees on disk", ranges={"sphinx": _SPHINX_RANGES}
+    ),
     Gate(name="titles", what="each page title rendered once", ranges={"sphinx": _SPHINX_RANGES}),
     Gate(name="assettags", what="CSS/JS tags rendered once per page depth", ranges={"sphinx": _SPHINX_RANGES}),
-    Gate(name="toctrees", what="linear toctree bookkeeping, nl:toctree without a scan of every page",
-         ranges={"sphinx": _SPHINX_RANGES}),
-    Gate(name="mystdocument", what="no throwaway docutils document per page",
-         ranges={"myst-parser": _MYST_RANGES}),
+    Gate(
+        name="toctrees",
+        what="linear toctree bookkeeping, nl:toctree without a scan of every page",
+        ranges={"sphinx": _SPHINX_RANGES},
+    ),
+    Gate(name="mystdocument", what="no throwaway docutils document per page", ranges={"myst-parser": _MYST_RANGES}),
     Gate(name="furonav", what="Furo's sidebar markup written directly", ranges={"furo": _FURO_RANGES}),
 )
 

@@ -257,7 +257,8 @@ def _sphinx_build_process() -> bool:
     """Whether this process is Sphinx's command line (``sphinx-build``, ``python -m sphinx``)."""
     spec = getattr(sys.modules.get("__main__"), "__spec__", None)
     return getattr(spec, "name", None) in ("sphinx", "sphinx.__main__", "sphinx.cmd.build") or (
-        os.path.basename(sys.argv[0] if sys.argv else "") == "sphinx-build")
+        os.path.basename(sys.argv[0] if sys.argv else "") == "sphinx-build"
+    )
 
 
 def loaded(app: Sphinx) -> None:

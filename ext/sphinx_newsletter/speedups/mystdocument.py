@@ -32,7 +32,7 @@ class OwnDocumentRenderer(SphinxRenderer):
 
     def setup_render(self, options: dict[str, Any], env: Any) -> None:
         real = _myst_base.make_document
-        _myst_base.make_document = _no_document
+        _myst_base.make_document = _no_document  # type: ignore[assignment]
         try:
             super().setup_render(options, env)
         finally:

@@ -14,7 +14,8 @@ docs/performance.md.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 
@@ -25,8 +26,15 @@ if TYPE_CHECKING:
 
 #: Nodes a title may hold and still render the same on every page.
 _PAGE_INDEPENDENT = (
-    nodes.Text, nodes.title, nodes.inline, nodes.emphasis, nodes.strong, nodes.literal,
-    nodes.subscript, nodes.superscript, nodes.title_reference,
+    nodes.Text,
+    nodes.title,
+    nodes.inline,
+    nodes.emphasis,
+    nodes.strong,
+    nodes.literal,
+    nodes.subscript,
+    nodes.superscript,
+    nodes.title_reference,
 )
 
 
@@ -46,11 +54,12 @@ class TitleCache:
         if node is None or self.titles.get(key) is not node:
             return self.render(node)
         if key not in self.parts:
+            assert node is not None  # a cached key is a title's
             if all(isinstance(n, _PAGE_INDEPENDENT) for n in node.findall()):
                 # Copied: the builder hands out its translator's parts, which the next render replaces.
-                self.parts[key] = dict(self.render(node))
+                rendered = self.parts[key] = dict(self.render(node))
                 self.rendered += 1
-                return dict(self.parts[key])
+                return dict(rendered)
             self.parts[key] = None
         parts = self.parts[key]
         if parts is None:

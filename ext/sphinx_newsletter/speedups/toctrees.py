@@ -48,7 +48,7 @@ def builder_inited(app: Sphinx) -> None:
 def doctree_read(app: Sphinx, doctree: Any) -> None:
     """After the toctree collector (priority 500): set aside what this document added."""
     pid, aside = getattr(app, _ATTRIBUTE, (None, None))
-    if pid != os.getpid():
+    if pid != os.getpid() or aside is None:
         return
     env = app.env
     docname = env.docname
@@ -90,8 +90,9 @@ class GeneratedToctree(TocTree):
         """The entries' page names, if each is a plain name of an existing page, listed once."""
         current = self.env.current_document.docname
         suffixes = tuple(self.config.source_suffix)
-        if not all(_PAGE_NAME.fullmatch(entry) and entry != "self" and not entry.endswith(suffixes)
-                   for entry in entries):
+        if not all(
+            _PAGE_NAME.fullmatch(entry) and entry != "self" and not entry.endswith(suffixes) for entry in entries
+        ):
             return None
         docnames = [docname_join(current, entry) for entry in entries]
         found = self.env.found_docs
