@@ -204,3 +204,36 @@ def test_a_second_build_waits_for_the_one_that_holds_the_doctree_folder(tmp_path
             fcntl.flock(lock, fcntl.LOCK_UN)
         assert waiting.wait(timeout=120) == 0, log.read_text(encoding="utf-8")
     assert (src / "_out" / "searchindex.js").is_file()
+
+
+def test_the_real_corpus_killed_while_writing_then_rebuilt_gives_the_clean_site(corpus: Path, tmp_path: Path) -> None:
+    """The issue's case, once: the real archive (78 posts), killed while it writes its pages.
+
+    Sources A are the corpus without its newest post; B adds it back (new
+    neighbours, listings, feeds, search entries) before the killed build.
+    """
+    newest = sorted((corpus / "_posts").iterdir())[-1]
+
+    def corpus_root(folder: Path, *, with_newest: bool) -> Path:
+        shutil.copytree(ROOTS / "test-corpus", folder)
+        with open(folder / "conf.py", "a", encoding="utf-8") as conf:
+            conf.write(
+                f"\nimport sys\nsys.path.insert(0, {str(TESTS)!r})\nextensions.append('killhook')\n"
+                'html_baseurl = "https://example.org/"\n'
+            )
+        shutil.copytree(corpus / "_posts", folder / "posts")
+        shutil.copytree(corpus / "images", folder / "images")
+        if not with_newest:
+            (folder / "posts" / newest.name).unlink()
+        return folder
+
+    env = {"NEWSLETTER_TEST_POSTS": "posts", "NEWSLETTER_TEST_IMAGES": "images"}
+    clean = corpus_root(tmp_path / "clean", with_newest=True)
+    assert build(clean, **env).returncode == 0
+    src = corpus_root(tmp_path / "site", with_newest=False)
+    assert build(src, **env).returncode == 0  # sources A, complete
+    shutil.copy2(newest, src / "posts" / newest.name)
+    killed = build(src, "html-page-context:5", **env)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert build(src, **env).returncode == 0
+    assert_same_site(src / "_out", clean / "_out")
