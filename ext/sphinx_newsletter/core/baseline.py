@@ -31,13 +31,13 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .files import read_regular_text
 from .model import Problem
 from .paths import display_path
 from .yamlsafe import YamlProblem, load_mapping, yaml_quote
@@ -255,27 +255,11 @@ def load_baseline(
 
 
 def _read(path: Path, problem: Callable[..., None]) -> str | None:
-    """The file's text, only from a regular file (not a link) under :data:`MAX_BYTES`."""
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        problem(1, "baseline-yaml", f"cannot read the baseline: {exc.strerror}", error=True)
-        return None
-    if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-        problem(
-            1, "baseline-yaml", f"the baseline must be a regular file (not a link) under {MAX_BYTES} bytes", error=True
-        )
-        return None
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(MAX_BYTES + 1).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        problem(1, "baseline-yaml", "the baseline is not UTF-8", error=True)
-    except OSError as exc:
-        problem(1, "baseline-yaml", f"cannot read the baseline: {exc.strerror}", error=True)
-    return None
+    """The baseline's text (see :func:`.files.read_regular_text`); why not, as an error."""
+    text, why = read_regular_text(path, MAX_BYTES)
+    if why:
+        problem(1, "baseline-yaml", f"the baseline {why}", error=True)
+    return text
 
 
 def _entry(value: object, line: int, errors: frozenset[str], problem: Callable[..., None]) -> Entry | None:

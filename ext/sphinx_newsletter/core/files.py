@@ -21,6 +21,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import stat
 from pathlib import Path
 
 #: The end of every temporary file name: what :func:`remove_partials` looks for.
@@ -98,3 +99,36 @@ def remove_partials(folder: Path) -> int:
                 Path(root, name).unlink(missing_ok=True)
                 removed += 1
     return removed
+
+
+def read_regular_text(path: Path, max_bytes: int) -> tuple[str | None, str]:
+    """The UTF-8 text of a small file a pull request may have replaced: ``(text, "")``, or ``(None, why)``.
+
+    Only a regular file (not a symbolic link, refused before a byte is read,
+    so nothing of its target reaches a message) of at most *max_bytes*; read
+    with ``O_NOFOLLOW``, so the file read is the one just looked at. A missing
+    file is ``(None, "")``: the callers treat it as empty. *why* completes
+    "the <file> ...".
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None, ""
+    except OSError as exc:
+        return None, f"cannot be read: {exc.strerror}"
+    if stat.S_ISLNK(info.st_mode):
+        return None, "is a symbolic link; it must be a regular file"
+    if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+        return None, f"must be a regular file under {max_bytes} bytes"
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        return None, f"cannot be read: {exc.strerror}"
+    if len(data) > max_bytes:
+        return None, f"must be a regular file under {max_bytes} bytes"
+    try:
+        return data.decode("utf-8-sig").replace("\r\n", "\n"), ""
+    except UnicodeDecodeError:
+        return None, "is not UTF-8"

@@ -21,13 +21,12 @@ with a problem is reported and left out (or kept without the bad value).
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from .files import read_regular_text
 from .images import image_path, image_problem
 from .model import RESERVED_KEYS, Problem, RegisteredAuthor, Registry, slugify
 from .paths import display_path
@@ -107,40 +106,11 @@ def load_registry(
 
 
 def _read(path: Path, problem: Any) -> str | None:
-    """The registry's text, only from a regular file that is not a symbolic link.
-
-    A link is refused before anything is read, so nothing of its target
-    (``/etc/passwd``'s lines read as author keys) reaches the log.
-    """
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        problem(1, "registry-yaml", f"cannot read the authors registry: {exc.strerror}", error=True)
-        return None
-    if stat.S_ISLNK(info.st_mode):
-        problem(1, "registry-yaml", "the authors registry is a symbolic link; it must be a regular file", error=True)
-        return None
-    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-        problem(1, "registry-yaml", f"the authors registry must be a regular file under {MAX_BYTES} bytes", error=True)
-        return None
-    try:
-        # O_NOFOLLOW: the file read is the one just looked at, even if it was swapped for a link.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        problem(1, "registry-yaml", f"cannot read the authors registry: {exc.strerror}", error=True)
-        return None
-    if len(data) > MAX_BYTES:
-        problem(1, "registry-yaml", f"the authors registry must be a regular file under {MAX_BYTES} bytes", error=True)
-        return None
-    try:
-        return data.decode("utf-8-sig").replace("\r\n", "\n")
-    except UnicodeDecodeError:
-        problem(1, "registry-yaml", "the authors registry is not UTF-8", error=True)
-        return None
+    """The authors registry's text (see :func:`.files.read_regular_text`); why not, as an error."""
+    text, why = read_regular_text(path, MAX_BYTES)
+    if why:
+        problem(1, "registry-yaml", f"the authors registry {why}", error=True)
+    return text
 
 
 def _entry(key: str, value: Any, line: int, problem: Any) -> RegisteredAuthor | None:
