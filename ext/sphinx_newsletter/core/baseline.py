@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .files import read_regular_text
-from .model import Problem
+from .model import Problem, recorder
 from .paths import display_path
 from .yamlsafe import YamlProblem, load_mapping, yaml_quote
 
@@ -190,18 +190,7 @@ def load_baseline(
     never baselined.
     """
     problems: list[Problem] = []
-
-    def problem(line: int, code: str, message: str, *, error: bool = False, column: int = 1) -> None:
-        problems.append(
-            Problem(
-                path=display,
-                line=line,
-                column=column,
-                code=code,
-                message=message,
-                severity="error" if error else "warning",
-            )
-        )
+    problem = recorder(problems, display)
 
     if path is None:
         return Baseline(display=display), problems

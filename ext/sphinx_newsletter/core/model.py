@@ -45,6 +45,16 @@ class Problem:
         return f"{self.path}:{self.line}"
 
 
+def recorder(problems: list[Problem], path: str) -> Callable[..., None]:
+    """``problem(line, code, message, *, error=False, column=1)`` appending to *problems* for the file *path*."""
+
+    def problem(line: int, code: str, message: str, *, error: bool = False, column: int = 1) -> None:
+        severity: Severity = "error" if error else "warning"
+        problems.append(Problem(path=path, line=line, column=column, code=code, message=message, severity=severity))
+
+    return problem
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EditionTag:
     number: int

@@ -28,7 +28,7 @@ from typing import Any
 
 from .files import read_regular_text
 from .images import image_path, image_problem
-from .model import RESERVED_KEYS, Problem, RegisteredAuthor, Registry, slugify
+from .model import RESERVED_KEYS, Problem, RegisteredAuthor, Registry, recorder, slugify
 from .paths import display_path
 from .text import clean_text
 from .urls import clean_url, profile_key
@@ -70,18 +70,7 @@ def load_registry(
     With *images_dir* (and *settings*), avatars are checked to exist there.
     """
     problems: list[Problem] = []
-
-    def problem(line: int, code: str, message: str, *, error: bool = False, column: int = 1) -> None:
-        problems.append(
-            Problem(
-                path=display,
-                line=line,
-                column=column,
-                code=code,
-                message=message,
-                severity="error" if error else "warning",
-            )
-        )
+    problem = recorder(problems, display)
 
     text = _read(path, problem)
     if text is None:

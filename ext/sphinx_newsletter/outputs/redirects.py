@@ -105,15 +105,7 @@ def write_redirect(site: Site, claim: Claim, language: str) -> bool:
     path = inside(site.outdir, claim.old + "index.html")
     current = _current_text(path) if path is not None else ""
     if path is None or (current is not None and MARKER not in current[:400]):
-        logger.warning(
-            _("old URL /%s is a page of this site; no redirect written to %s"),
-            claim.old,
-            claim.target,
-            location=claim.owner if claim.source else None,
-            type="newsletter",
-            subtype="redirect-collision",
-        )
-        return False
+        return _collision(claim)
     href = "../" * claim.old.count("/") + site.path(claim.target)
     titles = site.env.titles
     target = claim.target
@@ -125,16 +117,21 @@ def write_redirect(site: Site, claim: Claim, language: str) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, page.encode("utf-8"))
     except OSError:  # a file of the site where a folder should be: the same collision
-        logger.warning(
-            _("old URL /%s is a page of this site; no redirect written to %s"),
-            claim.old,
-            claim.target,
-            location=claim.owner if claim.source else None,
-            type="newsletter",
-            subtype="redirect-collision",
-        )
-        return False
+        return _collision(claim)
     return True
+
+
+def _collision(claim: Claim) -> bool:
+    """Something of the site already stands where the redirect would go: a warning, nothing written."""
+    logger.warning(
+        _("old URL /%s is a page of this site; no redirect written to %s"),
+        claim.old,
+        claim.target,
+        location=claim.owner if claim.source else None,
+        type="newsletter",
+        subtype="redirect-collision",
+    )
+    return False
 
 
 def _current_text(path: Path) -> str | None:
