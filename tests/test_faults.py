@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import sphinx
 from sitetools import ROOTS, TESTS
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock are POSIX")
@@ -206,6 +207,10 @@ def test_a_second_build_waits_for_the_one_that_holds_the_doctree_folder(tmp_path
     assert (src / "_out" / "searchindex.js").is_file()
 
 
+@pytest.mark.skipif(
+    sphinx.version_info < (9,),
+    reason="Sphinx 8.2's incremental search index differs from a clean build's on the corpus even without a kill",
+)
 def test_the_real_corpus_killed_while_writing_then_rebuilt_gives_the_clean_site(corpus: Path, tmp_path: Path) -> None:
     """The issue's case, once: the real archive (78 posts), killed while it writes its pages.
 
