@@ -18,3 +18,11 @@ exclude_patterns = ["_build"]
 newsletter_posts_dir = "../posts"
 newsletter_images_dir = "../posts/images"
 newsletter_timezone = "America/Sao_Paulo"
+# `newsletter email` (docs/guide/email.md): who the edition's email comes from.
+newsletter_email = {
+    "from": "Destaques da Newsletter <newsletter@srebrasil.com>",
+    "reply_to": "contato@srebrasil.com",
+    "list_unsubscribe": ["mailto:newsletter@srebrasil.com?subject=cancelar"],
+    "smtp_host": "smtp.srebrasil.com",
+    "smtp_user": "newsletter@srebrasil.com",
+}

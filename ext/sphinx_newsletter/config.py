@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx.errors import ConfigError
 from sphinx.util import logging
 
+from .core.mail import EmailSettings, email_settings
 from .core.model import Problem
 from .core.paths import link_in_project
 from .core.settings import DEFAULT_EDITION_PATTERN, DEFAULT_FIELDS, Settings
@@ -144,6 +145,14 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
     ),
     # Whole-site outputs (feeds, redirects): written at build-finished, so "html".
     "newsletter_feed_length": (20, "html", (int,), "Posts in /feed.xml and /atom.xml (and in each author's feed)."),
+    # `newsletter email` (issue 21): read by the command; "html" for the build's preview.
+    "newsletter_email": (
+        {},
+        "html",
+        (dict,),
+        "The edition's email: 'from', 'reply_to', 'list_unsubscribe', 'subject', 'smtp_host', 'smtp_port', "
+        "'smtp_security', 'smtp_user', 'password_env' (the password's environment variable), 'preview'.",
+    ),
     "newsletter_legacy_urls": (
         True,
         "html",
@@ -172,6 +181,8 @@ class NewsletterConfig:
     authors_file: Path | None = None
     #: The baseline of known problems (:mod:`sphinx_newsletter.core.baseline`), or None.
     baseline_file: Path | None = None
+    #: ``newsletter_email``, validated (:mod:`.core.mail`).
+    email: EmailSettings = field(default_factory=EmailSettings)
     #: Configured paths refused because they go through a link (an error each):
     #: the build reports them and reads nothing there.
     refused: tuple[Problem, ...] = ()
@@ -244,8 +255,16 @@ def read_config(confdir: Path, config: Config, *, strict: bool = True) -> Newsle
             output_dir=output_dir,
             site_names=_site_names(confdir, output_dir),
         ),
+        email=_email(config.newsletter_email),
         refused=tuple(refused),
     )
+
+
+def _email(value: dict[str, Any]) -> EmailSettings:
+    try:
+        return email_settings(value)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 class LinkedPathError(ConfigError):

@@ -1,4 +1,4 @@
-"""The ``newsletter`` command (also ``python -m sphinx_newsletter``): check, new, import.
+"""The ``newsletter`` command (also ``python -m sphinx_newsletter``): check, new, import, email.
 
 ``main(argv) -> int`` is the whole command; it imports nothing from Sphinx
 at module load, and reads posts with the same pure modules as the build
@@ -463,11 +463,27 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if report.skipped or report.images["conflict"] else 0
 
 
+# --- email ------------------------------------------------------------------------------------
+
+
+def run_email(args: argparse.Namespace, out: TextIO) -> int:
+    from . import emailcmd
+
+    config = _config(args)
+    confdir = Path(args.conf_dir).resolve() if args.conf_dir else find_confdir(Path.cwd())
+    try:
+        return emailcmd.run_email(args, out, config=config, confdir=confdir)
+    except emailcmd.UsageError as exc:
+        raise UsageError(str(exc)) from None
+
+
 # --- the command -----------------------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description="Check, write and import newsletter posts.")
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Check, write and import newsletter posts; send an edition as an email."
+    )
     parser.add_argument("--conf-dir", help="folder of the site's conf.py (default: ./docs or the nearest parent's)")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -510,6 +526,16 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--images-dir", help="images destination (default: the configured images folder)")
     imp.add_argument("--dry-run", action="store_true", help="report only; write nothing")
     imp.set_defaults(run=run_import)
+
+    mail = sub.add_parser("email", help="write an edition as an email (HTML, text, .eml); --send delivers it")
+    mail.add_argument("edition", nargs="?", type=_edition_arg, help="edition number (default: the latest)")
+    mail.add_argument("-o", "--out", required=True, help="folder that receives edicao-N.html, .txt and .eml")
+    mail.add_argument("--site", help="the built HTML site (default: _build/html beside conf.py)")
+    mail.add_argument("--send", action="store_true", help="deliver through the SMTP server of newsletter_email")
+    whom = mail.add_mutually_exclusive_group()
+    whom.add_argument("--to", type=line, help="one recipient")
+    whom.add_argument("--list", metavar="FILE", help="recipients, one address a line ('#' comments)")
+    mail.set_defaults(run=run_email)
     return parser
 
 
