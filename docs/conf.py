@@ -25,4 +25,6 @@ newsletter_email = {
     "list_unsubscribe": ["mailto:newsletter@srebrasil.com?subject=cancelar"],
     "smtp_host": "smtp.srebrasil.com",
     "smtp_user": "newsletter@srebrasil.com",
+    # The build writes the latest edition's email to email/latest.html (the guide shows it).
+    "preview": True,
 }
