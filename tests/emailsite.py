@@ -28,14 +28,23 @@ class EmailSite:
     base: str
 
 
-def post(n: int, *, edition: int = 1, title: str = "", url: str = "", extra: str = "", body: str = "") -> str:
+def post(
+    n: int,
+    *,
+    edition: int = 1,
+    date: str = "2024-02-05",
+    title: str = "",
+    url: str = "",
+    extra: str = "",
+    body: str = "",
+) -> str:
     """One post file's text; *extra* lines go into its front matter as they are."""
     title = title or f"Título do post número {n} sobre confiabilidade"
     url = url or f"https://example.org/artigo-{n}"
     return (
         "---\n"
         f'title: "{title}"\n'
-        f"date: 2024-02-05 08:{n:02d}:00 -0300\n"
+        f"date: {date} 08:{n:02d}:00 -0300\n"
         f'tag: "Edição #{edition} - 05.02.2024"\n'
         f'headline: "Resumo do post {n}"\n'
         f'highlight_title: "Artigo {n}"\n'

@@ -291,3 +291,17 @@ def test_english_site_gets_english_labels_and_dates(tmp_path: Path) -> None:
 def test_without_a_built_site_it_says_to_build(site: EmailSite, tmp_path: Path) -> None:
     code, _out, err = run(site, "-o", str(tmp_path), "--site", str(tmp_path / "nowhere"))
     assert code == 2 and "build the site first" in err
+
+
+def test_the_build_preview_is_the_email_the_command_writes(tmp_path: Path) -> None:
+    """``newsletter_email['preview']``: the build's email/latest.html, byte for byte the command's HTML."""
+    email_settings = '{"from": "Destaques <news@example.org>", "preview": True}'
+    posts = {
+        **ten_posts(),
+        "2024-03-05-b.md": post(11, edition=2, date="2024-03-05").replace("05.02.2024", "05.03.2024"),
+    }
+    site = make_site(tmp_path / "s", posts, base=BASE, email=email_settings)
+    assert run(site, "-o", str(tmp_path / "out"))[0] == 0
+    preview = site.outdir / "email" / "latest.html"
+    assert preview.read_bytes() == (tmp_path / "out" / "edicao-2.html").read_bytes()
+    assert "Edição #2" in preview.read_text(encoding="utf-8")

@@ -163,7 +163,7 @@ def _links(
     edition_url = base + layout.edition_docname(edition.number) + suffix
     return EmailLinks(
         base=base,
-        site_name=str(raw.get("html_title") or raw.get("project") or ""),
+        site_name=str(raw.get("project") or ""),
         language=str(raw.get("language") or "en"),
         posts=posts,
         images=images,

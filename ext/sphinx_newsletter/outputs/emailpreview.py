@@ -37,7 +37,7 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
     posts = [site.archive.posts[key] for key in edition.posts]
     links = EmailLinks(
         base=site.base,
-        site_name=str(app.config.html_title or app.config.project),
+        site_name=str(app.config.project),
         language=str(app.config.language or "en"),
         posts={post.key: site.post_url(post) for post in posts},
         images={post.key: url for post in posts if (url := site.image_url(post.image))},
