@@ -13,7 +13,8 @@ html_favicon = "_static/favicon.svg"
 html_search_language = "pt"
 # Absolute links in feeds, sitemap, canonical and OpenGraph tags (the old site's address).
 html_baseurl = "https://destaque.srebrasil.com/"
-exclude_patterns = ["_build"]
+# reference/ is the extension's reference for maintainers: a Sphinx project of its own.
+exclude_patterns = ["_build", "reference"]
 
 newsletter_posts_dir = "../posts"
 newsletter_images_dir = "../posts/images"
