@@ -97,3 +97,4 @@ locale: $(STAMP)
 	$(PYBABEL) extract -k _ --no-location --sort-output --project sphinx-newsletter -o $(BUILDDIR)/sphinx_newsletter.pot ext/sphinx_newsletter
 	$(PYBABEL) update -i $(BUILDDIR)/sphinx_newsletter.pot -d $(LOCALE) -D sphinx_newsletter -l pt_BR --no-fuzzy-matching -w 100
 	$(PYBABEL) compile -d $(LOCALE) -D sphinx_newsletter -l pt_BR --statistics
+	$(PYBABEL) compile -d $(LOCALE) -D sphinx -l pt_BR --statistics
