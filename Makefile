@@ -1,4 +1,5 @@
-# sphinx-newsletter: `make html` builds the archive, `make test` runs the tests.
+# sphinx-newsletter: `make html` builds the archive, `make reference` the extension's
+# reference (docs/reference/), `make test` runs the tests.
 # Both create .venv on first use, so a fresh machine needs only Python 3.11+.
 
 PYTHON ?= python3
@@ -13,7 +14,7 @@ DOCTREES ?= docs/_build/doctrees
 DOCS ?= docs
 POSTS ?= posts
 
-.PHONY: html dirhtml test test-oldest serve bench check clean venv locale lint
+.PHONY: html dirhtml reference test test-oldest serve bench check clean venv locale lint
 
 venv: $(STAMP)
 
@@ -29,6 +30,13 @@ html: $(STAMP)
 dirhtml: $(STAMP)
 	$(PY) -m sphinx -b dirhtml -d $(DOCTREES)/dirhtml $(DOCS) $(BUILDDIR)/dirhtml $(SPHINXOPTS)
 
+# `make reference`: the extension's reference for maintainers (docs/reference/, a
+# Sphinx project of its own over a made-up fixture archive), always with -W.
+REFERENCE ?= docs/reference
+
+reference: $(STAMP)
+	$(PY) -m sphinx -b html -d $(DOCTREES)/reference $(REFERENCE) $(BUILDDIR)/reference -W --keep-going $(SPHINXOPTS)
+
 # `make serve`: preview while editing, at http://127.0.0.1:8000. Rebuilds after
 # every change under docs/ or posts/ and reloads the page (sphinx-autobuild);
 # docs/arquivo/ is what the extension generates from the posts, not a source.
@@ -36,7 +44,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 serve: $(STAMP)
-	$(PY) -m sphinx_autobuild -d $(DOCTREES)/html $(DOCS) $(BUILDDIR)/html --watch $(POSTS) --ignore $(DOCS)/arquivo --host $(HOST) --port $(PORT) $(SPHINXOPTS)
+	$(PY) -m sphinx_autobuild -d $(DOCTREES)/html $(DOCS) $(BUILDDIR)/html --watch $(POSTS) --ignore $(DOCS)/arquivo --ignore $(DOCS)/reference --host $(HOST) --port $(PORT) $(SPHINXOPTS)
 
 # `make check`: what CI checks of the posts (front matter, authors, links, images).
 check: $(STAMP)
@@ -67,7 +75,7 @@ test-oldest: $(OLDEST)/.installed
 	$(OLDEST)/bin/python -m pytest --ignore=tests/browser $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(BUILDDIR) $(DOCTREES) docs/arquivo
+	rm -rf $(BUILDDIR) $(DOCTREES) docs/arquivo docs/reference/arquivo
 
 # `make bench`: issue 7's benchmark of ours vs the floor vs ABlog (not a test,
 # never part of `make test`). `make bench N=10000`, or any flags of
@@ -89,3 +97,4 @@ locale: $(STAMP)
 	$(PYBABEL) extract -k _ --no-location --sort-output --project sphinx-newsletter -o $(BUILDDIR)/sphinx_newsletter.pot ext/sphinx_newsletter
 	$(PYBABEL) update -i $(BUILDDIR)/sphinx_newsletter.pot -d $(LOCALE) -D sphinx_newsletter -l pt_BR --no-fuzzy-matching -w 100
 	$(PYBABEL) compile -d $(LOCALE) -D sphinx_newsletter -l pt_BR --statistics
+	$(PYBABEL) compile -d $(LOCALE) -D sphinx -l pt_BR --statistics

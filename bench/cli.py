@@ -1,7 +1,7 @@
 """``python -m bench``: build our archive, the floor and ABlog on N posts, and compare.
 
 Writes ``bench/_work/results.md`` (and with ``--update-docs``,
-``docs/performance.md``) and prints PASS/FAIL against the issue's targets.
+``docs/reference/performance.md``) and prints PASS/FAIL against the issue's targets.
 It is a benchmark, not a test: failed targets exit 0 unless ``--strict``.
 """
 
@@ -65,7 +65,7 @@ def parser() -> argparse.ArgumentParser:
         default=1800,
         help="seconds allowed per build (default 1800)",
     )
-    add("--update-docs", action="store_true", help="also write docs/performance.md")
+    add("--update-docs", action="store_true", help="also write docs/reference/performance.md")
     add(
         "--profile",
         action="store_true",
@@ -153,7 +153,7 @@ def publish(
     systems: list[System],
     load: float,
 ) -> int:
-    """Write results.md (and docs/performance.md), print the tables and verdicts."""
+    """Write results.md (and docs/reference/performance.md), print the tables and verdicts."""
     run = f"`{shlex.join(['python', '-m', 'bench', *args.argv])}`, {dt.date.today()}, "
     run += f"{args.repeat} round(s), medians."
     found = machine(systems, load)
@@ -161,7 +161,7 @@ def publish(
     (args.work / "results.md").write_text(text, encoding="utf-8")
     if args.update_docs:
         page = report.render(results, found, title="Performance", run=run)
-        (REPO / "docs" / "performance.md").write_text(page, encoding="utf-8")
+        (REPO / "docs" / "reference" / "performance.md").write_text(page, encoding="utf-8")
     targets = report.all_targets(results)
     print("## Machine" + text.split("## Machine", 1)[1].split("## Targets", 1)[0])
     for target in targets:

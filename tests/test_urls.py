@@ -1,4 +1,4 @@
-"""The URL policy (``urls.clean_url``), one row per rule of the table in docs/security.md."""
+"""The URL policy (``urls.clean_url``), one row per rule of the table in docs/reference/security.md."""
 
 from __future__ import annotations
 

@@ -39,6 +39,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         parser,
         reference,
         speedups,
+        themelabels,
     )
 
     app.setup_extension("myst_parser")
@@ -53,6 +54,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     reference.setup(app)
     parser.setup(app)
     nodes.setup(app)
+    themelabels.setup(app)
     listing.setup(app)
     generate.setup(app)
     baseline.setup(app)

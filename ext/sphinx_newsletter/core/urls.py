@@ -2,7 +2,7 @@
 
 Every URL a contributor writes (``highlight_url``, the profile link, a remote
 image) goes through :func:`clean_url` before it reaches a page, a feed or a
-sitemap. The policy, one row per rule (``docs/security.md`` has the table):
+sitemap. The policy, one row per rule (``docs/reference/security.md`` has the table):
 
 ========================================  ==========================================
 input                                     result

@@ -15,7 +15,7 @@ builds a site with all of them on and all off and compares every file):
 They run when ``newsletter_speedups`` is on (the default) and the installed
 Sphinx, MyST-Parser and Furo are versions each one was proven on
 (:mod:`.gates`); otherwise the stock code runs. The choice is made at
-``config-inited``, once per build, and logged. Measurements: docs/performance.md.
+``config-inited``, once per build, and logged. Measurements: docs/reference/performance.md.
 """
 
 from __future__ import annotations

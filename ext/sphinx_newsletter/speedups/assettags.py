@@ -14,7 +14,7 @@ page that shares a folder with an asset, and anything unhashable, go to
 Sphinx's helper every time. Sphinx caches each asset's checksum for the whole
 process, so a reused tag can't show a checksum Sphinx would not. The tags are
 a memo of the write phase (:mod:`..buildcache`). Measurements:
-docs/performance.md.
+docs/reference/performance.md.
 """
 
 from __future__ import annotations

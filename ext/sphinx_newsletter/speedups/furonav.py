@@ -8,7 +8,7 @@ Furo, priority 401) and, once Furo is done (priority 600), sets Furo's
 ``get_navigation_tree`` makes (a test compares the two) and puts the real
 ``toctree()`` back. Off, Furo makes that markup itself. A page whose tree
 another handler drew (the 404 page's) is left to Furo. Measurements:
-docs/performance.md.
+docs/reference/performance.md.
 """
 
 from __future__ import annotations

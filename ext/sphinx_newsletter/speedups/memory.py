@@ -31,7 +31,7 @@ or thawed by it. Only in a ``sphinx-build`` process, which exits after its one
 build, is the heap frozen again at exit (``atexit``), to spare the interpreter's
 exit-time collection of it. The fork hook (``os.register_at_fork`` can't be undone) is
 registered by the first parallel read of the process and does nothing unless a
-parallel read is running (``_armed``). Measurements: docs/performance.md.
+parallel read is running (``_armed``). Measurements: docs/reference/performance.md.
 """
 
 from __future__ import annotations

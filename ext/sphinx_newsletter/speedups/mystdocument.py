@@ -7,7 +7,7 @@ MyST's module global ``make_document`` for a function that builds nothing while
 its ``setup_render`` runs, and puts it back in a ``finally``. Enabled, the
 extension's parser (:class:`FastParser`) renders post and listing pages with
 it; other pages, and every page with this speed-up off, go through MyST's
-renderer as shipped. Measurements: docs/performance.md.
+renderer as shipped. Measurements: docs/reference/performance.md.
 """
 
 from __future__ import annotations

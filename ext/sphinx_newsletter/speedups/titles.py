@@ -9,7 +9,7 @@ translator each time, for the same HTML. At ``write-started`` the builder's
 page being written, as an image's path would) is rendered the first time a
 page asks for it and its parts are reused after that; every other node is
 rendered as before. Each build starts a new cache. Measurements:
-docs/performance.md.
+docs/reference/performance.md.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ for each toctree it parses. The generated pages use ``nl:toctree``: Sphinx's
 own directive when this speed-up is off, :class:`GeneratedToctree` when it is
 on, which takes the entries as they are when each is a plain page name that
 exists and is listed once, and leaves anything else to Sphinx's parsing and
-warnings. Measurements: docs/performance.md.
+warnings. Measurements: docs/reference/performance.md.
 """
 
 from __future__ import annotations
