@@ -27,6 +27,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         bodyguard,
         buildcache,
         buildstate,
+        comments,
         config,
         directives,
         domain,
@@ -62,6 +63,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     bodyguard.setup(app)
     navigation.setup(app)
     outputs.setup(app)
+    comments.setup(app)
     buildcache.setup(app)
     # Patches to Sphinx, MyST and Furo internals, behind newsletter_speedups and version gates.
     speedups.setup(app)

@@ -19,6 +19,7 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from .core.mail import EmailSettings, email_settings
+from .core.comments import Comments, CommentsError, read_comments
 from .core.model import Problem
 from .core.paths import link_in_project
 from .core.settings import DEFAULT_EDITION_PATTERN, DEFAULT_FIELDS, Settings
@@ -159,6 +160,15 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
         (bool,),
         "Write redirect pages for the old Jekyll site's URLs (/:title/, /edicaoN/, /marco2022/, /busca/).",
     ),
+    # Written into post pages at doctree-resolved, so "html": a change rewrites every page.
+    "newsletter_comments": (
+        None,
+        "html",
+        (dict, type(None)),
+        "Reader comments on post pages, loaded only on a click: None (off), "
+        '{"provider": "disqus", "shortname": ...} or {"provider": "giscus", "repo": ..., "repo_id": ..., '
+        '"category": ..., "category_id": ...}.',
+    ),
 }
 
 
@@ -183,6 +193,8 @@ class NewsletterConfig:
     baseline_file: Path | None = None
     #: ``newsletter_email``, validated (:mod:`.core.mail`).
     email: EmailSettings = field(default_factory=EmailSettings)
+    #: Reader comments (``newsletter_comments``, :mod:`sphinx_newsletter.core.comments`), or None: off.
+    comments: Comments | None = None
     #: Configured paths refused because they go through a link (an error each):
     #: the build reports them and reads nothing there.
     refused: tuple[Problem, ...] = ()
@@ -206,6 +218,10 @@ def read_config(confdir: Path, config: Config, *, strict: bool = True) -> Newsle
         raise ConfigError(f"newsletter_output_dir must be a plain relative folder name, not {output_dir!r}")
     if config.newsletter_feed_length < 0:
         raise ConfigError("newsletter_feed_length must be 0 or more")
+    try:
+        comments = read_comments(config.newsletter_comments)
+    except CommentsError as exc:
+        raise ConfigError(f"newsletter_comments: {exc}") from None
     project = project_root(confdir)
     refused: list[Problem] = []
 
@@ -234,6 +250,7 @@ def read_config(confdir: Path, config: Config, *, strict: bool = True) -> Newsle
         speedups=bool(config.newsletter_speedups) and config.newsletter_lean_builds is not False,
         authors_file=path("newsletter_authors_file"),
         baseline_file=path("newsletter_baseline_file"),
+        comments=comments,
         settings=Settings(
             fields={**DEFAULT_FIELDS, **_fields(config.newsletter_fields)},
             edition_pattern=_pattern(config.newsletter_edition_pattern),

@@ -34,6 +34,7 @@ FIELD_HELP = {
     "categories": "A list (or space-separated words) of categories.",
     "tags": "A list (or space-separated words) of tags.",
     "redirect_from": "Old URL paths of the post (/Old-Slug/), each redirected here.",
+    "comments": "false: no reader comments on this post (newsletter_comments); default true.",
 }
 
 

@@ -51,6 +51,7 @@ RULES: dict[str, tuple[str, str]] = {
     "date-invalid": ("warning", "the date cannot be read (an error when the file name has no date)"),
     "date-junk": ("warning", "the date has trailing text (e.g. '--->')"),
     "published-type": ("warning", "'published' is not a plain true/false"),
+    "comments-type": ("warning", "'comments' is not a plain true/false (anything unclear switches comments off)"),
     "edition-tag": ("warning", "the edition tag cannot be read"),
     "edition-date-mismatch": ("warning", "posts of one edition disagree on its date"),
     "edition-order": ("warning", "edition numbers do not rise with their dates"),

@@ -182,7 +182,7 @@ def _build_post(fields: dict[str, Field], body: str, body_line: int, stem: str, 
         key=slugify(slug),
         title=title,
         date=date,
-        published=_published(fields, reader),
+        published=_flag(fields, "published", reader),
         edition=_edition(fields, reader),
         headline=_text(fields, "headline", reader),
         highlight_title=_text(fields, "highlight_title", reader),
@@ -193,6 +193,7 @@ def _build_post(fields: dict[str, Field], body: str, body_line: int, stem: str, 
         author_url=author_url,
         categories=_categories(fields, reader),
         redirect_from=_old_urls(fields, reader),
+        comments=_flag(fields, "comments", reader),
         excerpt=excerpt(body),
         body=body,
         body_line=body_line,
@@ -296,8 +297,9 @@ def _date(fields: dict[str, Field], file_date: dt.date | None, reader: _Reader) 
     return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def _published(fields: dict[str, Field], reader: _Reader) -> bool:
-    key = reader.settings.key("published")
+def _flag(fields: dict[str, Field], name: str, reader: _Reader) -> bool:
+    """A true/false field that is true when absent (``published``, ``comments``); anything unclear is false."""
+    key = reader.settings.key(name)
     found = fields.get(key)
     if found is None or found.value is None:
         return True
@@ -307,11 +309,11 @@ def _published(fields: dict[str, Field], reader: _Reader) -> bool:
     meaning = {"false": False, "no": False, "true": True, "yes": True}.get(word)
     line = reader.offset + found.line
     if meaning is None:
-        reader.problem(line, "published-type", f"{key!r} must be true or false; treating {found.value!r} as false")
+        reader.problem(line, f"{name}-type", f"{key!r} must be true or false; treating {found.value!r} as false")
         return False
     reader.problem(
         line,
-        "published-type",
+        f"{name}-type",
         f"{key!r} must be a plain true or false, not the text {found.value!r}; read as {str(meaning).lower()}",
     )
     return meaning

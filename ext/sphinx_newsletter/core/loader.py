@@ -134,7 +134,8 @@ def load_files(
             if not settings.show_drafts:
                 skipped[shown] = "not published (published: false)"
                 continue
-            post = replace(post, published=True)
+            # A draft shown in a preview never opens a comment thread (a click would create it).
+            post = replace(post, published=True, comments=False)
         posts.append(post)
     posts, found = assign_keys(posts)
     problems += found

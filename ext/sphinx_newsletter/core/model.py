@@ -82,6 +82,8 @@ class Post:
     categories: tuple[str, ...] = ()
     #: Old URL paths of this post (jekyll-redirect-from's ``redirect_from``), e.g. ``Old-Slug/``.
     redirect_from: tuple[str, ...] = ()
+    #: ``comments: false`` switches reader comments off on this post's page.
+    comments: bool = True
     excerpt: str = ""
     body: str = ""
     body_line: int = 1

@@ -35,6 +35,7 @@ DEFAULT_FIELDS: Mapping[str, str] = MappingProxyType(
         "categories": "categories",
         "tags": "tags",
         "redirect_from": "redirect_from",
+        "comments": "comments",
     }
 )
 
