@@ -1,18 +1,17 @@
 """The archive site: sphinx-newsletter over the posts in ../posts."""
 
-project = "Destaques da Newsletter"
+# The site's title (project, html_title), description, address (html_baseurl)
+# and copyright live in ../posts/site.yml (newsletter_site_file), which
+# `newsletter import SITE --replace` writes; a value set here wins over it.
+# Without a copyright anywhere, the footer shows the archive's years.
 author = "sphinx-newsletter"
-copyright = "2025, os autores"
 
 extensions = ["sphinx_newsletter"]
 
 language = "pt_BR"
 html_theme = "furo"
-html_title = "Destaques da Newsletter"
 html_favicon = "_static/favicon.svg"
 html_search_language = "pt"
-# Absolute links in feeds, sitemap, canonical and OpenGraph tags (the old site's address).
-html_baseurl = "https://destaque.srebrasil.com/"
 exclude_patterns = ["_build"]
 
 newsletter_posts_dir = "../posts"

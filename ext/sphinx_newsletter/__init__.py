@@ -38,6 +38,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         outputs,
         parser,
         reference,
+        siteinfo,
         speedups,
     )
 
@@ -49,6 +50,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     config.setup(app)
     buildstate.setup(app)
     domain.setup(app)
+    siteinfo.setup(app)
     directives.setup(app)
     reference.setup(app)
     parser.setup(app)
