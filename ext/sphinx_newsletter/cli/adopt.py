@@ -244,7 +244,8 @@ def _site_file(
     config_yml = inside(site, "_config.yml")
     shown_source = display_path(site / "_config.yml", base)
     if config_yml is None or not config_yml.is_file():
-        report.site.append(f"{shown_source}: not found; the site file is left as it is")
+        why = "is a symbolic link out of the site; not read" if config_yml is None else "not found"
+        report.site.append(f"{shown_source}: {why}; the site file is left as it is")
         return
     jekyll = from_jekyll_config(config_yml, shown_source)
     report.site += jekyll.notes
