@@ -262,7 +262,7 @@ def test_commentators_merged_as_the_build_groups_them_with_a_review_list(
     review = [line for line in lines if line.startswith("review ")]
     assert len(review) == 2
     assert "merged because they share a spelling" in review[0]
-    assert "'Bruno Lima Impostor' (1 posts) kept as a spelling of 'Bruno Lima': the same person?" in review[1]
+    assert "'Bruno Lima Impostor' (1 post) kept as a spelling of 'Bruno Lima': the same person?" in review[1]
     # The registry now names them all: check finds no spelling to warn about.
     code, lines = newsletter_at(root, "check")
     assert not [line for line in lines if "author-spelling" in line or "registry" in line]

@@ -204,7 +204,9 @@ def _authors(
     archive, _ = build_archive(assign_keys(posts)[0], registry=kept, max_days=config.settings.edition_max_days)
     entries = new_entries(archive, set(kept.authors))
     for entry in entries:
-        report.authors.append(f"add {entry.key!r} ({entry.name}, {entry.posts} posts) to {shown}")
+        report.authors.append(
+            f"add {entry.key!r} ({entry.name}, {entry.posts} post{'s' if entry.posts != 1 else ''}) to {shown}"
+        )
         report.review += [f"{shown} {entry.key!r}: {why}" for why in entry.review]
     new_text = append_entries(edited, entries)
     if new_text != (text or "") and not dry_run:
@@ -251,7 +253,8 @@ def _site_file(
     report.site += jekyll.notes
     if jekyll.lang:
         report.site.append(
-            f"{shown_source}: lang {jekyll.lang!r}: set `language` in conf.py to match (pt_BR for pt-BR)"
+            f"{shown_source}: lang {jekyll.lang!r} not carried: the site's language is `language` in conf.py "
+            "(pt_BR for pt-BR); check that it matches"
         )
     if path is None:
         report.site.append("no site file (newsletter_site_file is ''): title, description and url not carried")

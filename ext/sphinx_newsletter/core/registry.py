@@ -336,17 +336,21 @@ def _new_entry(group: list[Author], posts: list[Post], taken: set[str]) -> NewEn
     links = preferred_links([p.author_url for p in posts if p.author_url])
     review = []
     if len(group) > 1:
-        parts = "; ".join(f"{a.name!r} ({a.url or 'no profile link'}, {len(a.posts)} posts)" for a in group)
+        parts = "; ".join(f"{a.name!r} ({a.url or 'no profile link'}, {_posts(len(a.posts))})" for a in group)
         review.append(f"the build shows these apart; merged because they share a spelling: {parts}")
     for variant in variants:
         if name_skeleton(variant) != name_skeleton(name):
             count = sum(p.author_name == variant for p in posts)
-            review.append(f"{variant!r} ({count} posts) kept as a spelling of {name!r}: the same person?")
+            review.append(f"{variant!r} ({_posts(count)}) kept as a spelling of {name!r}: the same person?")
     if len(variants) > MAX_ITEMS or len(links) > MAX_ITEMS:
         review.append(f"more than {MAX_ITEMS} spellings or links: the registry reads the first {MAX_ITEMS}")
     return NewEntry(
         key=key, name=name, variants=tuple(variants), links=tuple(links), posts=len(posts), review=tuple(review)
     )
+
+
+def _posts(n: int) -> str:
+    return f"{n} post{'s' if n != 1 else ''}"
 
 
 def free_key(key: str, taken: set[str]) -> str:
