@@ -353,3 +353,18 @@ def test_conf_py_wins_and_a_bad_address_is_a_located_warning(tmp_path: Path) -> 
         assert "javascript" not in page
     finally:
         app.cleanup()
+
+
+def test_an_edited_description_reaches_every_page_on_an_incremental_build(tmp_path: Path) -> None:
+    from sitetools import html
+    from sphinx.testing.util import SphinxTestApp
+
+    app = site_app(tmp_path, 'description: "Antes"\nurl: "https://b.example.org/"\n')
+    app.cleanup()
+    (app.srcdir / "posts" / "site.yml").write_text('description: "Depois"\nurl: "https://b.example.org/"\n')
+    again = SphinxTestApp("html", srcdir=app.srcdir)
+    try:
+        again.build()
+        assert '<meta name="description" content="Depois"' in html(again, "index")
+    finally:
+        again.cleanup()

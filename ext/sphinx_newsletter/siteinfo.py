@@ -1,8 +1,8 @@
 """The site file (``newsletter_site_file``, :mod:`.core.sitefile`) into Sphinx's config, at ``config-inited``.
 
 ``title`` becomes ``project`` and ``html_title``, ``url`` becomes
-``html_baseurl``, ``copyright`` the footer's line, and ``description`` the
-meta description of pages that are not a post (:mod:`.outputs.seo`). A value
+``html_baseurl``, ``copyright`` the footer's line, and ``description`` (in ``html_context``)
+the meta description of pages that are not a post (:mod:`.outputs.seo`). A value
 conf.py sets itself (or ``-D`` overrides) is left alone: conf.py wins. With no
 copyright anywhere, the footer follows the archive's years, from the first
 post to the last (file names' dates; the front matter's for an undated name).
@@ -22,7 +22,7 @@ from sphinx.util import logging
 from .core.loader import find_post_files
 from .core.model import split_file_name
 from .core.paths import display_path
-from .core.sitefile import SiteFile, archive_years, load_site_file
+from .core.sitefile import archive_years, load_site_file
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from .config import NewsletterConfig
 
 logger = logging.getLogger(__name__)
+
+#: The ``html_context`` key of the site's description (:mod:`.outputs.seo` reads it).
+CONTEXT_DESCRIPTION = "newsletter_site_description"
 
 #: Sphinx config value -> the site file's key that fills it.
 FILLS = {"project": "title", "html_title": "title", "html_baseurl": "url", "copyright": "copyright"}
@@ -53,11 +56,12 @@ def apply_site_file(app: Sphinx, config: Config) -> None:
     for problem in problems:
         log = logger.error if problem.severity == "error" else logger.warning
         log(problem.message, location=problem.location, type="newsletter", subtype=problem.code)
-    app.newsletter_site = site  # type: ignore[attr-defined]
     values = site.values()
     for name, key in FILLS.items():
         if key in values and not set_by_maintainer(config, name):
             setattr(config, name, values[key])
+    if "description" in values:  # in html_context, an "html" value: a change rewrites every page
+        config.html_context = {**config.html_context, CONTEXT_DESCRIPTION: values["description"]}
     if not set_by_maintainer(config, "copyright") and "copyright" not in values:
         years = archive_years(post_dates(nl_config), str(config.project or ""))
         if years:
@@ -79,11 +83,6 @@ def post_dates(config: NewsletterConfig) -> list[dt.date]:
         if date is not None:
             dates.append(date)
     return dates
-
-
-def site_of(app: Sphinx) -> SiteFile:
-    """The site file as this build read it (empty before ``config-inited``)."""
-    return getattr(app, "newsletter_site", SiteFile())
 
 
 def site_title_role(

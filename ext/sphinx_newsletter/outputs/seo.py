@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.locale import get_translation
 
 from ..events import AFTER_NOTFOUND
-from ..siteinfo import site_of
+from ..siteinfo import CONTEXT_DESCRIPTION
 from .site import Site, site_for
 
 if TYPE_CHECKING:
@@ -158,7 +158,7 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
         title=title,
         site_name=site_name,
         language=app.config.language or "en",
-        description=site_of(app).description,
+        description=str(app.config.html_context.get(CONTEXT_DESCRIPTION, "")),
     )
     tags += feed_links(site, pagename, site_name)
     context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags) + "\n"
