@@ -1,29 +1,21 @@
 """The archive site: sphinx-newsletter over the posts in ../posts."""
 
-project = "Destaques da Newsletter"
+# The site's title (project, html_title), description, address (html_baseurl)
+# and copyright live in ../posts/site.yml (newsletter_site_file), which
+# `newsletter import SITE --replace` writes; a value set here wins over it.
+# Without a copyright anywhere, the footer shows the archive's years.
 author = "sphinx-newsletter"
-copyright = "2025, os autores"
 
 extensions = ["sphinx_newsletter"]
 
 language = "pt_BR"
 html_theme = "furo"
-html_title = "Destaques da Newsletter"
 html_favicon = "_static/favicon.svg"
 html_search_language = "pt"
-# Absolute links in feeds, sitemap, canonical and OpenGraph tags (the old site's address).
-html_baseurl = "https://destaque.srebrasil.com/"
 # reference/ is the extension's reference for maintainers: a Sphinx project of its own.
 exclude_patterns = ["_build", "reference"]
 
 newsletter_posts_dir = "../posts"
 newsletter_images_dir = "../posts/images"
 newsletter_timezone = "America/Sao_Paulo"
-# `newsletter email` (the reference's email page, docs/reference/email.md): who the edition's email comes from.
-newsletter_email = {
-    "from": "Destaques da Newsletter <newsletter@srebrasil.com>",
-    "reply_to": "contato@srebrasil.com",
-    "list_unsubscribe": ["mailto:newsletter@srebrasil.com?subject=cancelar"],
-    "smtp_host": "smtp.srebrasil.com",
-    "smtp_user": "newsletter@srebrasil.com",
-}
+# `newsletter email` needs newsletter_email (From, SMTP server...): see the reference's email page.

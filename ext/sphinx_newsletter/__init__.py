@@ -39,6 +39,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         outputs,
         parser,
         reference,
+        siteinfo,
         speedups,
         themelabels,
     )
@@ -51,6 +52,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     config.setup(app)
     buildstate.setup(app)
     domain.setup(app)
+    siteinfo.setup(app)
     directives.setup(app)
     reference.setup(app)
     parser.setup(app)

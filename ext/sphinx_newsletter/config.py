@@ -82,6 +82,13 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
         "Known problems of the archive's history (YAML, written by 'newsletter check --update-baseline'), "
         "relative to conf.py; '' for none. A missing file is an empty baseline.",
     ),
+    "newsletter_site_file": (
+        "../posts/site.yml",
+        "env",
+        (str,),
+        "The site's title, description, address and copyright (YAML, written by 'newsletter import --replace'), "
+        "relative to conf.py; '' for none. Values conf.py sets itself win.",
+    ),
     "newsletter_bounded_navigation": (
         True,
         "html",
@@ -195,6 +202,8 @@ class NewsletterConfig:
     email: EmailSettings = field(default_factory=EmailSettings)
     #: Reader comments (``newsletter_comments``, :mod:`sphinx_newsletter.core.comments`), or None: off.
     comments: Comments | None = None
+    #: The site file (:mod:`sphinx_newsletter.core.sitefile`), or None.
+    site_file: Path | None = None
     #: Configured paths refused because they go through a link (an error each):
     #: the build reports them and reads nothing there.
     refused: tuple[Problem, ...] = ()
@@ -251,6 +260,7 @@ def read_config(confdir: Path, config: Config, *, strict: bool = True) -> Newsle
         authors_file=path("newsletter_authors_file"),
         baseline_file=path("newsletter_baseline_file"),
         comments=comments,
+        site_file=path("newsletter_site_file"),
         settings=Settings(
             fields={**DEFAULT_FIELDS, **_fields(config.newsletter_fields)},
             edition_pattern=_pattern(config.newsletter_edition_pattern),

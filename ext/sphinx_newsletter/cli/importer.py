@@ -72,6 +72,8 @@ class ImportReport:
     images: dict[str, list[str]] = field(
         default_factory=lambda: {"copied": [], "unchanged": [], "missing": [], "conflict": [], "unreferenced": []}
     )
+    #: The text of every post imported or unchanged, by its file name in the posts folder.
+    texts: dict[str, str] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         out = [
@@ -115,7 +117,9 @@ def import_site(
     *,
     dry_run: bool = False,
     base: Path | None = None,
+    absent: frozenset[Path] = frozenset(),
 ) -> ImportReport:
+    """Import *site* into the folders; files in *absent* (samples ``--replace`` removes) count as not there."""
     report = ImportReport()
     source_dir = inside(site, "_posts")
     if source_dir is None or not source_dir.is_dir():
@@ -134,11 +138,11 @@ def import_site(
         for folder in (posts_dir, images_dir):
             remove_partials(folder)
     sources = _read_sources(source_dir, settings, report, base)
-    _assign_targets(sources, posts_dir, settings, report)
+    _assign_targets(sources, posts_dir, settings, report, absent)
     for source in sources:
         if source.shown not in report.skipped:
-            _write_post(source, posts_dir, report, dry_run, base)
-    _copy_images(sources, inside(site, "images"), images_dir, settings, report, dry_run, base)
+            _write_post(source, posts_dir, report, dry_run, base, absent)
+    _copy_images(sources, inside(site, "images"), images_dir, settings, report, dry_run, base, absent)
     return report
 
 
@@ -252,12 +256,16 @@ def _fixed_value(post: Post, name: str) -> str | None:
 # --- names -------------------------------------------------------------------------------------------
 
 
-def _assign_targets(sources: list[_Source], posts_dir: Path, settings: Settings, report: ImportReport) -> None:
+def _assign_targets(
+    sources: list[_Source], posts_dir: Path, settings: Settings, report: ImportReport, absent: frozenset[Path]
+) -> None:
     """Same name unless the page name is taken; then ``slug-N`` and a recorded old URL."""
     names = {s.path.name for s in sources}
     old_urls = {f"{s.post.slug}/" for s in sources}
     taken = set()
     for path in find_post_files(posts_dir, None) if posts_dir.is_dir() else []:
+        if Path(os.path.realpath(path)) in absent:
+            continue
         post, _ = read_post(path, path.name, settings)
         if post is None or path.name in names or set(post.redirect_from) & old_urls:
             continue  # unreadable, or written by an earlier import of this site
@@ -370,16 +378,19 @@ def _existing(target: Path, limit: int) -> bytes | str | None:
         return handle.read(limit + 1)
 
 
-def _write_post(source: _Source, posts_dir: Path, report: ImportReport, dry_run: bool, base: Path | None) -> None:
+def _write_post(
+    source: _Source, posts_dir: Path, report: ImportReport, dry_run: bool, base: Path | None, absent: frozenset[Path]
+) -> None:
     target = _target(posts_dir, source.target)
     shown = display_path(posts_dir / source.target, base)
     if target is None:
         report.skipped[source.shown] = f"{shown} is outside the posts folder or behind a symbolic link; not written"
         return
     data = source.text.encode("utf-8")
-    existing = _existing(target, len(data))
+    existing = None if target in absent else _existing(target, len(data))
     if existing == data:
         report.unchanged.append((source.shown, shown))
+        report.texts[source.target] = source.text
         return
     if existing is not None:
         why = existing if isinstance(existing, str) else "already exists and differs"
@@ -391,6 +402,7 @@ def _write_post(source: _Source, posts_dir: Path, report: ImportReport, dry_run:
     if source.old_url:
         report.renamed.append((source.shown, shown, source.old_url))
     report.imported.append((source.shown, shown, source.fixes))
+    report.texts[source.target] = source.text
 
 
 # --- images ------------------------------------------------------------------------------------------
@@ -410,6 +422,7 @@ def _copy_images(
     report: ImportReport,
     dry_run: bool,
     base: Path | None,
+    absent: frozenset[Path],
 ) -> None:
     """Copy the referenced images; *site_images* is the site's real images folder (``None``: a link out)."""
     wanted: dict[str, str] = {}
@@ -424,7 +437,7 @@ def _copy_images(
             report.images["missing"].append(f"{relative} (used by {user}): {why}")
             continue
         assert site_images is not None  # _source_image_problem said so
-        _copy_image(site_images / relative, images_dir, relative, report, dry_run, base)
+        _copy_image(site_images / relative, images_dir, relative, report, dry_run, base, absent)
     if site_images is not None and site_images.is_dir():
         for path in _all_files(site_images):
             relative = path.relative_to(site_images).as_posix()
@@ -446,7 +459,13 @@ def _source_image_problem(relative: str, site_images: Path | None, settings: Set
 
 
 def _copy_image(
-    source: Path, images_dir: Path, relative: str, report: ImportReport, dry_run: bool, base: Path | None
+    source: Path,
+    images_dir: Path,
+    relative: str,
+    report: ImportReport,
+    dry_run: bool,
+    base: Path | None,
+    absent: frozenset[Path],
 ) -> None:
     shown = f"{display_path(source, base)} -> {display_path(images_dir / relative, base)}"
     target = _target(images_dir, relative)
@@ -454,7 +473,7 @@ def _copy_image(
         report.images["conflict"].append(f"{shown}: outside the images folder or behind a symbolic link; not written")
         return
     data = source.read_bytes()
-    existing = _existing(target, len(data))
+    existing = None if target in absent else _existing(target, len(data))
     if existing is not None:
         same = existing == data
         why = existing if isinstance(existing, str) else "a different file is there"

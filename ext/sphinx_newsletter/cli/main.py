@@ -457,10 +457,30 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     )
     if not Path(args.site).is_dir():
         raise UsageError(f"argument SITE_DIR: {printable(repr(args.site))} is not a folder")
+    if args.replace:
+        return _adopt(args, config, posts_dir, images_dir, out)
     report = import_site(Path(args.site), posts_dir, images_dir, config.settings, dry_run=args.dry_run)
     for line in report.lines():
         print(printable(line), file=out)
     return 1 if report.skipped or report.images["conflict"] else 0
+
+
+def _adopt(args: argparse.Namespace, config: NewsletterConfig, posts_dir: Path, images_dir: Path, out: TextIO) -> int:
+    """``import --replace``: :func:`.adopt.adopt`, its plan, and the next steps."""
+    from .adopt import adopt
+
+    report = adopt(Path(args.site), config, posts_dir, images_dir, dry_run=args.dry_run)
+    for line in report.lines():
+        print(printable(line), file=out)
+    if args.dry_run:
+        print("dry run: nothing written", file=out)
+    else:
+        print(
+            f"next: review the diff (authors' '# review:' lines), record the history the import can't fix with "
+            f'`{PROG} check --update-baseline`, then build with `make html SPHINXOPTS="-W --keep-going"`',
+            file=out,
+        )
+    return 1 if report.failed else 0
 
 
 # --- email ------------------------------------------------------------------------------------
@@ -524,7 +544,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("site", metavar="SITE_DIR")
     imp.add_argument("--posts-dir", help="destination (default: the configured posts folder)")
     imp.add_argument("--images-dir", help="images destination (default: the configured images folder)")
-    imp.add_argument("--dry-run", action="store_true", help="report only; write nothing")
+    imp.add_argument("--dry-run", action="store_true", help="print the whole plan; write nothing")
+    imp.add_argument(
+        "--replace",
+        action="store_true",
+        help="adopt the site: remove the sample posts, images and authors (posts/samples.yml), import, "
+        "register every commentator, carry _config.yml's title, description and url into the site file",
+    )
     imp.set_defaults(run=run_import)
 
     mail = sub.add_parser("email", help="write an edition as an email (HTML, text, .eml); --send delivers it")

@@ -23,16 +23,30 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from .files import read_regular_text
 from .images import image_path, image_problem
-from .model import RESERVED_KEYS, Problem, RegisteredAuthor, Registry, recorder, slugify
+from .model import (
+    RESERVED_KEYS,
+    Problem,
+    RegisteredAuthor,
+    Registry,
+    name_skeleton,
+    recorder,
+    shown_name,
+    slugify,
+)
 from .paths import display_path
-from .text import clean_text
+from .text import clean_text, printable
 from .urls import clean_url, profile_key
 from .yamlsafe import YamlProblem, load_mapping, yaml_quote
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from .model import Archive, Author, Post
 
 #: Largest registry file that is read, and most entries, links and variants kept.
 MAX_BYTES = 1_000_000
@@ -75,6 +89,16 @@ def load_registry(
     text = _read(path, problem)
     if text is None:
         return Registry(), problems
+    registry, more = parse_registry(text, display, images_dir=images_dir, settings=settings)
+    return registry, problems + more
+
+
+def parse_registry(
+    text: str, display: str, *, images_dir: Path | None = None, settings: Any = None
+) -> tuple[Registry, list[Problem]]:
+    """The registry in *text* (the file's content, shown as *display* in problems)."""
+    problems: list[Problem] = []
+    problem = recorder(problems, display)
     try:
         fields, duplicates = load_mapping(text)
     except YamlProblem as exc:
@@ -173,8 +197,6 @@ def _avatar(key: str, value: Any, line: int, problem: Any) -> str | None:
 
 
 def _check_avatar(entry: RegisteredAuthor, images_dir: Path, settings: Any, problem: Any) -> RegisteredAuthor:
-    from dataclasses import replace
-
     if entry.avatar is None:
         return entry
     why = image_problem(entry.avatar, images_dir, settings)
@@ -224,15 +246,129 @@ def suggest_entry(names: list[str], links: list[str], taken: set[str] | None = N
     while taken and key in taken:
         key += "-2"
     variants = sorted(n for n in counts if n != canonical)
-    # The most used spelling of the most used link, https first.
+    return format_entry(key, canonical, variants, preferred_links(links)[:1])
+
+
+def preferred_links(links: list[str]) -> list[str]:
+    """One spelling per profile (:func:`profile_key`), most used person first: its most used spelling, https first."""
     spellings = Counter(links)
     by_person = Counter(profile_key(u) for u in links)
-    unique_links = sorted(
+    ordered = sorted(
         spellings, key=lambda u: (-by_person[profile_key(u)], not u.startswith("https:"), -spellings[u], u)
     )
-    lines = [f"{key}:", f"  name: {yaml_quote(canonical)}"]
+    first: dict[str, str] = {}
+    for url in ordered:
+        first.setdefault(profile_key(url), url)
+    return list(first.values())
+
+
+def format_entry(key: str, name: str, variants: list[str], links: list[str], comments: tuple[str, ...] = ()) -> str:
+    """One entry's YAML text, every value quoted; *comments* go above it, one ``#`` line each."""
+    lines = [f"# {printable(c)}" for c in comments] + [f"{key}:", f"  name: {yaml_quote(name)}"]
     if variants:
         lines.append("  variants: [" + ", ".join(yaml_quote(v) for v in variants) + "]")
-    if unique_links:
-        lines.append("  links: [" + ", ".join(yaml_quote(u) for u in unique_links[:1]) + "]")
+    if links:
+        lines.append("  links: [" + ", ".join(yaml_quote(u) for u in links) + "]")
     return "\n".join(lines)
+
+
+# --- entries for a whole archive (newsletter import --replace) ---------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewEntry:
+    """A registry entry for commentators the registry does not know, and why a person should look at it."""
+
+    key: str
+    name: str
+    variants: tuple[str, ...]
+    links: tuple[str, ...]
+    posts: int
+    review: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        comments = tuple(f"review: {why}" for why in self.review)
+        return format_entry(self.key, self.name, list(self.variants), list(self.links), comments)
+
+
+def new_entries(archive: Archive, taken: set[str]) -> list[NewEntry]:
+    """Entries for every commentator of *archive* its registry did not know (``registered`` is false).
+
+    The build's grouping is the start: :func:`.model.build_archive` already made
+    one author of the posts that share a profile link. Authors that share a
+    spelling (compared as the registry compares names, :func:`name_key`) become
+    one entry too, since two entries may not claim one name; that merge, a
+    spelling that is more than another's case or accents, and a name that
+    only looks like another entry's are listed in ``review``.
+    """
+    unknown = [a for a in archive.authors.values() if not a.registered]
+    clusters = _clusters(unknown)
+    entries: list[NewEntry] = []
+    taken = set(taken) | set(RESERVED_KEYS)
+    for group in clusters:
+        posts = [archive.posts[k] for author in group for k in author.posts]
+        entries.append(_new_entry(group, posts, taken))
+    return _twins(sorted(entries, key=lambda e: e.key))
+
+
+def _clusters(authors: list[Author]) -> list[list[Author]]:
+    """The authors grouped by any shared spelling (union of their :func:`name_key`)."""
+    owner: dict[str, int] = {}
+    groups: dict[int, list[Author]] = {}
+    for index, author in enumerate(sorted(authors, key=lambda a: a.key)):
+        keys = {name_key(v) for v in author.variants} - {""}
+        merged = sorted({owner[k] for k in keys if k in owner})
+        target = merged[0] if merged else index
+        groups.setdefault(target, [])
+        for other in merged[1:]:
+            groups[target] += groups.pop(other)
+        groups[target].append(author)
+        for member in groups[target]:
+            owner.update(dict.fromkeys((name_key(v) for v in member.variants), target))
+    return list(groups.values())
+
+
+def _new_entry(group: list[Author], posts: list[Post], taken: set[str]) -> NewEntry:
+    name = shown_name(posts)
+    key = free_key(slugify(name) or "autor", taken)
+    taken.add(key)
+    variants = sorted({p.author_name for p in posts} - {name})
+    links = preferred_links([p.author_url for p in posts if p.author_url])
+    review = []
+    if len(group) > 1:
+        parts = "; ".join(f"{a.name!r} ({a.url or 'no profile link'}, {_posts(len(a.posts))})" for a in group)
+        review.append(f"the build shows these apart; merged because they share a spelling: {parts}")
+    for variant in variants:
+        if name_skeleton(variant) != name_skeleton(name):
+            count = sum(p.author_name == variant for p in posts)
+            review.append(f"{variant!r} ({_posts(count)}) kept as a spelling of {name!r}: the same person?")
+    if len(variants) > MAX_ITEMS or len(links) > MAX_ITEMS:
+        review.append(f"more than {MAX_ITEMS} spellings or links: the registry reads the first {MAX_ITEMS}")
+    return NewEntry(
+        key=key, name=name, variants=tuple(variants), links=tuple(links), posts=len(posts), review=tuple(review)
+    )
+
+
+def _posts(n: int) -> str:
+    return f"{n} post{'s' if n != 1 else ''}"
+
+
+def free_key(key: str, taken: set[str]) -> str:
+    """*key*, or ``key-2``, ``key-3``... the first that is not *taken*."""
+    n, found = 2, key
+    while found in taken:
+        found, n = f"{key}-{n}", n + 1
+    return found
+
+
+def _twins(entries: list[NewEntry]) -> list[NewEntry]:
+    """A review line on each entry whose name reads like another's (look-alike letters), not merged."""
+    seen: dict[str, str] = {}
+    out = []
+    for entry in entries:
+        twin = seen.setdefault(name_skeleton(entry.name), entry.key)
+        if twin != entry.key:
+            why = f"the name reads like {twin!r}'s but is spelled differently; not merged: two people, or a mistake?"
+            entry = replace(entry, review=(*entry.review, why))
+        out.append(entry)
+    return out

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.locale import get_translation
 
 from ..events import AFTER_NOTFOUND
+from ..siteinfo import CONTEXT_DESCRIPTION
 from .site import Site, site_for
 
 if TYPE_CHECKING:
@@ -86,10 +87,14 @@ def blog_posting(site: Site, post: Post, publisher: str) -> dict[str, Any]:
     return data
 
 
-def page_tags(site: Site, pagename: str, *, title: str, site_name: str, language: str) -> list[str]:
-    """OpenGraph and Twitter tags (and JSON-LD on post pages) for *pagename*."""
+def page_tags(
+    site: Site, pagename: str, *, title: str, site_name: str, language: str, description: str = ""
+) -> list[str]:
+    """OpenGraph and Twitter tags (and JSON-LD on post pages) for *pagename*.
+
+    *description* (the site file's) describes the pages that are not a post.
+    """
     post = site.post_at(pagename)
-    description = ""
     image = None
     if post is not None:
         title = post.title
@@ -147,7 +152,14 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
     site_name = app.config.project
     titles = site.env.titles
     title = titles[pagename].astext() if pagename in titles else site_name
-    tags = page_tags(site, pagename, title=title, site_name=site_name, language=app.config.language or "en")
+    tags = page_tags(
+        site,
+        pagename,
+        title=title,
+        site_name=site_name,
+        language=app.config.language or "en",
+        description=str(app.config.html_context.get(CONTEXT_DESCRIPTION, "")),
+    )
     tags += feed_links(site, pagename, site_name)
     context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags) + "\n"
 

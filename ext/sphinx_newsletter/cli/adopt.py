@@ -1,0 +1,304 @@
+"""``newsletter import SITE --replace``: adopt a Jekyll site in place of the samples (no Sphinx import).
+
+One command from a fresh clone to the real archive. In this order:
+
+1. **The samples go**: the posts, images and registry entries that
+   ``posts/samples.yml`` lists (:mod:`.core.samples`: a manifest with each
+   file's hash, so a post written here by hand is never taken for a sample,
+   and an edited sample is kept and named), then the manifest itself.
+2. **The site comes in**: :func:`.importer.import_site`, as ``newsletter
+   import`` does (fixes, renames with old URLs, images, nothing overwritten).
+3. **Every commentator gets a registry entry** (``posts/authors.yml``): the
+   build's own grouping (:func:`.model.build_archive`) then
+   :func:`.registry.new_entries`, which merges what would collide and lists
+   what a person should check (``# review:`` above the entry, and in the plan).
+   Existing entries are kept as written; only new ones are appended.
+4. **The site's name and address** (``_config.yml``'s ``title``,
+   ``description``, ``url`` + ``baseurl``) go into the site file
+   (``posts/site.yml``, :mod:`.core.sitefile`), which the build reads.
+5. **Every other file of the site is named** with the reason it is not imported.
+
+``--dry-run`` prints the same plan and writes nothing. A second run finds no
+sample, every post unchanged, every commentator registered and the same site
+file: its plan changes nothing. The history an import can't fix (an edition
+dated a month off) is then recorded with ``newsletter check --update-baseline``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..core.files import read_regular_text, write_atomic
+from ..core.frontmatter import parse_post, read_post
+from ..core.loader import find_post_files
+from ..core.model import assign_keys, build_archive
+from ..core.paths import display_path, inside
+from ..core.registry import MAX_BYTES as MAX_REGISTRY_BYTES
+from ..core.registry import new_entries, parse_registry
+from ..core.samples import MANIFEST, digest, is_sample, load_manifest
+from ..core.sitefile import format_site_file, from_jekyll_config, load_site_file
+from .importer import ImportReport, bad_name, import_site
+
+if TYPE_CHECKING:
+    from ..config import NewsletterConfig
+    from ..core.model import Post
+    from ..core.registry import NewEntry
+
+#: Folders and files of a Jekyll site that are not posts or images, and why they are not imported.
+_NOT_IMPORTED = (
+    (r"^_config[^/]*\.ya?ml$", "read: title, description and url go to the site file"),
+    (r"^(_layouts|_includes|_sass|_data|assets|css|js|fonts)/", "the old site's theme: the archive's pages are Furo's"),
+    (r"^(_site|\.jekyll-cache|\.sass-cache|vendor|node_modules)/", "the old site's build output or dependencies"),
+    (r"^(Gemfile|Gemfile\.lock|.*\.gemspec|Rakefile|package(-lock)?\.json)$", "the old site's build tools"),
+    (r"^CNAME$", "the old domain: point it at the new host (the address is in the site file)"),
+    (r"^_drafts/", "Jekyll drafts: not published; add them with `newsletter new` when ready"),
+    (r"\.(html|md|markdown)$", "a page of the old site, not a post: copy its text into docs/ by hand if wanted"),
+)
+
+
+@dataclass(slots=True)
+class AdoptReport:
+    """The plan (and, without ``--dry-run``, what was done): one line per file or entry."""
+
+    samples: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    imported: ImportReport = field(default_factory=ImportReport)
+    authors: list[str] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)
+    site: list[str] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"remove    {line}" for line in self.samples]
+        out += [f"keep      {line}" for line in self.kept]
+        out += self.imported.lines()[:-1]
+        out += [f"author    {line}" for line in self.authors]
+        out += [f"review    {line}" for line in self.review]
+        out += [f"site      {line}" for line in self.site]
+        out += [f"not imported {line}" for line in self.other]
+        out += [f"refused   {line}" for line in self.refused]
+        return [*out, self.summary()]
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.samples)} samples removed, {len(self.kept)} kept; {self.imported.summary()}; "
+            f"{len(self.authors)} registry changes, {len(self.review)} to review; "
+            f"{len(self.other)} other files not imported"
+        )
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.refused or self.imported.skipped or self.imported.images["conflict"])
+
+
+def adopt(
+    site: Path,
+    config: NewsletterConfig,
+    posts_dir: Path,
+    images_dir: Path,
+    *,
+    dry_run: bool = False,
+    base: Path | None = None,
+) -> AdoptReport:
+    """Replace the samples by *site*'s archive; see the module docstring."""
+    report = AdoptReport()
+    manifest_path = posts_dir / MANIFEST
+    manifest, why = load_manifest(manifest_path)
+    if why:
+        report.refused.append(f"{display_path(manifest_path, base)}: {why}; no sample removed")
+    removed = _samples(manifest.posts, posts_dir, "sample post", report, base)
+    removed |= _samples(manifest.images, images_dir, "sample image", report, base)
+    if not dry_run:
+        for path in sorted(removed):
+            path.unlink()
+    report.imported = import_site(
+        site, posts_dir, images_dir, config.settings, dry_run=dry_run, base=base, absent=frozenset(removed)
+    )
+    posts = _posts_after(posts_dir, removed, report.imported, config)
+    _authors(config, posts, manifest.authors, report, dry_run, base)
+    _site_file(site, config, next(iter(manifest.site.values()), ""), report, dry_run, base)
+    _name_others(site, report, base)
+    if manifest.posts or manifest.images or manifest.authors or manifest.site:
+        done = not report.kept and not report.refused
+        if done and not dry_run:
+            manifest_path.unlink(missing_ok=True)
+        if done:
+            report.samples.append(
+                f"{display_path(manifest_path, base)} (the samples manifest: nothing it lists is left)"
+            )
+    return report
+
+
+def _samples(listed: dict[str, str], folder: Path, what: str, report: AdoptReport, base: Path | None) -> set[Path]:
+    """The listed files that are still the samples (to remove); edited ones are named as kept."""
+    found = set()
+    real_folder = Path(os.path.realpath(folder))
+    for name, expected in sorted(listed.items()):
+        path = inside(real_folder, name)
+        shown = display_path(folder / name, base)
+        if bad_name(name) or path is None or path != real_folder / name:
+            report.kept.append(f"{shown}: the manifest names a file outside {display_path(folder, base)}; ignored")
+            continue
+        state = is_sample(path, expected)
+        if state:
+            found.add(path)
+            report.samples.append(f"{shown} ({what})")
+        elif state is False:
+            report.kept.append(f"{shown}: listed as a {what} but changed since (or not a regular file); kept")
+    return found
+
+
+def _posts_after(posts_dir: Path, removed: set[Path], imported: ImportReport, config: NewsletterConfig) -> list[Post]:
+    """The posts the folder holds once the import is done (dry run or not)."""
+    settings = config.settings
+    posts: dict[str, Post] = {}
+    for path in find_post_files(posts_dir, config.images_dir) if posts_dir.is_dir() else []:
+        if Path(os.path.realpath(path)) not in removed and path.name not in imported.texts:
+            post, _ = read_post(path, path.name, settings)
+            if post is not None:
+                posts[path.name] = post
+    for name, text in imported.texts.items():
+        post, _ = parse_post(text, name, settings, stem=Path(name).stem)
+        if post is not None:
+            posts[name] = post
+    return list(posts.values())
+
+
+# --- the authors registry ------------------------------------------------------------------------------
+
+_TOP_KEY = re.compile(r"""^(?:"([^"]+)"|'([^']+)'|([^\s#:"'][^:#]*?))\s*:\s*(?:#.*)?$""")
+
+
+def _authors(
+    config: NewsletterConfig,
+    posts: list[Post],
+    samples: dict[str, str],
+    report: AdoptReport,
+    dry_run: bool,
+    base: Path | None,
+) -> None:
+    path = config.authors_file
+    if path is None:
+        report.authors.append("no authors registry (newsletter_authors_file is ''): no entries written")
+        return
+    shown = display_path(path, base)
+    text, why = read_regular_text(path, MAX_REGISTRY_BYTES)
+    if why:
+        report.refused.append(f"{shown} {why}; the registry is not changed")
+        return
+    before, _ = parse_registry(text or "", shown)
+    drop = {k for k, name in samples.items() if k in before.authors and before.authors[k].name == name}
+    edited = remove_entries(text or "", drop)
+    kept, _ = parse_registry(edited, shown)
+    if set(kept.authors) != set(before.authors) - drop:
+        report.refused.append(f"{shown}: the sample entries could not be cut out cleanly; the registry is not changed")
+        return
+    report.authors += [f"remove {key!r} (sample) from {shown}" for key in sorted(drop)]
+    renamed = sorted(k for k in samples if k in before.authors and k not in drop)
+    report.kept += [f"{shown} {k!r}: listed as a sample author but renamed since; kept" for k in renamed]
+    archive, _ = build_archive(assign_keys(posts)[0], registry=kept, max_days=config.settings.edition_max_days)
+    entries = new_entries(archive, set(kept.authors))
+    for entry in entries:
+        report.authors.append(
+            f"add {entry.key!r} ({entry.name}, {entry.posts} post{'s' if entry.posts != 1 else ''}) to {shown}"
+        )
+        report.review += [f"{shown} {entry.key!r}: {why}" for why in entry.review]
+    new_text = append_entries(edited, entries)
+    if new_text != (text or "") and not dry_run:
+        write_atomic(path, new_text.encode("utf-8"))
+
+
+def remove_entries(text: str, keys: set[str]) -> str:
+    """*text* without the top-level entries *keys* (each from its key line to the next top-level line)."""
+    lines = text.split("\n")
+    out: list[str] = []
+    dropping = False
+    for line in lines:
+        if line and not line[0].isspace() and not line.startswith("#"):
+            match = _TOP_KEY.match(line)
+            dropping = bool(match) and next(g for g in match.groups() if g is not None).strip() in keys  # type: ignore[union-attr]
+        if not dropping:
+            out.append(line)
+    result = "\n".join(out)
+    return re.sub(r"\n{3,}", "\n\n", result)
+
+
+def append_entries(text: str, entries: list[NewEntry]) -> str:
+    """*text* with *entries* added at its end, a blank line between entries."""
+    if not entries:
+        return text
+    head = text.rstrip("\n")
+    return (head + "\n\n" if head else "") + "\n\n".join(e.text() for e in entries) + "\n"
+
+
+# --- the site file ---------------------------------------------------------------------------------------
+
+
+def _site_file(
+    site: Path, config: NewsletterConfig, sample_digest: str, report: AdoptReport, dry_run: bool, base: Path | None
+) -> None:
+    path = config.site_file
+    config_yml = inside(site, "_config.yml")
+    shown_source = display_path(site / "_config.yml", base)
+    if config_yml is None or not config_yml.is_file():
+        why = "is a symbolic link out of the site; not read" if config_yml is None else "not found"
+        report.site.append(f"{shown_source}: {why}; the site file is left as it is")
+        return
+    jekyll = from_jekyll_config(config_yml, shown_source)
+    report.site += jekyll.notes
+    if jekyll.lang:
+        report.site.append(
+            f"{shown_source}: lang {jekyll.lang!r} not carried: the site's language is `language` in conf.py "
+            "(pt_BR for pt-BR); check that it matches"
+        )
+    if path is None:
+        report.site.append("no site file (newsletter_site_file is ''): title, description and url not carried")
+        return
+    shown = display_path(path, base)
+    current, problems = load_site_file(path, shown)
+    if any(p.severity == "error" for p in problems):
+        report.refused.append(f"{shown} cannot be read; not changed")
+        return
+    data, _ = read_regular_text(path, 1_000_000)
+    start = {} if data is not None and digest(data.encode()) == sample_digest else current.values()
+    values = {**start, **jekyll.values}
+    text = format_site_file(values)
+    if data == text:
+        report.site.append(f"{shown}: unchanged")
+        return
+    for key, value in jekyll.values.items():
+        report.site.append(f"{shown}: {key} = {value!r} (from {shown_source})")
+    if not dry_run:
+        write_atomic(path, text.encode("utf-8"))
+
+
+# --- the rest of the site ------------------------------------------------------------------------------------
+
+
+def _name_others(site: Path, report: AdoptReport, base: Path | None) -> None:
+    """A line for every file of *site* that is not under ``_posts/`` or ``images/`` (reported by the import)."""
+    for root, dirs, files in os.walk(site):
+        here = Path(root)
+        relative_dir = here.relative_to(site).as_posix()
+        if relative_dir == ".":
+            skipped = [d for d in dirs if d in ("_posts", "images", ".git")]
+            if ".git" in skipped:
+                report.other.append(f"{display_path(site / '.git', base)}/: the old site's history; not copied")
+            dirs[:] = sorted(d for d in dirs if d not in skipped)
+        else:
+            dirs.sort()
+        for name in sorted(files):
+            relative = (here / name).relative_to(site).as_posix()
+            report.other.append(f"{display_path(here / name, base)}: {_why_not(relative)}")
+
+
+def _why_not(relative: str) -> str:
+    for pattern, why in _NOT_IMPORTED:
+        if re.search(pattern, relative):
+            return why
+    return "not a post or a post's image; not imported"

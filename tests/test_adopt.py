@@ -1,0 +1,362 @@
+"""``newsletter import SITE --replace`` (issue 18): a copy of this project adopts a Jekyll site and builds green.
+
+The acceptance test runs the README's path on a copy of the project in
+tmp_path: import the real corpus laid out as a Jekyll site (with a
+``_config.yml`` of ours), record its history with ``check --update-baseline``,
+build with ``-W --keep-going`` (exit 0: every post, no sample, the imported
+title), then add a post whose edition date is a month off: the same build
+fails and names it. The other tests pin the pieces on small made-up sites.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sitetools import REPO
+from sphinx_newsletter.cli.main import main
+from sphinx_newsletter.core.registry import load_registry
+from sphinx_newsletter.core.samples import digest, load_manifest
+from test_cli import post
+
+CONFIG_YML = """\
+title: "SRE Brasil: Destaques"
+description: "O melhor da newsletter SRE Brasil, comentado."
+url: "https://destaques.example.org"
+baseurl: "/arquivo-sre"
+lang: pt-BR
+theme: minima
+"""
+
+
+def project_copy(tmp_path: Path) -> Path:
+    """This project's site (docs/ and posts/, samples included) in *tmp_path*/project."""
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "docs", project / "docs", ignore=shutil.ignore_patterns("_build", "arquivo"))
+    shutil.copytree(REPO / "posts", project / "posts")
+    return project
+
+
+def jekyll_site(tmp_path: Path, corpus: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(corpus / "_posts", site / "_posts")
+    shutil.copytree(corpus / "images", site / "images")
+    (site / "_config.yml").write_text(CONFIG_YML, encoding="utf-8")
+    (site / "_layouts").mkdir()
+    (site / "_layouts" / "post.html").write_text("{{ content }}", encoding="utf-8")
+    return site
+
+
+def newsletter(project: Path, *args: str) -> tuple[int, list[str]]:
+    out = io.StringIO()
+    code = main(["--conf-dir", str(project / "docs"), *args], out=out)
+    return code, out.getvalue().splitlines()
+
+
+def build(project: Path) -> subprocess.CompletedProcess[str]:
+    """What Read the Docs runs: ``make html SPHINXOPTS="-W --keep-going"``."""
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-d", str(project / "_build" / "doctrees")]
+    command += [str(project / "docs"), str(project / "_build" / "html"), "-W", "--keep-going"]
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    return subprocess.run(command, capture_output=True, text=True, cwd=project, env=env, timeout=300, check=False)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_adopt_the_real_site_then_build_green_then_a_new_mistake_fails(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project, site = project_copy(tmp_path), jekyll_site(tmp_path, corpus)
+    monkeypatch.chdir(project)
+    samples = load_manifest(project / "posts" / "samples.yml")[0]
+
+    code, plan = newsletter(project, "import", str(site), "--replace", "--dry-run")
+    assert code == 0
+    assert snapshot(project / "posts") == snapshot(REPO / "posts")  # the dry run wrote nothing
+    code, lines = newsletter(project, "import", str(site), "--replace")
+    assert code == 0
+    assert lines[: len(plan) - 1] == plan[:-1]  # the plan is what was done
+    assert "78 imported" in lines[-2] and "19 samples removed" in lines[-2]
+    assert any(
+        line.startswith("not imported ") and "site/_layouts/post.html: the old site's theme" in line for line in lines
+    )
+
+    posts = project / "posts"
+    assert not any((posts / name).exists() for name in samples.posts)
+    assert not (posts / "samples.yml").exists()
+    registry, problems = load_registry(posts / "authors.yml", "authors.yml")
+    assert problems == []
+    assert not set(registry.authors) & set(samples.authors)
+    assert registry.match("Ricardo Coelho").key == registry.match("Ricardo Coelho de Sousa").key  # type: ignore[union-attr]
+    assert "# review: 'Ricardo Coelho' (4 posts) kept as a spelling" in (posts / "authors.yml").read_text()
+    site_yml = (posts / "site.yml").read_text(encoding="utf-8")
+    assert 'url: "https://destaques.example.org/arquivo-sre/"' in site_yml
+
+    before = snapshot(project)  # running it twice changes nothing
+    code, again = newsletter(project, "import", str(site), "--replace")
+    assert code == 0 and snapshot(project) == before
+    assert again[-2].startswith("0 samples removed, 0 kept; 0 imported (0 fixed, 0 renamed), 78 unchanged")
+    assert "0 registry changes, 0 to review" in again[-2]
+
+    code, lines = newsletter(project, "check", "--update-baseline")
+    assert code == 0, lines
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    out = project / "_build" / "html"
+    pages = {p.stem for p in (out / "arquivo" / "posts").glob("*.html")}
+    assert len(pages) == 78
+    assert not {Path(name).stem.split("-", 3)[3] for name in samples.posts} & pages
+    authors = {p.stem for p in (out / "arquivo" / "autores").glob("*.html")}
+    assert authors and not authors & set(samples.authors)
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "<title>SRE Brasil: Destaques</title>" in home and "<h1>SRE Brasil: Destaques" in home
+    assert "Copyright &#169; 2022, SRE Brasil: Destaques" in home
+    assert '<link rel="canonical" href="https://destaques.example.org/arquivo-sre/index.html"' in home
+
+    # A new post in the latest edition (#25, 29.08.2022) whose edition tag is a month off.
+    late = post(
+        title="Um post novo",
+        tag="Edição #25 - 29.09.2022",
+        date="2022-08-28 08:00:00 -0300",
+        url="https://example.org/novo",
+    )
+    (posts / "2022-08-28-um-post-novo.md").write_text(late, encoding="utf-8")
+    result = build(project)
+    assert result.returncode != 0
+    assert "2022-08-28-um-post-novo.md" in result.stderr
+    assert "edition-date-mismatch" in result.stderr or "edition-date-far" in result.stderr
+
+
+def test_the_manifest_lists_the_shipped_samples() -> None:
+    """``posts/samples.yml`` must match the samples as shipped: edit one, update its hash here."""
+    manifest, why = load_manifest(REPO / "posts" / "samples.yml")
+    assert why == ""
+    assert manifest.posts == {p.name: digest(p.read_bytes()) for p in (REPO / "posts").glob("*.md")}
+    images = REPO / "posts" / "images"
+    assert manifest.images == {p.name: digest(p.read_bytes()) for p in images.iterdir() if p.is_file()}
+    registry, _ = load_registry(REPO / "posts" / "authors.yml", "authors.yml")
+    assert manifest.authors == {k: a.name for k, a in registry.authors.items()}
+    assert manifest.site == {"site.yml": digest((REPO / "posts" / "site.yml").read_bytes())}
+
+
+# --- the pieces, on small made-up sites ------------------------------------------------------------------
+
+
+def small_project(tmp_path: Path) -> Path:
+    """A project with two sample posts (one edited since it shipped), a post of the maintainer's, a sample author."""
+    from sphinx_newsletter.core.samples import Manifest, format_manifest
+    from test_cli import make_site
+
+    authors = 'ana-souza:\n  name: "Ana Souza"\n\nsample-sam:\n  name: "Sam Ple"\n  bio: "exemplo"\n'
+    sample = post(title="Exemplo", url="https://example.org/exemplo")
+    edited = post(title="Exemplo editado", url="https://example.org/editado", date="2024-01-08 08:00:00 -0300")
+    mine = post(title="Meu post", url="https://example.org/meu", date="2024-01-09 08:00:00 -0300")
+    root = make_site(
+        tmp_path / "project",
+        {"2024-01-07-exemplo.md": sample, "2024-01-08-editado.md": edited + "mudou\n", "2024-01-09-meu.md": mine},
+        authors,
+    )
+    with open(root / "conf.py", "a", encoding="utf-8") as conf:
+        conf.write('newsletter_site_file = "posts/site.yml"\n')
+    (tmp_path / "outside.md").write_text("do not delete", encoding="utf-8")
+    manifest = Manifest(
+        posts={
+            "2024-01-07-exemplo.md": digest(sample.encode()),
+            "2024-01-08-editado.md": digest(edited.encode()),
+            "../../outside.md": digest(b"do not delete"),
+        },
+        authors={"sample-sam": "Sam Ple"},
+    )
+    (root / "posts" / "samples.yml").write_text(format_manifest(manifest), encoding="utf-8")
+    return root
+
+
+def small_site(tmp_path: Path, config_yml: str) -> Path:
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    posts = {
+        # One person under two spellings and two link spellings; one with no link; a look-alike name.
+        "2023-05-01-a.md": post(
+            title="A",
+            date="2023-05-01 08:00:00 -0300",
+            tag="Edição #1 - 01.05.2023",
+            url="https://example.org/1",
+            profile="https://linkedin.com/in/bruno-lima/",
+        ),
+        "2023-05-01-b.md": post(
+            title="B",
+            date="2023-05-01 09:00:00 -0300",
+            tag="Edição #1 - 01.05.2023",
+            url="https://example.org/2",
+            profile="http://www.linkedin.com/in/bruno-lima",
+        ),
+        "2023-05-08-c.md": post(
+            title="C",
+            date="2023-05-08 08:00:00 -0300",
+            tag="Edição #2 - 08.05.2023",
+            url="https://example.org/3",
+            profile="",
+        ),
+    }
+    names = {"2023-05-01-a.md": "Bruno Lima", "2023-05-01-b.md": "Bruno Lima Impostor", "2023-05-08-c.md": "Bruno Lima"}
+    for name, text in posts.items():
+        (site / "_posts" / name).write_text(text.replace("Ana Souza", names[name]), encoding="utf-8")
+    (site / "_config.yml").write_text(config_yml, encoding="utf-8")
+    (site / "CNAME").write_text("destaques.example.org\n", encoding="utf-8")
+    return site
+
+
+def test_replace_removes_only_unchanged_samples_and_never_leaves_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = small_project(tmp_path)
+    site = small_site(tmp_path, 'title: "Novo"\n')
+    monkeypatch.chdir(root)
+    code, lines = newsletter_at(root, "import", str(site), "--replace")
+    assert code == 0, lines
+    posts = root / "posts"
+    assert not (posts / "2024-01-07-exemplo.md").exists()
+    assert (posts / "2024-01-08-editado.md").exists() and (posts / "2024-01-09-meu.md").exists()
+    assert (tmp_path / "outside.md").read_text() == "do not delete"
+    assert (
+        "keep      posts/2024-01-08-editado.md: listed as a sample post but changed since (or not a regular file); kept"
+        in lines
+    )
+    assert any(
+        line.startswith("keep      ") and "outside.md: the manifest names a file outside" in line for line in lines
+    )
+    assert (posts / "samples.yml").exists()  # something it lists was kept: the maintainer decides
+    text = (posts / "authors.yml").read_text(encoding="utf-8")
+    assert "sample-sam" not in text and text.startswith('ana-souza:\n  name: "Ana Souza"\n')
+    assert any(line.startswith("not imported ") and "CNAME: the old domain" in line for line in lines)
+
+
+def test_commentators_merged_as_the_build_groups_them_with_a_review_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = small_project(tmp_path)
+    site = small_site(tmp_path, 'title: "Novo"\n')
+    monkeypatch.chdir(root)
+    code, lines = newsletter_at(root, "import", str(site), "--replace")
+    assert code == 0
+    registry, problems = load_registry(root / "posts" / "authors.yml", "authors.yml")
+    assert problems == []
+    entry = registry.authors["bruno-lima"]
+    assert entry.variants == ("Bruno Lima Impostor",)
+    assert entry.links == ("https://linkedin.com/in/bruno-lima/",)  # one spelling per profile
+    review = [line for line in lines if line.startswith("review ")]
+    assert len(review) == 2
+    assert "merged because they share a spelling" in review[0]
+    assert "'Bruno Lima Impostor' (1 post) kept as a spelling of 'Bruno Lima': the same person?" in review[1]
+    # The registry now names them all: check finds no spelling to warn about.
+    code, lines = newsletter_at(root, "check")
+    assert not [line for line in lines if "author-spelling" in line or "registry" in line]
+
+
+def test_hostile_config_yml_is_validated_and_the_dry_run_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = small_project(tmp_path)
+    config_yml = 'title: "A\\u202e <script>x</script> \\"q\\""\nurl: "javascript:alert(1)"\ndescription: [1, 2]\n'
+    site = small_site(tmp_path, config_yml)
+    monkeypatch.chdir(root)
+    before = snapshot(tmp_path)
+    code, lines = newsletter_at(root, "import", str(site), "--replace", "--dry-run")
+    assert snapshot(tmp_path) == before
+    code, lines = newsletter_at(root, "import", str(site), "--replace")
+    assert code == 0
+    from sphinx_newsletter.core.sitefile import load_site_file
+
+    written, problems = load_site_file(root / "posts" / "site.yml", "site.yml")
+    assert problems == []
+    assert written.title == 'A <script>x</script> "q"' and written.url == "" and written.description == ""
+    assert any("_config.yml:2: url" in line and "left out" in line for line in lines)
+    assert any("_config.yml:3: description must be a text; left out" in line for line in lines)
+
+
+def test_a_linked_config_yml_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = small_project(tmp_path)
+    site = small_site(tmp_path, "")
+    (tmp_path / "secret.yml").write_text('title: "segredo"\n', encoding="utf-8")
+    (site / "_config.yml").unlink()
+    (site / "_config.yml").symlink_to(tmp_path / "secret.yml")
+    monkeypatch.chdir(root)
+    code, lines = newsletter_at(root, "import", str(site), "--replace")
+    assert code == 0 and "segredo" not in "\n".join(lines) and not (root / "posts" / "site.yml").exists()
+    assert any("_config.yml: is a symbolic link out of the site; not read" in line for line in lines)
+
+
+def newsletter_at(root: Path, *args: str) -> tuple[int, list[str]]:
+    out = io.StringIO()
+    code = main(["--conf-dir", str(root), *args], out=out)
+    return code, out.getvalue().splitlines()
+
+
+# --- the site file in the build ------------------------------------------------------------------------------
+
+
+def site_app(tmp_path: Path, site_yml: str, conf_extra: str = ""):
+    from sitetools import ROOTS
+    from sphinx.testing.util import SphinxTestApp
+
+    src = tmp_path / "basic"
+    shutil.copytree(ROOTS / "test-basic", src)
+    with open(src / "conf.py", "a", encoding="utf-8") as conf:
+        conf.write('newsletter_site_file = "posts/site.yml"\n' + conf_extra)
+    (src / "posts" / "site.yml").write_text(site_yml, encoding="utf-8")
+    app = SphinxTestApp("html", srcdir=src)
+    app.build()
+    return app
+
+
+def test_the_site_file_names_the_site_and_the_footer_follows_the_archive_years(tmp_path: Path) -> None:
+    from sitetools import html, warnings_of
+
+    app = site_app(tmp_path, 'title: "Boletim & Cia"\ndescription: "Sobre <tudo>"\nurl: "https://b.example.org/x"\n')
+    try:
+        assert warnings_of(app) == []
+        page = html(app, "index")
+        assert "<title>Boletim &amp; Cia</title>" in page
+        assert "Copyright &#169; 2024, Boletim &amp; Cia" in page  # the test root's posts are all of 2024
+        assert '<meta name="description" content="Sobre &lt;tudo&gt;"' in page
+        assert '<link rel="canonical" href="https://b.example.org/x/index.html"' in page
+    finally:
+        app.cleanup()
+
+
+def test_conf_py_wins_and_a_bad_address_is_a_located_warning(tmp_path: Path) -> None:
+    from sitetools import html, warnings_of
+
+    site_yml = 'title: "Do arquivo"\nurl: "javascript:alert(1)"\ncopyright: "2001, Nós"\n'
+    app = site_app(tmp_path, site_yml, 'html_title = "Do conf.py"\n')
+    try:
+        warnings = warnings_of(app)
+        assert len(warnings) == 1 and "posts/site.yml:2: WARNING: 'url' " in warnings[0]
+        assert "[newsletter.site-file]" in warnings[0]
+        page = html(app, "index")
+        assert "<title>Do conf.py</title>" in page and "Copyright &#169; 2001, Nós" in page
+        assert "javascript" not in page
+    finally:
+        app.cleanup()
+
+
+def test_an_edited_description_reaches_every_page_on_an_incremental_build(tmp_path: Path) -> None:
+    from sitetools import html
+    from sphinx.testing.util import SphinxTestApp
+
+    app = site_app(tmp_path, 'description: "Antes"\nurl: "https://b.example.org/"\n')
+    app.cleanup()
+    (app.srcdir / "posts" / "site.yml").write_text('description: "Depois"\nurl: "https://b.example.org/"\n')
+    again = SphinxTestApp("html", srcdir=app.srcdir)
+    try:
+        again.build()
+        assert '<meta name="description" content="Depois"' in html(again, "index")
+    finally:
+        again.cleanup()
