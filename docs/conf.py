@@ -18,3 +18,13 @@ exclude_patterns = ["_build"]
 newsletter_posts_dir = "../posts"
 newsletter_images_dir = "../posts/images"
 newsletter_timezone = "America/Sao_Paulo"
+# The maintainers' reference (English) stays out of readers' search results.
+newsletter_search_exclude = [
+    "guide/posts",
+    "guide/configuration",
+    "guide/references",
+    "guide/outputs",
+    "performance",
+    "security",
+    "faults",
+]

@@ -38,6 +38,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         outputs,
         parser,
         reference,
+        search,
         speedups,
     )
 
@@ -60,6 +61,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     bodyguard.setup(app)
     navigation.setup(app)
     outputs.setup(app)
+    search.setup(app)
     buildcache.setup(app)
     # Patches to Sphinx, MyST and Furo internals, behind newsletter_speedups and version gates.
     speedups.setup(app)
