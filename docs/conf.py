@@ -24,6 +24,7 @@ newsletter_search_exclude = [
     "guide/configuration",
     "guide/references",
     "guide/outputs",
+    "guide/search",
     "performance",
     "security",
     "faults",
