@@ -79,12 +79,12 @@ def test_home_month_category_and_post_pages(app):
     index = text(html(app, "arquivo/categorias/index"))
     assert "Cultura (1 post)" in index and "Observabilidade (2 posts)" in index
     post = html(app, "arquivo/posts/terceiro-post")
-    meta = text(post.split('class="nl-post-meta"', 1)[1].split("</p>", 1)[0])
+    meta = text(post.split('class="nl-post-meta no-search"', 1)[1].split("</p>", 1)[0])
     assert "Edição #2" in meta and "1 min de leitura" in meta
     assert 'href="../categorias/observabilidade.html"' in post and 'href="../categorias/cultura.html"' in post
     # Previous/next post and edition links already exist (nodes.post_nav / edition_nav).
-    assert 'class="nl-post-nav"' in html(app, "arquivo/posts/segundo-post")
-    assert 'class="nl-edition-nav"' in html(app, "arquivo/edicoes/2")
+    assert 'class="nl-post-nav no-search"' in html(app, "arquivo/posts/segundo-post")
+    assert 'class="nl-edition-nav no-search"' in html(app, "arquivo/edicoes/2")
 
 
 def test_month_pages_follow_the_posts_on_incremental_builds(tmp_path):

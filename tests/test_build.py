@@ -94,9 +94,9 @@ def test_drafts_are_left_out_and_said_so(built):
 def test_objects_are_in_the_inventory(built):
     data = (built.outdir / "objects.inv").read_bytes()
     body = zlib.decompress(data.split(b"\n", 4)[4]).decode()
-    assert "primeiro-post nl:post 1 arquivo/posts/primeiro-post.html" in body
-    assert "1 nl:edition 1 arquivo/edicoes/1.html" in body
-    assert "maria-souza nl:author 1 arquivo/autores/maria-souza.html" in body
+    assert "primeiro-post nl:post -1 arquivo/posts/primeiro-post.html" in body
+    assert "1 nl:edition -1 arquivo/edicoes/1.html" in body
+    assert "maria-souza nl:author -1 arquivo/autores/maria-souza.html" in body
 
 
 def test_sidebar_is_bounded_to_the_current_branch(built):

@@ -40,6 +40,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         parser,
         reference,
         siteinfo,
+        search,
         speedups,
         themelabels,
     )
@@ -66,6 +67,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     navigation.setup(app)
     outputs.setup(app)
     comments.setup(app)
+    search.setup(app)
     buildcache.setup(app)
     # Patches to Sphinx, MyST and Furo internals, behind newsletter_speedups and version gates.
     speedups.setup(app)

@@ -151,6 +151,20 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
         (int,),
         "Old URLs (redirect_from) a post may claim; the rest are dropped with a warning.",
     ),
+    # Search (sphinx_newsletter/search.py).
+    "newsletter_search_fold_accents": (
+        None,
+        "html",
+        (bool, type(None)),
+        "Accent-insensitive search ('operacoes' finds 'operações'); None: on when the search language is "
+        "Portuguese.",
+    ),
+    "newsletter_search_exclude": (
+        [],
+        "env",
+        (list, tuple),
+        "Docname patterns (fnmatch) of pages left out of the search, like a 'nosearch' front-matter key.",
+    ),
     # Whole-site outputs (feeds, redirects): written at build-finished, so "html".
     "newsletter_feed_length": (20, "html", (int,), "Posts in /feed.xml and /atom.xml (and in each author's feed)."),
     # `newsletter email` (issue 21): read by the command; "html" for the build's preview.

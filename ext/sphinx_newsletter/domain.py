@@ -186,9 +186,16 @@ class NewsletterDomain(Domain):
         return results
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
+        # Priority -1: in objects.inv (intersphinx), not in the search index. Every
+        # object is a whole page that the search already finds by its title and
+        # text; as an object too, each post was listed twice in the results.
         for key, (docname, dispname) in sorted(self.objects.items()):
             typ, name = key.split(":", 1)
-            yield name, dispname, typ, docname, "", 1
+            yield name, dispname, typ, docname, "", -1
+
+    def get_type_name(self, type: ObjType, primary: bool = False) -> str:
+        """The object type in the site's language ("edição"), without Sphinx's "Newsletter " prefix."""
+        return str(type.lname)
 
     @staticmethod
     def _normalise(typ: str, target: str) -> str:

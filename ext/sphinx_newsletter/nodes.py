@@ -30,6 +30,13 @@ if TYPE_CHECKING:
 
 _ = get_translation("sphinx_newsletter")
 
+#: Sphinx's class for what the search index leaves out (the indexer skips the
+#: element): navigation and boxes every post repeats, listings of other pages.
+#: The search page leaves it out of excerpts too (``static/newsletter-search.js``).
+NO_SEARCH = "no-search"
+#: Indexed, but not the start of a search excerpt (the highlight card).
+NO_EXCERPT = "nl-no-excerpt"
+
 
 class external_link(nodes.reference):
     """A link to another site that opens in a new tab (``rel="noopener"``).
@@ -121,8 +128,13 @@ def paragraph(*children: nodes.Node | str, classes: list[str] | None = None) -> 
 
 
 def highlight_card(post: Post, layout: Layout) -> nodes.container:
-    """The commented article: image, headline, its title (a link) and author."""
-    card = create_component("card", ["sd-card", "sd-sphinx-override", "sd-mb-3", "sd-shadow-sm", "nl-highlight"])
+    """The commented article: image, headline, its title (a link) and author.
+
+    Searchable (the article's title and author are what readers remember), but
+    not a search excerpt: the excerpt starts with the post's own text.
+    """
+    classes = ["sd-card", "sd-sphinx-override", "sd-mb-3", "sd-shadow-sm", "nl-highlight", NO_EXCERPT]
+    card = create_component("card", classes)
     if post.image:
         card += post_image(post, layout, post.highlight_title or post.title)
     body = create_component("card-body", ["sd-card-body"])
@@ -153,7 +165,7 @@ def author_details(author: Author, layout: Layout) -> list[nodes.Node]:
 
 def author_box(post: Post, author: Author | None, docname: str, layout: Layout) -> nodes.container:
     """Who commented the article, their profile, and a link to all their posts."""
-    box = nodes.container(classes=["nl-author-box"])
+    box = nodes.container(classes=["nl-author-box", NO_SEARCH])
     box += paragraph(_("Commented by"), classes=["nl-author-label"])
     name = author.name if author else post.author_name
     link = xref("author", author.key, name, docname) if author else nodes.Text(name)
@@ -175,7 +187,7 @@ def author_box(post: Post, author: Author | None, docname: str, layout: Layout) 
 
 def post_meta(post: Post, archive: Archive, language: str | None, docname: str) -> nodes.paragraph:
     """The line under a post's title: date, edition, categories (links), reading time."""
-    meta = paragraph(classes=["nl-post-meta"])
+    meta = paragraph(classes=["nl-post-meta", NO_SEARCH])
     meta += nodes.inline("", format_date(post.date.date(), language), classes=["nl-date"])
     edition = archive.edition_of(post)
     if edition:
@@ -197,7 +209,8 @@ def post_meta(post: Post, archive: Archive, language: str | None, docname: str) 
 
 def post_card(post: Post, archive: Archive, layout: Layout, docname: str, *, excerpt: bool = False) -> nodes.container:
     """A compact card for a listing: image, title (link), headline, commentator."""
-    card = create_component("card", ["sd-card", "sd-sphinx-override", "sd-shadow-sm", "nl-card"])
+    # Not searched: the post's own page is (one result per post, not one per listing too).
+    card = create_component("card", ["sd-card", "sd-sphinx-override", "sd-shadow-sm", "nl-card", NO_SEARCH])
     if post.image:
         card += post_image(post, layout, "")
     body = create_component("card-body", ["sd-card-body"])
@@ -258,7 +271,7 @@ def post_list(posts: list[Post], archive: Archive, language: str | None) -> link
 def edition_nav(archive: Archive, edition: Edition, language: str | None, docname: str) -> nodes.paragraph:
     """Links to the previous and next editions."""
     prev, nxt = archive.neighbours(edition.number)
-    nav = paragraph(classes=["nl-edition-nav"])
+    nav = paragraph(classes=["nl-edition-nav", NO_SEARCH])
     if prev:
         nav += nodes.Text("← ")
         nav += xref("edition", prev.key, _("Edition #%s") % prev.number, docname)
@@ -276,7 +289,7 @@ def post_nav(archive: Archive, post: Post, docname: str) -> nodes.paragraph | No
     if edition is None or len(edition.posts) < 2:
         return None
     i = edition.posts.index(post.key)
-    nav = paragraph(classes=["nl-post-nav"])
+    nav = paragraph(classes=["nl-post-nav", NO_SEARCH])
     if i > 0:
         before = archive.posts[edition.posts[i - 1]]
         nav += nodes.Text("← ")

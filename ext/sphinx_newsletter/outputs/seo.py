@@ -179,9 +179,28 @@ def notfound_defaults(app: Sphinx, config: Any) -> None:
     if config.notfound_urls_prefix == values["notfound_urls_prefix"].default:
         config.notfound_urls_prefix = urlsplit(base_url(config.html_baseurl)).path or "/"
     if config.notfound_context == values["notfound_context"].default:
-        title = str(_("Page not found"))
-        body = str(_("Sorry, there is no page at this address. Try the search or the archive."))
-        config.notfound_context = {"title": title, "body": f"<h1>{escape(title)}</h1>\n<p>{escape(body)}</p>"}
+        config.notfound_context = {"title": str(_("Page not found")), "body": _notfound_body()}
+
+
+def _notfound_body(search: str = "", archive: str = "") -> str:
+    """The 404 page's text; with the search page's and the archive's URLs, their links and a search box."""
+    title = escape(str(_("Page not found")))
+    if not search:
+        text = escape(str(_("Sorry, there is no page at this address. Try the search or the archive.")))
+        return f"<h1>{title}</h1>\n<p>{text}</p>"
+    search_text, archive_text = escape(str(_("the search"))), escape(str(_("the archive")))
+    search_link = f'<a href="{escape(search, quote=True)}">{search_text}</a>'
+    archive_link = f'<a href="{escape(archive, quote=True)}">{archive_text}</a>'
+    # Two steps, so a translation can't break the markup: the sentence is escaped, then the links go in.
+    text = escape(str(_("Sorry, there is no page at this address. Try %(search)s or %(archive)s.")))
+    text = text.replace("%(search)s", search_link).replace("%(archive)s", archive_link)
+    label = escape(str(_("Search the archive")), quote=True)
+    button = escape(str(_("Search")))
+    form = (
+        f'<form class="nl-search-form" action="{escape(search, quote=True)}" method="get" role="search">'
+        f'<input type="search" name="q" aria-label="{label}"><button type="submit">{button}</button></form>'
+    )
+    return f"<h1>{title}</h1>\n<p>{text}</p>\n{form}"
 
 
 def notfound_at_root(app: Sphinx, exception: BaseException | None) -> None:
@@ -213,6 +232,14 @@ def notfound_page_context(app: Sphinx, pagename: str, templatename: str, context
 
     if pagename != getattr(app.config, "notfound_pagename", None) or "toctree" not in context:
         return
+    if context.get("body") == _notfound_body() and callable(context.get("pathto")):
+        # Our default text (conf.py did not set one): now that URLs are known, with
+        # links and a search box. sphinx-notfound-page's pathto gives absolute URLs.
+        from ..domain import get_domain
+
+        config = get_domain(app.env).nl_config
+        archive = config.layout.docname(config.layout.index) if config else app.config.root_doc
+        context["body"] = _notfound_body(context["pathto"]("search"), context["pathto"](archive))
     prefix = app.config.notfound_urls_prefix or "/"
     relative_href = re.compile(r'href="(?![A-Za-z][A-Za-z0-9+.-]*:|/|#)')
 
