@@ -83,8 +83,8 @@ def months(archive: Archive) -> dict[str, Month]:
         loose[post_month(archive.posts[key])].append(key)
     elsewhere: dict[tuple[int, int], list[Post]] = defaultdict(list)
     for post in archive.posts.values():
-        edition = archive.edition_of(post)
-        if edition is not None and (edition.date.year, edition.date.month) != post_month(post):
+        filed = archive.edition_of(post)
+        if filed is not None and (filed.date.year, filed.date.month) != post_month(post):
             elsewhere[post_month(post)].append(post)
     result = {}
     for year, month in sorted({*editions, *loose, *elsewhere}, reverse=True):
