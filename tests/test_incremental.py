@@ -59,12 +59,15 @@ def test_editing_a_title_rereads_the_pages_that_show_it(src):
     build(src)
     edit(src, "2024-01-14-terceiro-post.md", '"Terceiro post"', '"Terceiro post, renomeado"')
     app, read = build(src)
-    # the post, its edition's cards, its year and month, the author page and the home page's latest edition
+    # the post, its edition's cards, its year and month, the author page, the home page's latest
+    # edition, the list of every post and the older post, whose "newer post" link names it
     assert read == [
         "arquivo/2024",
         "arquivo/2024/01",
         "arquivo/autores/maria-souza",
         "arquivo/edicoes/2",
+        "arquivo/posts/index",
+        "arquivo/posts/segundo-post",
         "arquivo/posts/terceiro-post",
         "index",
     ]

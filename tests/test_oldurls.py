@@ -170,6 +170,8 @@ def test_each_kind_of_claim_on_a_url_that_is_not_the_posts_is_an_error_naming_bo
         "edicao3/": "arquivo/edicoes/3",
         "marco2022/": "arquivo/2022/03",
         "busca/": "search",
+        "about/": "index",  # the old theme's pages: no sobre.md in this site
+        "contact/": "index",
         "Vitima/": "arquivo/posts/vitima",
         "ladrao/": "arquivo/posts/ladrao",
         "Antigo/": "arquivo/posts/vitima",

@@ -83,6 +83,16 @@ def _check_editions_months_search(out: Path) -> None:
         target, _page = follow(out, f"/{old}/")
         assert target == (out / "arquivo" / "2022" / month / "index.html").resolve()
         assert target.is_file()
+    # Edition #21 is dated 01.09.2022 (its posts in August): filed under September, as the old site did.
+    assert follow(out, "/setembro2022/")[0] == (out / "arquivo" / "2022" / "09" / "index.html").resolve()
+    assert "Edição #21" in (out / "arquivo" / "2022" / "09" / "index.html").read_text(encoding="utf-8")
+    # The old home page's pagination: 78 posts, six a page, pages 2 to 13.
+    assert [(out / f"page{n}" / "index.html").is_file() for n in (2, 13, 14)] == [True, True, False]
+    target, _page = follow(out, "/page13/")
+    # The six oldest posts: edition #1's four and two of #2, the newest first.
+    assert target == (out / "arquivo" / "edicoes" / "2" / "index.html").resolve()
+    for old in ("/about/", "/contact/"):
+        assert follow(out, old)[0] == (out / "index.html").resolve()
     target, _page = follow(out, "/busca/")
     assert target == (out / "search" / "index.html").resolve() and target.is_file()
     assert (out / "404.html").is_file()  # hosts look for /404.html, even under dirhtml
@@ -287,6 +297,8 @@ def test_a_post_cannot_take_an_old_url_that_is_not_its_own(tmp_path, monkeypatch
         "fevereiro2024",
         "marco2024",
         "busca",
+        "about",  # the old theme's pages land on the home page (no sobre.md here)
+        "contact",
     }
     assert not (out / "_static/index.html").exists() and not (out / "antigo-terceiro").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site-html"]  # nothing written beside the site

@@ -75,6 +75,8 @@ EXPECTED = {
     "arquivo/2024/03",
     "arquivo/edicoes/1",
     "arquivo/edicoes/2",
+    "arquivo/edicoes/index",
+    "arquivo/posts/index",
     "arquivo/autores/index",
     "arquivo/autores/maria-souza",
     "arquivo/autores/joao-lima",

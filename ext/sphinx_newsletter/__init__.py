@@ -5,7 +5,7 @@ parts: :mod:`.core` (pure: posts, editions, authors, generated pages),
 :mod:`.config` (the ``newsletter_*`` values), :mod:`.generate` (writing the
 pages), :mod:`.directives` and :mod:`.nodes` (cards, author box, listings),
 :mod:`.domain` (cross-references and ``objects.inv``), :mod:`.parser` (post
-bodies under untrusted-input limits), :mod:`.navigation` (bounded sidebar),
+bodies under untrusted-input limits), :mod:`.navigation` (bounded sidebar), :mod:`.related` (older/newer in the footer),
 :mod:`.outputs` (feeds, sitemap, redirects...) and :mod:`.speedups`. Event
 priorities are named in :mod:`.events`.
 """
@@ -41,6 +41,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         reference,
         siteinfo,
         search,
+        related,
         speedups,
         themelabels,
     )
@@ -65,6 +66,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     locations.setup(app)
     bodyguard.setup(app)
     navigation.setup(app)
+    related.setup(app)
     outputs.setup(app)
     comments.setup(app)
     search.setup(app)

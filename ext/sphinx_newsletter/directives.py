@@ -124,7 +124,7 @@ class EditionDirective(NewsletterDirective):
         title = nl.edition_title(edition, self.language)
         self.domain.note_object("edition", edition.key, title, self.env.docname)
         posts = [self.archive.posts[k] for k in edition.posts]
-        cards = [nl.post_card(p, self.archive, self.layout, self.env.docname) for p in posts]
+        cards = [nl.post_card(p, self.archive, self.layout, self.env.docname, excerpt=True) for p in posts]
         return [nl.card_grid(cards), nl.edition_nav(self.archive, edition, self.language, self.env.docname)]
 
 
@@ -142,7 +142,7 @@ class LatestDirective(NewsletterDirective):
             classes=["nl-latest-title"],
         )
         posts = [self.archive.posts[k] for k in edition.posts]
-        cards = [nl.post_card(p, self.archive, self.layout, self.env.docname, excerpt=True) for p in posts]
+        cards = [nl.post_card(p, self.archive, self.layout, self.env.docname, excerpt=True, level=3) for p in posts]
         return [heading, nl.card_grid(cards)]
 
 
@@ -210,7 +210,15 @@ class ArchiveDirective(NewsletterDirective):
     kind = "archive"
 
     def build(self) -> list[nodes.Node]:
-        result: list[nodes.Node] = []
+        layout, here = self.layout, self.env.docname
+        result: list[nodes.Node] = [
+            nl.paragraph(
+                nl.doc_link(layout.docname(layout.editions_index), _("All editions"), here),
+                " · ",
+                nl.doc_link(layout.docname(layout.posts_index), _("All posts"), here),
+                classes=["nl-all-links"],
+            )
+        ]
         for year, editions in self.archive.years().items():
             title = nl.paragraph(nodes.strong(str(year), str(year)), classes=["nl-year"])
             rows = [
@@ -233,6 +241,29 @@ class ArchiveDirective(NewsletterDirective):
         return result
 
 
+class EditionsDirective(NewsletterDirective):
+    """``{nl:editions}``: every edition, newest first, with its date and number of posts."""
+
+    kind = "editions"
+
+    def build(self) -> list[nodes.Node]:
+        rows = [
+            ((nl.ref("edition", e.key, nl.edition_title(e, self.language)), f" ({nl.post_count(len(e.posts))})"), ())
+            for e in self.archive.editions_newest_first()
+        ]
+        return [nl.link_list(classes=["nl-edition-list"], rows=rows)]
+
+
+class PostsDirective(NewsletterDirective):
+    """``{nl:posts}``: every post, newest first (the older/newer order of the post pages, reversed)."""
+
+    kind = "posts"
+
+    def build(self) -> list[nodes.Node]:
+        posts = [self.archive.posts[k] for k in reversed(browse.timeline(self.archive))]
+        return [nl.post_list(posts, self.archive, self.language)]
+
+
 class LooseDirective(NewsletterDirective):
     """``{nl:loose}``: posts that belong to no edition."""
 
@@ -244,7 +275,12 @@ class LooseDirective(NewsletterDirective):
 
 
 class MonthDirective(NewsletterDirective):
-    """``{nl:month} 2022-03``: the month's posts, oldest first."""
+    """``{nl:month} 2022-03``: the editions dated in the month (newest first, with their posts).
+
+    Then the month's posts in no edition, then the posts dated in the month
+    whose edition is filed under another month; links to the older and newer
+    months and back to the archive.
+    """
 
     kind = "month"
     required_arguments = 1
@@ -256,8 +292,20 @@ class MonthDirective(NewsletterDirective):
             return self.missing("month")
         title = nl.month_title(month.year, month.month, self.language)
         self.domain.note_object("month", month.key, title, self.env.docname)
-        posts = [self.archive.posts[k] for k in month.posts]
-        return [nl.post_list(posts, self.archive, self.language)]
+        result: list[nodes.Node] = []
+        if month.editions:
+            rows = [nl.edition_summary(self.archive, self.archive.editions[n], self.language) for n in month.editions]
+            result.append(nl.link_list(classes=["nl-edition-list"], rows=rows))
+        for heading, keys in (
+            (_("Loose posts"), month.loose),
+            (_("Also dated this month, in editions of another month"), month.elsewhere),
+        ):
+            if keys:
+                result.append(nl.paragraph(nodes.strong("", heading), classes=["nl-year"]))
+                result.append(nl.post_list([self.archive.posts[k] for k in keys], self.archive, self.language))
+        archive_index = self.layout.docname(self.layout.index)
+        result.append(nl.month_nav(self.archive, month.key, self.language, self.env.docname, archive_index))
+        return result
 
 
 class MonthsDirective(NewsletterDirective):
@@ -332,6 +380,8 @@ DIRECTIVES: dict[str, type[NewsletterDirective]] = {
     "year": YearDirective,
     "archive": ArchiveDirective,
     "loose": LooseDirective,
+    "editions": EditionsDirective,
+    "posts": PostsDirective,
     "month": MonthDirective,
     "months": MonthsDirective,
     "category": CategoryDirective,

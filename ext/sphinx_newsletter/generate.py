@@ -70,6 +70,8 @@ def builder_inited(app: Sphinx) -> None:
     out = Path(app.srcdir) / layout.output_dir
     labels = Labels(
         archive=_("Archive"),
+        editions=_("Editions"),
+        posts=_("All posts"),
         authors=_("Authors"),
         loose=_("Loose posts"),
         edition_title=lambda e: nl.edition_title(e, app.config.language),

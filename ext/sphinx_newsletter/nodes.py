@@ -207,21 +207,50 @@ def post_meta(post: Post, archive: Archive, language: str | None, docname: str) 
     return meta
 
 
-def post_card(post: Post, archive: Archive, layout: Layout, docname: str, *, excerpt: bool = False) -> nodes.container:
-    """A compact card for a listing: image, title (link), headline, commentator."""
+class card_heading(nodes.paragraph):
+    """A card's title as a heading (``<h2>``...), its link stretched over the whole card.
+
+    Screen-reader users jump from card to card by heading; the one link of
+    the card is the title's (its accessible name is the title) and sphinx-design's
+    ``sd-stretched-link`` makes the whole card its target. Other builders write
+    it as the paragraph it subclasses (Sphinx's translators follow the MRO).
+    """
+
+
+def visit_card_heading(self: HTML5Translator, node: card_heading) -> None:
+    for reference in node.findall(nodes.reference):
+        reference["classes"].append("sd-stretched-link")
+    level = min(6, max(1, int(node.get("level", 2))))
+    self.body.append(self.starttag(node, f"h{level}", ""))
+
+
+def depart_card_heading(self: HTML5Translator, node: card_heading) -> None:
+    self.body.append(f"</h{min(6, max(1, int(node.get('level', 2))))}>\n")
+
+
+def post_card(
+    post: Post, archive: Archive, layout: Layout, docname: str, *, excerpt: bool = False, level: int = 2
+) -> nodes.container:
+    """A card for a listing: image, title (a heading of *level*, the card's one link), text, commentator.
+
+    The commentator is named as the archive knows them (the registry's name,
+    or the spelling most of their posts use), not as this post spells it.
+    """
     # Not searched: the post's own page is (one result per post, not one per listing too).
     card = create_component("card", ["sd-card", "sd-sphinx-override", "sd-shadow-sm", "nl-card", NO_SEARCH])
     if post.image:
         card += post_image(post, layout, "")
     body = create_component("card-body", ["sd-card-body"])
-    title = create_component("card-title", ["sd-card-title", "sd-font-weight-bold"])
-    title += PassthroughTextElement("", "", xref("post", post.key, post.title, docname))
+    title = card_heading("", classes=["sd-card-title", "sd-font-weight-bold", "nl-card-title"], level=level)
+    title += xref("post", post.key, post.title, docname)
     body += title
-    text = post.excerpt if excerpt else post.headline
+    text = (post.excerpt or post.headline) if excerpt else post.headline
     if text and text != post.title:
         body += paragraph(text, classes=["sd-card-text"])
-    if post.author_name:
-        body += paragraph(_("Commented by %s") % post.author_name, classes=["sd-card-text", "nl-card-author"])
+    author = archive.author_of(post)
+    name = author.name if author else post.author_name
+    if name:
+        body += paragraph(_("Commented by %s") % name, classes=["sd-card-text", "nl-card-author"])
     card += body
     return card
 
@@ -268,39 +297,80 @@ def post_list(posts: list[Post], archive: Archive, language: str | None) -> link
     return link_list(classes=["nl-post-list"], rows=rows)
 
 
-def edition_nav(archive: Archive, edition: Edition, language: str | None, docname: str) -> nodes.paragraph:
-    """Links to the previous and next editions."""
-    prev, nxt = archive.neighbours(edition.number)
-    nav = paragraph(classes=["nl-edition-nav", NO_SEARCH])
-    if prev:
+def older_newer_nav(
+    older: nodes.Node | None, newer: nodes.Node | None, labels: tuple[str, str], classes: list[str]
+) -> nodes.paragraph | None:
+    """``← Older: x · Newer: y →``: the one direction of every previous/next of the site.
+
+    Older is on the left, newer on the right, as Furo's footer shows the
+    same pages (:mod:`sphinx_newsletter.related`).
+    """
+    if older is None and newer is None:
+        return None
+    nav = paragraph(classes=["nl-older-newer", *classes, NO_SEARCH])
+    if older is not None:
         nav += nodes.Text("← ")
-        nav += xref("edition", prev.key, _("Edition #%s") % prev.number, docname)
-    if prev and nxt:
+        nav += nodes.inline("", labels[0] + " ", classes=["nl-direction"])
+        nav += older
+    if older is not None and newer is not None:
         nav += nodes.Text(" · ")
-    if nxt:
-        nav += xref("edition", nxt.key, _("Edition #%s") % nxt.number, docname)
+    if newer is not None:
+        nav += nodes.inline("", labels[1] + " ", classes=["nl-direction"])
+        nav += newer
         nav += nodes.Text(" →")
     return nav
+
+
+def edition_nav(archive: Archive, edition: Edition, language: str | None, docname: str) -> nodes.paragraph:
+    """Links to the older and newer editions."""
+    from .core.browse import older_newer
+
+    keys = older_newer(archive, "edition", edition.key)
+    older, newer = (xref("edition", key, _("Edition #%s") % key, docname) if key else None for key in keys)
+    nav = older_newer_nav(older, newer, (_("Older edition:"), _("Newer edition:")), ["nl-edition-nav"])
+    return nav or paragraph(classes=["nl-edition-nav", NO_SEARCH])
 
 
 def post_nav(archive: Archive, post: Post, docname: str) -> nodes.paragraph | None:
-    """Links to the previous and next posts of the same edition."""
-    edition = archive.edition_of(post)
-    if edition is None or len(edition.posts) < 2:
-        return None
-    i = edition.posts.index(post.key)
-    nav = paragraph(classes=["nl-post-nav", NO_SEARCH])
-    if i > 0:
-        before = archive.posts[edition.posts[i - 1]]
-        nav += nodes.Text("← ")
-        nav += xref("post", before.key, before.title, docname)
-    if i + 1 < len(edition.posts):
-        after = archive.posts[edition.posts[i + 1]]
-        if i > 0:
-            nav += nodes.Text(" · ")
-        nav += xref("post", after.key, after.title, docname)
-        nav += nodes.Text(" →")
-    return nav
+    """Links to the older and newer posts of the archive (an edition's neighbours at its ends)."""
+    from .core.browse import older_newer
+
+    keys = older_newer(archive, "post", post.key)
+    older, newer = (xref("post", key, archive.posts[key].title, docname) if key else None for key in keys)
+    return older_newer_nav(older, newer, (_("Older post:"), _("Newer post:")), ["nl-post-nav"])
+
+
+def doc_link(target: str, text: str, docname: str) -> addnodes.pending_xref:
+    """A link to the page *target* (a docname from the source folder), as ``{doc}`` makes it."""
+    return addnodes.pending_xref(
+        "",
+        nodes.inline("", text, support_smartquotes=False),
+        refdomain="std",
+        reftype="doc",
+        reftarget="/" + target,
+        refexplicit=True,
+        refwarn=True,
+        refdoc=docname,
+    )
+
+
+def month_nav(archive: Archive, key: str, language: str | None, docname: str, archive_key: str) -> nodes.container:
+    """Links to the older and newer months, and back to the archive."""
+    from .core.browse import older_newer
+
+    def link(month: str | None) -> nodes.Node | None:
+        if month is None:
+            return None
+        year, number = (int(part) for part in month.split("-"))
+        return xref("month", month, month_title(year, number, language), docname)
+
+    older, newer = (link(k) for k in older_newer(archive, "month", key))
+    nav = older_newer_nav(older, newer, (_("Older month:"), _("Newer month:")), ["nl-month-nav"])
+    nav = nav or paragraph(classes=["nl-older-newer", "nl-month-nav", NO_SEARCH])
+    up = paragraph(doc_link(archive_key, _("The whole archive"), docname), classes=["nl-up"])
+    container = nodes.container(classes=["nl-month-links-nav"])
+    container += [nav, up]
+    return container
 
 
 def month_title(year: int, month: int, language: str | None) -> str:
@@ -350,6 +420,7 @@ def _add_static(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> None:
     app.add_node(external_link, html=(visit_external_link, depart_external_link))
+    app.add_node(card_heading, html=(visit_card_heading, depart_card_heading))
     # The stylesheet of these nodes and of the directives' cards, and the catalog of every label.
     app.add_message_catalog("sphinx_newsletter", str(_HERE / "locale"))
     app.add_css_file("newsletter.css")

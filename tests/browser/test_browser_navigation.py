@@ -82,16 +82,22 @@ def test_reader_path_home_edition_post_author_and_back(reader: Reader, site: Sit
     assert reader.problems == []
 
 
-def edition_links(page: Page) -> dict[str, str]:
-    """{'prev': href, 'next': href} from the edition or post navigation line."""
-    html = page.locator(".nl-edition-nav, .nl-post-nav").first.inner_html()
-    links = page.locator(".nl-edition-nav a, .nl-post-nav a").all()
+def edition_links(page: Page, selector: str = ".nl-edition-nav, .nl-post-nav") -> dict[str, str]:
+    """{'prev': href, 'next': href} from the edition, post or month navigation line.
+
+    "← Older …: <a>x</a> · Newer …: <a>y</a> →": the older link starts the
+    line after the arrow and its label; the newer one ends it before the arrow.
+    """
+    line = page.locator(selector).first
+    text = line.inner_text()
     found = {}
-    for link in links:
-        outer = link.evaluate("a => a.outerHTML")
-        before, _, after = html.partition(outer)
-        found["prev" if "←" in before[-20:] else "next"] = link.get_attribute("href")
-        assert "→" in after[:20] or "←" in before[-20:], f"an arrowless link in the navigation: {outer}"
+    for i, link in enumerate(line.locator("a").all()):
+        label = link.inner_text()
+        if i == 0 and text.startswith("← "):
+            found["prev"] = link.get_attribute("href")
+        else:
+            assert text.endswith(f"{label} →"), f"an arrowless link in the navigation: {text}"
+            found["next"] = link.get_attribute("href")
     return found
 
 
@@ -107,20 +113,57 @@ def test_edition_previous_and_next(reader: Reader, site: Site) -> None:
     assert reader.problems == []
 
 
-def test_post_previous_and_next_stay_in_the_edition(reader: Reader, site: Site) -> None:
-    page = reader.open(f"arquivo/edicoes/{site.latest_edition}.html")
+def footer_links(page: Page) -> dict[str, str]:
+    """{'prev': href, 'next': href} from Furo's footer."""
+    found = {}
+    for kind in ("prev", "next"):
+        link = page.locator(f"footer .related-pages a.{kind}-page")
+        if link.count():
+            found[kind] = link.get_attribute("href")
+    return found
+
+
+def test_post_older_and_newer_cross_editions(reader: Reader, site: Site) -> None:
+    n = site.latest_edition
+    page = reader.open(f"arquivo/edicoes/{n - 1}.html")
     cards = [a.get_attribute("href") for a in page.locator(".nl-card-grid .sd-card-title a").all()]
-    assert len(cards) == 3
     names = [PurePosixPath(c).name for c in cards]
     page = reader.open(f"arquivo/posts/{names[1]}")
     assert edition_links(page) == {"prev": names[0], "next": names[2]}
     follow(page, page.locator(".nl-post-nav a").last)
     assert path_of(page) == f"/arquivo/posts/{names[2]}"
-    assert set(edition_links(page)) == {"prev"}, "the edition's last post has no next one"
-    follow(page, page.locator(".nl-post-nav a").first)
-    follow(page, page.locator(".nl-post-nav a").first)
-    assert path_of(page) == f"/arquivo/posts/{names[0]}"
-    assert set(edition_links(page)) == {"next"}
+    # The edition's last post: newer is the next edition's first post.
+    newer = edition_links(page)["next"]
+    follow(page, page.locator(f".nl-post-nav a[href='{newer}']"))
+    assert f"#{n}" in page.locator(".nl-post-meta a[href*='edicoes/']").inner_text()
+    assert reader.problems == []
+
+
+@pytest.mark.parametrize("start", ["post", "edition", "month"])
+def test_next_goes_to_newer_pages_in_the_footer_and_in_our_links(reader: Reader, site: Site, start: str) -> None:
+    """Following "next" (the footer's or ours) walks one direction: newer, until the newest page."""
+    n = site.latest_edition
+    path = {
+        "post": "arquivo/posts/descarte-de-carga.html",
+        "edition": f"arquivo/edicoes/{n - 3}.html",
+        "month": "arquivo/2022/05.html",
+    }[start]
+    nav = {"post": ".nl-post-nav", "edition": ".nl-edition-nav", "month": ".nl-month-nav"}[start]
+    page = reader.open(path)
+    seen = []
+    for _ in range(40):
+        ours = edition_links(page, nav)
+        assert footer_links(page) == ours, path_of(page)
+        seen.append(path_of(page))
+        if "next" not in ours:
+            break
+        follow(page, page.locator("footer a.next-page"))
+        # and back: the newer page's "previous" is where we came from
+        back = footer_links(page)["prev"]
+        assert (PurePosixPath(path_of(page)).parent / back).as_posix().endswith(seen[-1].rsplit("/", 1)[-1])
+        assert page.locator(nav).count() == 1
+    assert len(seen) > 1 and len(set(seen)) == len(seen)  # no loop, no step back
+    assert "next" not in footer_links(page)  # the newest of its kind
     assert reader.problems == []
 
 

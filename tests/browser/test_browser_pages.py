@@ -29,6 +29,8 @@ def page_types(site: Site) -> dict[str, str]:
         "authors": "arquivo/autores/index.html",
         "archive": "arquivo/index.html",
         "year": "arquivo/2025.html",
+        "month": "arquivo/2022/08.html",
+        "editions": "arquivo/edicoes/index.html",
         "search": "search.html?q=observabilidade",
     }
 
@@ -169,7 +171,7 @@ def serious(results: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("kind", ["home", "edition", "post", "author", "search"])
+@pytest.mark.parametrize("kind", ["home", "edition", "post", "author", "search", "month", "editions"])
 def test_axe_finds_no_serious_violations(open_reader: Any, site: Site, kind: str, scheme: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 

@@ -24,6 +24,7 @@ def _card(archive: Archive, key: str, *, excerpt: bool = False) -> tuple[object,
         post.highlight_title,
         post.highlight_url,
         author.key if author else "",
+        author.name if author else "",
         post.author_name,
         post.excerpt if excerpt else "",
     )
@@ -52,7 +53,7 @@ def _dependency(archive: Archive, kind: str, argument: str) -> object:
             return None
         author = archive.author_of(post)
         edition = archive.edition_of(post)
-        siblings = edition.posts if edition else ()
+        siblings = [k for k in browse.older_newer(archive, "post", post.key) if k]
         return (
             dataclass_values(post),
             author and (author.key, author.name, author.url, author.registered, author.bio, author.avatar),
@@ -62,7 +63,7 @@ def _dependency(archive: Archive, kind: str, argument: str) -> object:
     if kind == "edition":
         number = int(argument) if argument.isdigit() else -1
         around = archive.neighbours(number) if number in archive.editions else (None, None)
-        return (_edition_summary(archive, number), tuple(e and (e.number, e.date) for e in around))
+        return (_edition_summary(archive, number, excerpt=True), tuple(e and (e.number, e.date) for e in around))
     if kind == "author":
         author = archive.authors.get(argument)
         if author is None:
@@ -80,11 +81,18 @@ def _dependency(archive: Archive, kind: str, argument: str) -> object:
         return latest and _edition_summary(archive, latest.number, excerpt=True)
     if kind == "year":
         year = int(argument) if argument.isdigit() else -1
-        return tuple(_edition_summary(archive, e.number) for e in archive.years().get(year, []))
+        return (
+            tuple(_edition_summary(archive, e.number) for e in archive.years().get(year, [])),
+            browse.older_newer(archive, "year", argument),
+        )
     if kind == "archive":
         return tuple(
             (y, tuple((e.number, e.date, len(e.posts)) for e in eds)) for y, eds in archive.years().items()
         ), len(archive.loose)
+    if kind == "editions":
+        return tuple((e.number, e.date, len(e.posts)) for e in archive.editions.values())
+    if kind == "posts":
+        return tuple((*_card(archive, k)[:3], archive.posts[k].edition) for k in browse.timeline(archive))
     if kind == "authors":
         return tuple((a.key, a.name, len(a.posts)) for a in archive.authors.values())
     if kind == "loose":
@@ -102,7 +110,11 @@ def _browse_dependency(archive: Archive, kind: str, argument: str) -> object:
 
     if kind == "month":
         month = browse.months(archive).get(argument)
-        return month and tuple((*_card(archive, k), archive.posts[k].edition) for k in month.posts)
+        return month and (
+            tuple(_edition_summary(archive, n) for n in month.editions),
+            tuple((*_card(archive, k), archive.posts[k].edition) for k in (*month.loose, *month.elsewhere)),
+            browse.older_newer(archive, "month", argument),
+        )
     if kind == "months":
         year = int(argument) if argument.isdigit() else None
         return tuple((m.key, len(m.posts)) for m in browse.months_of_year(archive, year))

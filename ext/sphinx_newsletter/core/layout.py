@@ -4,6 +4,7 @@ The only place that knows them. Generated pages live in one folder inside
 the source folder (``newsletter_output_dir``, ``arquivo`` by default)::
 
     arquivo/index            the archive           arquivo/posts/<key>        a post
+    arquivo/posts/index      every post (orphan)   arquivo/edicoes/index      every edition (orphan)
     arquivo/<year>           a year                arquivo/edicoes/<n>        an edition
     arquivo/<year>/<month>   a month (orphan)      arquivo/autores/index      the authors
     arquivo/avulsos          posts in no edition   arquivo/autores/<key>      an author
@@ -68,6 +69,14 @@ class Layout:
         return f"{self.authors}/{key}"
 
     @property
+    def posts_index(self) -> str:
+        return f"{self.posts}/index"
+
+    @property
+    def editions_index(self) -> str:
+        return f"{self.editions}/index"
+
+    @property
     def authors_index(self) -> str:
         return f"{self.authors}/index"
 
@@ -122,7 +131,7 @@ class Layout:
 
         The inverse of the names above. Kinds: ``post``, ``edition``,
         ``author``, ``year``, ``month``, ``category`` (with their key), and the
-        listings ``archive``, ``authors``, ``loose``, ``categories`` (key
+        listings ``archive``, ``posts``, ``editions``, ``authors``, ``loose``, ``categories`` (key
         ``""``). Whether the key is in the archive is the caller's question.
         ``arquivo/edicoes/3`` -> ``("edition", "3")``,
         ``arquivo/2022/03`` -> ``("month", "2022-03")``, ``arquivo/autores/index`` ->
@@ -134,6 +143,8 @@ class Layout:
         listings = {
             self.index: "archive",
             self.authors_index: "authors",
+            self.posts_index: "posts",
+            self.editions_index: "editions",
             self.loose: "loose",
             self.categories_index: "categories",
         }

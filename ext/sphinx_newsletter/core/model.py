@@ -325,6 +325,15 @@ def build_archive(
     return archive, problems
 
 
+def edition_dates(posts: Iterable[Post]) -> dict[int, dt.date]:
+    """Each edition's date, by the rule :func:`build_archive` applies (for code that runs before it)."""
+    groups: dict[int, list[Post]] = defaultdict(list)
+    for post in posts:
+        if post.edition is not None:
+            groups[post.edition.number].append(post)
+    return {number: _edition_date(number, group)[0] for number, group in groups.items()}
+
+
 def _edition_date(number: int, group: list[Post]) -> tuple[dt.date, list[Problem]]:
     """The date most of an edition's tags give; a warning for each tag that differs."""
     dates = Counter(p.edition.date for p in group if p.edition and p.edition.date)

@@ -2,8 +2,10 @@
 
 The old Jekyll site served a post at ``/:title/`` (its file name without the
 date, case kept), editions at ``/edicaoN/``, month pages at ``/marco2022/``
-and search at ``/busca/``; a post may declare more old URLs of its own with
-``redirect_from``. Each old URL is a folder at the site's root that
+(an edition under the month of the edition's date), search at ``/busca/``,
+its home page's pagination at ``/page2/`` ... (six posts a page, newest
+first: :func:`old_pages`) and its theme's ``/about/`` and ``/contact/``; a
+post may declare more old URLs of its own with ``redirect_from``. Each old URL is a folder at the site's root that
 :mod:`sphinx_newsletter.outputs.redirects` fills with a redirect page, so an old URL
 must belong to exactly one page, and never to a name the site itself serves.
 
@@ -12,7 +14,7 @@ must belong to exactly one page, and never to a name the site itself serves.
 declare. :func:`plan_old_urls` decides, for the whole archive, who owns each
 old URL, in this order: names the site serves (Sphinx's pages and folders,
 the extension's outputs, the output folder, the source folder's own pages),
-the site's legacy URLs (editions, months, search), each post's own old URL
+the site's legacy URLs (editions, months, search, pagination, about, contact), each post's own old URL
 (oldest post first), then ``redirect_from`` entries (oldest post first).
 Every claim that loses is an error naming both sides, and is dropped.
 Names are compared as a case-insensitive file system and a host compare
@@ -28,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from .browse import month_key, post_month
+from .browse import month_key, page_months
 from .model import RESERVED_KEYS, Post, Problem, slugify
 
 if TYPE_CHECKING:
@@ -50,6 +52,14 @@ MONTH_SLUGS = (
     "dezembro",
 )
 SEARCH_SLUG = "busca"
+#: The old home page's pagination (jekyll-paginate's ``paginate: 6``, ``/pageN/``).
+POSTS_PER_PAGE = 6
+#: The old theme's own pages -> the source pages that take their place, the first
+#: that exists (``sobre.md``...); the home page when none does.
+THEME_PAGES: dict[str, tuple[str, ...]] = {
+    "about": ("sobre", "about"),
+    "contact": ("contato", "contact", "sobre", "about"),
+}
 
 #: What Sphinx, its HTML builders and sphinx-notfound-page write at the root of
 #: the output folder (``tests/test_redirects.py`` checks a build against it).
@@ -179,16 +189,39 @@ def plan_old_urls(posts: Iterable[Post], settings: Settings) -> tuple[dict[str, 
     layout = settings.layout
     for number in sorted({p.edition.number for p in posts if p.edition}):
         plan.site(f"edicao{number}/", layout.edition_docname(number), f"edition {number}")
-    for year, month in sorted({post_month(p) for p in posts}):
+    for year, month in sorted(page_months(posts)):
         key = month_key(year, month)
         plan.site(f"{MONTH_SLUGS[month - 1]}{year}/", layout.month_docname(key), f"the month {year}-{month:02d}")
     plan.site(f"{SEARCH_SLUG}/", "search", "the search page")
+    for number, first in old_pages(posts).items():
+        target = layout.edition_docname(first.edition.number) if first.edition else layout.post_docname(first.key)
+        plan.site(f"page{number}/", target, f"the old home page's page {number}")
+    for old, candidates in THEME_PAGES.items():
+        plan.site(f"{old}/", theme_page(candidates, settings), f"the old theme's /{old}/ page")
     for post in posts:
         plan.own_slug(post)
     for post in posts:
         for old in post.redirect_from:
             plan.declared(post, old)
     return plan.claims, plan.problems
+
+
+def old_pages(posts: Iterable[Post], per_page: int = POSTS_PER_PAGE) -> dict[int, Post]:
+    """The old home page's pages 2..N -> the newest post each one listed.
+
+    jekyll-paginate listed the published posts newest first, *per_page* a
+    page, the first page at ``/`` and page N at ``/pageN/``. Computed from the
+    archive as it is now: an old link to ``/page5/`` lands on the edition of
+    the post that page 5 starts with today, near what it listed then.
+    """
+    ordered = sorted(posts, key=lambda p: (p.date, p.source), reverse=True)
+    return {n: ordered[(n - 1) * per_page] for n in range(2, -(-len(ordered) // per_page) + 1)}
+
+
+def theme_page(candidates: Iterable[str], settings: Settings) -> str:
+    """The first of *candidates* that is a page of the source folder, or the home page."""
+    names = set(settings.site_names)
+    return next((name for name in candidates if name in names), "index")
 
 
 def check_old_urls(posts: list[Post], settings: Settings) -> tuple[list[Post], list[Problem]]:

@@ -46,6 +46,8 @@ class Labels:
     """UI text the pages need, already translated by the caller."""
 
     archive: str = "Arquivo"
+    editions: str = "Edições"
+    posts: str = "Todos os posts"
     authors: str = "Autores"
     loose: str = "Posts avulsos"
     edition_title: Callable[[Edition], str] = lambda e: f"Edição #{e.number}"
@@ -64,6 +66,10 @@ def render_pages(archive: Archive, layout: Layout, labels: Labels) -> dict[str, 
     for post in archive.posts.values():
         pages[layout.post(post.key)] = post_page(post)
     pages[layout.authors_index] = authors_index(archive, layout, labels)
+    if archive.editions:
+        pages[layout.editions_index] = ORPHAN + directive_page(labels.editions, "editions", "")
+    if archive.posts:
+        pages[layout.posts_index] = ORPHAN + directive_page(labels.posts, "posts", "")
     for author in archive.authors.values():
         pages[layout.author(author.key)] = directive_page(author.name, "author", author.key)
     if archive.loose:

@@ -2,7 +2,8 @@
 
 The old site served posts at ``/:title/`` (the file name without its date,
 case kept: ``/2021-SRE-Report/``), editions at ``/edicao1/``, month pages at
-``/marco2022/`` and search at ``/busca/``. Who owns each old URL is decided
+``/marco2022/`` (editions by their date), search at ``/busca/``, the home
+page's pagination at ``/page2/``... and its theme's ``/about/`` and ``/contact/``. Who owns each old URL is decided
 once, by :func:`sphinx_newsletter.core.oldurls.plan_old_urls` (pure, shared with
 ``newsletter check`` through the loader); :func:`build_finished` writes one
 static page per old URL, at ``<old>/index.html`` under both ``html`` and
