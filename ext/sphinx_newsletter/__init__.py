@@ -39,9 +39,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         outputs,
         parser,
         reference,
-        siteinfo,
-        search,
         related,
+        search,
+        siteinfo,
         speedups,
         themelabels,
     )
@@ -75,7 +75,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     speedups.setup(app)
     return {
         "version": __version__,
-        "env_version": 2,  # 2: listings are link_list nodes
+        "env_version": 3,  # 3: posts carry comments; months by edition date
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from sphinx.errors import ConfigError
 from sphinx.util import logging
 
-from .core.mail import EmailSettings, email_settings
 from .core.comments import Comments, CommentsError, read_comments
+from .core.mail import EmailSettings, email_settings
 from .core.model import Problem
 from .core.paths import link_in_project
 from .core.settings import DEFAULT_EDITION_PATTERN, DEFAULT_FIELDS, Settings
@@ -156,8 +156,7 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
         None,
         "html",
         (bool, type(None)),
-        "Accent-insensitive search ('operacoes' finds 'operações'); None: on when the search language is "
-        "Portuguese.",
+        "Accent-insensitive search ('operacoes' finds 'operações'); None: on when the search language is Portuguese.",
     ),
     "newsletter_search_exclude": (
         [],
