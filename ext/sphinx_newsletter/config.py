@@ -150,6 +150,20 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
         (bool,),
         "Write redirect pages for the old Jekyll site's URLs (/:title/, /edicaoN/, /marco2022/, /busca/).",
     ),
+    # Social cards (issue 21): output only, so "html".
+    "newsletter_cards": (True, "html", (bool,), "Write a 1200x630 PNG card for every post and edition (og:image)."),
+    "newsletter_card_colors": (
+        {},
+        "html",
+        (dict,),
+        "The cards' colours, '#rrggbb' for any of: background, text, accent, muted.",
+    ),
+    "newsletter_card_logo": (
+        "",
+        "html",
+        (str,),
+        "An image shown on every card, relative to conf.py and inside the project; '' for none.",
+    ),
 }
 
 

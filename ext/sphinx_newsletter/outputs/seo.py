@@ -22,12 +22,14 @@ from typing import TYPE_CHECKING, Any
 from sphinx.locale import get_translation
 
 from ..events import AFTER_NOTFOUND
+from .cards import card_tags, page_card
 from .site import Site, site_for
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
     from ..core.model import Post
+    from .cards import Card
 
 _ = get_translation("sphinx_newsletter")
 
@@ -86,8 +88,14 @@ def blog_posting(site: Site, post: Post, publisher: str) -> dict[str, Any]:
     return data
 
 
-def page_tags(site: Site, pagename: str, *, title: str, site_name: str, language: str) -> list[str]:
-    """OpenGraph and Twitter tags (and JSON-LD on post pages) for *pagename*."""
+def page_tags(
+    site: Site, pagename: str, *, title: str, site_name: str, language: str, card: Card | None = None
+) -> list[str]:
+    """OpenGraph and Twitter tags (and JSON-LD on post pages) for *pagename*.
+
+    With a social *card*, it is the first ``og:image`` (the one previews
+    use) and the article's own image, if any, a second one.
+    """
     post = site.post_at(pagename)
     description = ""
     image = None
@@ -101,7 +109,7 @@ def page_tags(site: Site, pagename: str, *, title: str, site_name: str, language
         meta("og:type", "article" if post else "website"),
         meta("og:url", site.url(pagename)),
         meta("og:locale", language.replace("-", "_")),
-        meta("twitter:card", "summary_large_image" if image else "summary", "name"),
+        meta("twitter:card", "summary_large_image" if image or card else "summary", "name"),
         meta("twitter:title", title, "name"),
     ]
     if description:
@@ -110,7 +118,11 @@ def page_tags(site: Site, pagename: str, *, title: str, site_name: str, language
             meta("og:description", description),
             meta("twitter:description", description, "name"),
         ]
-    if image and post:
+    if card is not None:
+        tags += [meta(prop, content, attribute) for attribute, prop, content in card_tags(card, site)]
+    if image and post and card is not None:
+        tags.append(meta("og:image", image))
+    elif image and post:
         tags += [
             meta("og:image", image),
             meta("og:image:alt", post.highlight_title or post.title),
@@ -147,7 +159,9 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
     site_name = app.config.project
     titles = site.env.titles
     title = titles[pagename].astext() if pagename in titles else site_name
-    tags = page_tags(site, pagename, title=title, site_name=site_name, language=app.config.language or "en")
+    card = page_card(app, site, pagename)
+    language = app.config.language or "en"
+    tags = page_tags(site, pagename, title=title, site_name=site_name, language=language, card=card)
     tags += feed_links(site, pagename, site_name)
     context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags) + "\n"
 

@@ -1,0 +1,225 @@
+"""Social cards in the build: one PNG per post and edition page, named by what it shows.
+
+:mod:`..core.cards` draws them; this module decides what each card says
+(the page's title, edition and date, commentator, the site's name), where it
+goes (``_cards/<digest>.png`` at the output root: the name is a hash, never
+the title) and when it is drawn:
+
+- at ``html-page-context``, for the page being written, when its file is not
+  there yet. Under ``-j`` that runs in the forked writers, so the cards are
+  drawn in parallel; the file is content-addressed and written atomically,
+  so two processes writing it write the same bytes, and nothing is kept in
+  memory between pages.
+- at ``build-finished`` (main process), from the archive alone: the cards of
+  pages this build did not write (an incremental build) are drawn if missing,
+  and every file of the folder that no page wants any more (a deleted post, an
+  edited title, cards turned off) is removed. A no-op rebuild draws nothing: it
+  lists the folder once and computes each card's digest (a hash of a few strings).
+
+Only with ``html_baseurl``: the cards exist for ``og:image``, which needs an absolute URL.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx.errors import ConfigError
+from sphinx.locale import get_translation
+from sphinx.util import logging
+
+from ..core import cards as draw
+from ..core.files import remove_partials, write_atomic
+from .site import Site, site_for
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+logger = logging.getLogger(__name__)
+_ = get_translation("sphinx_newsletter")
+
+#: The largest logo file read (a logo is a few KB; this bounds what a bad path costs).
+MAX_LOGO_BYTES = 5_000_000
+_CARD_FILE = re.compile(r"[0-9a-f]{20}\.png")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CardsConfig:
+    enabled: bool
+    style: draw.CardStyle
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A page's card: what it says, its file (from the output root) and the text for ``og:image:alt``."""
+
+    text: draw.CardText
+    digest: str
+    path: str
+    alt: str
+
+
+def config_inited(app: Sphinx, config: Config) -> None:
+    """Validate the card values once; a bad colour stops the build, a bad logo is a warning."""
+    problem = draw.style_problem(config.newsletter_card_colors)
+    if problem:
+        raise ConfigError(f"newsletter_card_colors: {problem}")
+    logo = read_logo(Path(app.confdir), config.newsletter_card_logo) if config.newsletter_card_logo else None
+    style = draw.CardStyle(**config.newsletter_card_colors, logo=logo)
+    app.newsletter_cards = CardsConfig(enabled=config.newsletter_cards, style=style)  # type: ignore[attr-defined]
+
+
+def read_logo(confdir: Path, value: str) -> bytes | None:
+    """The logo file's bytes, when it is a regular image file inside the project; else a warning and ``None``."""
+    from ..config import project_root
+    from ..core.paths import inside
+
+    path = inside(project_root(confdir), Path(confdir) / value)
+    problem = ""
+    data = b""
+    if path is None:
+        problem = "is not a file inside the project"
+    else:
+        try:
+            if not path.is_file() or path.stat().st_size > MAX_LOGO_BYTES:
+                problem = f"is not a regular file of at most {MAX_LOGO_BYTES:,} bytes"
+            else:
+                data = path.read_bytes()
+        except OSError as exc:
+            problem = f"can't be read ({exc.strerror})"
+    if not problem and draw.load_logo(data, (0, 0, 0)) is None:
+        problem = "is not an image Pillow can read"
+    if problem:
+        logger.warning(
+            "newsletter_card_logo = %r %s: cards are drawn without a logo",
+            value,
+            problem,
+            type="newsletter",
+            subtype="card-logo",
+        )
+        return None
+    return data
+
+
+def cards_config(app: Sphinx) -> CardsConfig | None:
+    return getattr(app, "newsletter_cards", None)
+
+
+def card_text(site: Site, pagename: str, site_name: str, language: str | None) -> draw.CardText | None:
+    """What the card of *pagename* says, or ``None`` for a page without a card (not a post or edition)."""
+    kind, key = site.layout.page_of(pagename) or ("", "")
+    if kind == "post" and key in site.archive.posts:
+        return post_card(site, key, site_name, language)
+    if kind == "edition" and key.isdigit() and int(key) in site.archive.editions:
+        return edition_card(site, int(key), site_name, language)
+    return None
+
+
+def post_card(site: Site, key: str, site_name: str, language: str | None) -> draw.CardText:
+    from ..nodes import edition_title, format_date
+
+    post = site.archive.posts[key]
+    edition = site.archive.edition_of(post)
+    kicker = edition_title(edition, language) if edition else format_date(post.date.date(), language)
+    byline = _("Commented by %s") % post.author_name if post.author_name else ""
+    return draw.card_text(kind="post", site=site_name, kicker=kicker, title=post.title, byline=byline)
+
+
+def edition_card(site: Site, number: int, site_name: str, language: str | None) -> draw.CardText:
+    from ..nodes import format_date
+
+    edition = site.archive.editions[number]
+    posts = [site.archive.posts[key] for key in edition.posts if key in site.archive.posts]
+    names = list(dict.fromkeys(p.author_name for p in posts if p.author_name))
+    return draw.card_text(
+        kind="edition",
+        site=site_name,
+        kicker=format_date(edition.date, language),
+        title=_("Edition #%s") % number,
+        byline=_("Commented by %s") % ", ".join(names) if names else "",
+        items=tuple(p.title for p in posts[:3]),
+    )
+
+
+def page_card(app: Sphinx, site: Site, pagename: str) -> Card | None:
+    """The card of *pagename* (drawn now if its file is missing), or ``None``."""
+    config = cards_config(app)
+    if config is None or not config.enabled or not site.base:
+        return None
+    text = card_text(site, pagename, app.config.project, app.config.language)
+    if text is None:
+        return None
+    card = _card(site, text, config.style)
+    ensure_card(site, card, config.style)
+    return card
+
+
+def _card(site: Site, text: draw.CardText, style: draw.CardStyle) -> Card:
+    digest = draw.card_digest(text, style)
+    return Card(text=text, digest=digest, path=site.layout.card(digest), alt=text.title)
+
+
+def ensure_card(site: Site, card: Card, style: draw.CardStyle, existing: set[str] | None = None) -> bool:
+    """Draw *card*'s file unless it is there; whether it was drawn."""
+    target = Path(site.outdir) / card.path
+    if (card.digest + ".png" in existing) if existing is not None else target.is_file():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, draw.render(card.text, style))
+    return True
+
+
+def wanted_cards(app: Sphinx, site: Site) -> list[Card]:
+    """Every card the site shows: one per post, one per edition."""
+    config = cards_config(app)
+    if config is None or not config.enabled or not site.base:
+        return []
+    name, language = app.config.project, app.config.language
+    texts = [post_card(site, key, name, language) for key in site.archive.posts]
+    texts += [edition_card(site, number, name, language) for number in site.archive.editions]
+    return [_card(site, text, config.style) for text in texts]
+
+
+def build_finished(app: Sphinx, exception: BaseException | None) -> None:
+    """Draw the cards no writer drew, remove the ones no page wants."""
+    site = site_for(app, exception)
+    config = cards_config(app)
+    if site is None or config is None:
+        return
+    folder = Path(site.outdir) / site.layout.cards
+    try:
+        existing = {entry.name for entry in folder.iterdir()}
+    except OSError:
+        existing = set()
+    wanted = wanted_cards(app, site)
+    drawn = sum(ensure_card(site, card, config.style, existing) for card in wanted)
+    keep = {card.digest + ".png" for card in wanted}
+    stale = [name for name in existing if _CARD_FILE.fullmatch(name) and name not in keep]
+    for name in stale:
+        (folder / name).unlink(missing_ok=True)
+    if existing:
+        remove_partials(folder)
+    if drawn or stale:
+        logger.info("newsletter: social cards: %d drawn, %d removed", drawn, len(stale))
+
+
+def card_tags(card: Card, site: Site) -> list[tuple[str, str, str]]:
+    """(attribute, property, content) of the card's meta tags, for :mod:`.seo`."""
+    url = site.file_url(card.path)
+    return [
+        ("property", "og:image", url),
+        ("property", "og:image:type", "image/png"),
+        ("property", "og:image:width", str(draw.WIDTH)),
+        ("property", "og:image:height", str(draw.HEIGHT)),
+        ("property", "og:image:alt", card.alt),
+        ("name", "twitter:image", url),
+        ("name", "twitter:image:alt", card.alt),
+    ]
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("config-inited", config_inited)
+    app.connect("build-finished", build_finished)
