@@ -99,9 +99,21 @@ def read_logo(confdir: Path, value: str) -> bytes | None:
             problem,
             type="newsletter",
             subtype="card-logo",
+            location=conf_location(confdir, "newsletter_card_logo"),
         )
         return None
     return data
+
+
+def conf_location(confdir: Path, name: str) -> str:
+    """``conf.py:<line>`` of the line that sets *name* (line 1 when ``-D`` set it)."""
+    path = confdir / "conf.py"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    line = next((i for i, text in enumerate(lines, 1) if text.lstrip().startswith(name)), 1)
+    return f"{path}:{line}"
 
 
 def cards_config(app: Sphinx) -> CardsConfig | None:
