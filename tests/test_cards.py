@@ -265,3 +265,15 @@ def test_a_logo_inside_the_project_is_drawn_and_one_outside_is_refused(src, tmp_
 def test_a_bad_colour_stops_the_build(src):
     with pytest.raises(ConfigError, match="newsletter_card_colors"):
         SphinxTestApp("html", srcdir=src, confoverrides={"newsletter_card_colors": {"text": "red"}})
+
+
+def test_a_page_shows_a_posts_card_as_the_build_drew_it(src):
+    index = src / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n```{nl:social-card} erros-e-alertas\n```\n", "utf-8")
+    app = build(src)
+    assert warnings_of(app) == []
+    (img,) = re.findall(r'<img [^>]*class="nl-social-card"[^>]*>', html(app, "index"))
+    (source,) = re.findall(r'src="([^"]+)"', img)
+    assert source == card_of(app, "arquivo/posts/erros-e-alertas")[0]
+    assert (app.outdir / source).is_file()
+    assert 'alt="Erros &amp; &lt;alertas&gt; &quot;reais&quot;"' in img

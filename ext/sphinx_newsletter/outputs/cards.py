@@ -26,12 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from docutils import nodes
 from sphinx.errors import ConfigError
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
 from ..core import cards as draw
 from ..core.files import remove_partials, write_atomic
+from ..directives import NewsletterDirective
 from .site import Site, site_for
 
 if TYPE_CHECKING:
@@ -232,6 +234,49 @@ def card_tags(card: Card, site: Site) -> list[tuple[str, str, str]]:
     ]
 
 
+# --- showing a card in a page: ``{nl:social-card} key`` (the guide's picture) -----------
+
+
+class social_card(nodes.General, nodes.Element):
+    """Where a post's card goes; replaced at ``doctree-resolved`` by an image, or removed."""
+
+
+class SocialCardDirective(NewsletterDirective):
+    """``{nl:social-card} key``: the social card of a post, as the build drew it."""
+
+    kind = "post"
+    required_arguments = 1
+    optional_arguments = 0
+
+    def build(self) -> list[nodes.Node]:
+        if self.argument not in self.archive.posts:
+            return self.missing("post")
+        return [social_card(key=self.argument)]
+
+
+def resolve_social_cards(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Each :class:`social_card` becomes the image of the post's card (HTML with cards), or nothing."""
+    from sphinx.util.osutil import relative_uri
+
+    found = list(doctree.findall(social_card))
+    if not found:
+        return
+    site = site_for(app)
+    config = cards_config(app)
+    for node in found:
+        key = node["key"]
+        if site is None or config is None or not config.enabled or not site.base or key not in site.archive.posts:
+            node.parent.remove(node)
+            continue
+        card = _card(site, post_card(site, key, app.config.project, app.config.language), config.style)
+        uri = relative_uri(app.builder.get_target_uri(docname), card.path)
+        # Candidate "?": not an image Sphinx copies (the build writes the card itself).
+        image = nodes.image(uri=uri, candidates={"?": uri}, alt=card.alt, width="600px", classes=["nl-social-card"])
+        node.replace_self(image)
+
+
 def setup(app: Sphinx) -> None:
     app.connect("config-inited", config_inited)
     app.connect("build-finished", build_finished)
+    app.add_directive_to_domain("nl", "social-card", SocialCardDirective)
+    app.connect("doctree-resolved", resolve_social_cards)
