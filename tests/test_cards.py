@@ -191,6 +191,11 @@ def test_cards_off_leave_the_tags_as_they_were(src):
     assert card_files(app) == {}
 
 
+def test_turning_cards_off_removes_them(src):
+    assert len(card_files(build(src))) == 5
+    assert card_files(build(src, confoverrides={"newsletter_cards": False})) == {}
+
+
 def test_no_base_url_no_cards(src):
     app = build(src, confoverrides={"html_baseurl": ""})
     assert card_files(app) == {}
