@@ -222,6 +222,18 @@ def test_a_rebuild_draws_only_the_cards_whose_text_changed(src, monkeypatch):
     assert len(unchanged) == 3 and all(before[name] == after[name] for name in unchanged)
 
 
+def test_many_missing_cards_are_drawn_by_a_child_process_during_the_writing(src, monkeypatch):
+    from sphinx_newsletter.outputs import cards as build_cards
+
+    monkeypatch.setattr(build_cards, "INLINE_CARDS", 0)
+    app = build(src)
+    assert warnings_of(app) == []
+    assert "social cards:" not in app.status.getvalue()  # nothing was left for the end of the build
+    assert len(card_files(app)) == 5
+    path, png = card_of(app, "arquivo/posts/segundo-post")
+    assert path.endswith(cards.drawn_lines(png)["digest"] + ".png")
+
+
 def test_a_deleted_posts_card_goes(src):
     app = build(src)
     path, _ = card_of(app, "arquivo/posts/segundo-post")

@@ -5,16 +5,19 @@
 goes (``_cards/<digest>.png`` at the output root: the name is a hash, never
 the title) and when it is drawn:
 
-- at ``html-page-context``, for the page being written, when its file is not
-  there yet. Under ``-j`` that runs in the forked writers, so the cards are
-  drawn in parallel; the file is content-addressed and written atomically,
-  so two processes writing it write the same bytes, and nothing is kept in
-  memory between pages.
-- at ``build-finished`` (main process), from the archive alone: the cards of
-  pages this build did not write (an incremental build) are drawn if missing,
-  and every file of the folder that no page wants any more (a deleted post, an
-  edited title, cards turned off) is removed. A no-op rebuild draws nothing: it
-  lists the folder once and computes each card's digest (a hash of a few strings).
+- at ``env-updated`` (the sources are read, the archive is complete): the
+  cards whose file is missing are drawn in a forked child process while
+  Sphinx writes the pages, on the core a ``-j 1`` build leaves idle. Each
+  file is content-addressed and written atomically; nothing of Sphinx is
+  touched there.
+- at ``build-finished`` (main process): wait for that child, draw what is
+  still missing (a handful, after an edit: no child for those), and remove
+  every file of the folder that no page wants any more (a deleted post, an
+  edited title, cards turned off). A no-op rebuild draws nothing: it lists
+  the folder once and computes each card's digest (a hash of a few strings).
+
+The page's tags (:mod:`.seo`, at ``html-page-context``) only compute the
+card's name. ``{nl:social-card} key`` shows a post's card in a page.
 
 Only with ``html_baseurl``: the cards exist for ``og:image``, which needs an absolute URL.
 """
@@ -159,16 +162,14 @@ def edition_card(site: Site, number: int, site_name: str, language: str | None) 
 
 
 def page_card(app: Sphinx, site: Site, pagename: str) -> Card | None:
-    """The card of *pagename* (drawn now if its file is missing), or ``None``."""
+    """The card of *pagename*, or ``None`` (its file is drawn by :func:`start_drawing`)."""
     config = cards_config(app)
     if config is None or not config.enabled or not site.base:
         return None
     text = card_text(site, pagename, app.config.project, app.config.language)
     if text is None:
         return None
-    card = _card(site, text, config.style)
-    ensure_card(site, card, config.style)
-    return card
+    return _card(site, text, config.style)
 
 
 def _card(site: Site, text: draw.CardText, style: draw.CardStyle) -> Card:
@@ -197,17 +198,68 @@ def wanted_cards(app: Sphinx, site: Site) -> list[Card]:
     return [_card(site, text, config.style) for text in texts]
 
 
+def existing_cards(site: Site) -> set[str]:
+    """The names in the cards folder (one listing: a no-op build stats no card)."""
+    try:
+        return {entry.name for entry in (Path(site.outdir) / site.layout.cards).iterdir()}
+    except OSError:
+        return set()
+
+
+def start_drawing(app: Sphinx, env: object) -> None:
+    """At ``env-updated``: draw the missing cards in a child process while Sphinx writes the pages.
+
+    The cards depend on the archive alone, which is complete once the sources
+    are read; drawing them beside the writing phase uses the core a ``-j 1``
+    build leaves idle. A forked child (the card texts are already in its
+    memory; it touches no Sphinx state and writes each file atomically, under
+    a name no other card has). :func:`build_finished` waits for it, then draws
+    whatever is still missing (a few cards, no fork, or a platform without fork).
+    """
+    import multiprocessing
+
+    site = site_for(app)
+    config = cards_config(app)
+    if site is None or config is None:
+        return
+    existing = existing_cards(site)
+    missing = [card for card in wanted_cards(app, site) if card.digest + ".png" not in existing]
+    if len(missing) <= INLINE_CARDS or "fork" not in multiprocessing.get_all_start_methods():
+        return
+    (Path(site.outdir) / site.layout.cards).mkdir(parents=True, exist_ok=True)
+    worker = multiprocessing.get_context("fork").Process(
+        target=_draw_all, args=(Path(site.outdir), missing, config.style), daemon=True
+    )
+    worker.start()
+    app.newsletter_card_worker = worker  # type: ignore[attr-defined]
+
+
+#: Missing cards drawn at the end of the build, without a child process (an edit-one-post rebuild: 2).
+INLINE_CARDS = 16
+
+
+def _draw_all(outdir: Path, cards: list[Card], style: draw.CardStyle) -> None:
+    """The child's work: draw and write each card (nothing else: no Sphinx, no logging)."""
+    for card in cards:
+        write_atomic(outdir / card.path, draw.render(card.text, style))
+
+
+def wait_for_drawing(app: Sphinx) -> None:
+    worker = getattr(app, "newsletter_card_worker", None)
+    if worker is not None:
+        worker.join()
+        app.newsletter_card_worker = None  # type: ignore[attr-defined]
+
+
 def build_finished(app: Sphinx, exception: BaseException | None) -> None:
-    """Draw the cards no writer drew, remove the ones no page wants."""
+    """Wait for the child drawing cards; draw what is still missing; remove the cards no page wants."""
+    wait_for_drawing(app)
     site = site_for(app, exception)
     config = cards_config(app)
     if site is None or config is None:
         return
     folder = Path(site.outdir) / site.layout.cards
-    try:
-        existing = {entry.name for entry in folder.iterdir()}
-    except OSError:
-        existing = set()
+    existing = existing_cards(site)
     wanted = wanted_cards(app, site)
     drawn = sum(ensure_card(site, card, config.style, existing) for card in wanted)
     keep = {card.digest + ".png" for card in wanted}
@@ -277,6 +329,7 @@ def resolve_social_cards(app: Sphinx, doctree: nodes.document, docname: str) -> 
 
 def setup(app: Sphinx) -> None:
     app.connect("config-inited", config_inited)
+    app.connect("env-updated", start_drawing)
     app.connect("build-finished", build_finished)
     app.add_directive_to_domain("nl", "social-card", SocialCardDirective)
     app.connect("doctree-resolved", resolve_social_cards)
