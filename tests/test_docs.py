@@ -45,3 +45,16 @@ def test_guide_examples_show_source_and_result(site):
     for name in ("newsletter_posts_dir", "newsletter_show_drafts", "newsletter_edition_pattern"):
         assert name in html(site, "guide/configuration")
     assert "comentado_por_linkedin" in html(site, "guide/posts")
+
+
+def test_the_cards_guide_shows_a_card_this_build_drew(site):
+    """docs/guide/cards.md: the picture is the sample post's card, drawn by the build (not a committed file)."""
+    import re
+
+    from sphinx_newsletter.core.cards import drawn_lines
+
+    (source,) = re.findall(r'<img [^>]*class="nl-social-card"[^>]*src="([^"]+)"', html(site, "guide/cards"))
+    png = (site.outdir / "guide" / source).resolve()
+    assert png.parent == site.outdir / "_cards"
+    title = site.env.get_domain("nl").archive.posts["quatro-sinais-de-ouro"].title
+    assert " ".join(drawn_lines(png.read_bytes())["lines"][2:4]) == title
