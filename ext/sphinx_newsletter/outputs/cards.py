@@ -223,7 +223,9 @@ def start_drawing(app: Sphinx, env: object) -> None:
     if site is None or config is None:
         return
     existing = existing_cards(site)
-    missing = [card for card in wanted_cards(app, site) if card.digest + ".png" not in existing]
+    wanted = wanted_cards(app, site)
+    app.newsletter_cards_wanted = wanted  # type: ignore[attr-defined]  # the archive won't change before the end
+    missing = [card for card in wanted if card.digest + ".png" not in existing]
     if len(missing) <= INLINE_CARDS or "fork" not in multiprocessing.get_all_start_methods():
         return
     (Path(site.outdir) / site.layout.cards).mkdir(parents=True, exist_ok=True)
@@ -260,7 +262,10 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
         return
     folder = Path(site.outdir) / site.layout.cards
     existing = existing_cards(site)
-    wanted = wanted_cards(app, site)
+    wanted = getattr(app, "newsletter_cards_wanted", None)
+    app.newsletter_cards_wanted = None  # type: ignore[attr-defined]
+    if wanted is None:
+        wanted = wanted_cards(app, site)
     drawn = sum(ensure_card(site, card, config.style, existing) for card in wanted)
     keep = {card.digest + ".png" for card in wanted}
     stale = [name for name in existing if _CARD_FILE.fullmatch(name) and name not in keep]
