@@ -30,7 +30,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .text import clean_text
@@ -114,11 +114,21 @@ def card_text(
 
 
 def card_digest(text: CardText, style: CardStyle) -> str:
-    """The card's file name without ``.png``: a hash of everything it shows."""
-    data = json.dumps([CARD_VERSION, font_id(), asdict(text), {**asdict(style), "logo": None}], ensure_ascii=False)
-    digest = hashlib.sha256(data.encode("utf-8", "surrogatepass"))
-    digest.update(hashlib.sha256(style.logo or b"").digest())
-    return digest.hexdigest()[:20]
+    """The card's file name without ``.png``: a hash of everything it shows.
+
+    Computed for every card on every build (a no-op one too): a tuple's
+    ``repr``, not ``asdict`` and JSON, and the style's part once per build.
+    """
+    fields = (text.kind, text.site, text.kicker, text.title, text.byline, text.items)
+    data = repr((_style_key(style), fields)).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()[:20]
+
+
+@functools.lru_cache(maxsize=8)
+def _style_key(style: CardStyle) -> str:
+    """What every card of a style shares: drawing version, font, colours, the logo's bytes (hashed)."""
+    logo = hashlib.sha256(style.logo or b"").hexdigest()
+    return repr((CARD_VERSION, font_id(), style.background, style.text, style.accent, style.muted, logo))
 
 
 # --- wrapping (pure: a width function in, lines out) ------------------------------------
