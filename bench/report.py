@@ -95,7 +95,18 @@ ROWS: tuple[tuple[str, Callable[[Outcome | None], float | None], float, int], ..
     ("output size (MiB)", lambda o: o.output_bytes if o else None, MIB, 1),
     ("HTML pages", lambda o: o.html_pages if o else None, 1.0, 0),
     ("median post page (KiB)", post_page, 1024, 1),
+    ("social cards (files)", lambda o: o.card_files if o else None, 1.0, 0),
+    ("social cards (MiB)", lambda o: o.card_bytes if o else None, MIB, 1),
+    ("one social card, drawing, CPU (ms)", lambda o: o.card_seconds if o else None, 1e-3, 1),
+    ("social cards, CPU added to a full build (s)", lambda o: card_share(o), 1.0, 2),
 )
+
+
+def card_share(outcome: Outcome | None) -> float | None:
+    """Cards x CPU time to draw one: what the cards add to a full build (:mod:`bench.cards`)."""
+    if outcome is None or not outcome.card_files or outcome.card_seconds is None:
+        return None
+    return outcome.card_files * outcome.card_seconds
 
 
 def table(outcomes: dict[str, Outcome]) -> str:

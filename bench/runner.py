@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bench import measure
+from bench import cards, measure
 from bench.posts import read_posts
 from bench.systems import Corpus
 
@@ -41,6 +41,10 @@ class Outcome:
     error: str | None = None
     #: The source the round's latest full build laid out (its no-op and edit rebuild it).
     source: Source | None = None
+    #: Social cards the full build wrote (:mod:`bench.cards`): files, bytes, seconds to draw one.
+    card_files: int | None = None
+    card_bytes: int | None = None
+    card_seconds: float | None = None
 
 
 def make_corpus(shared: Path, size: int, dest: Path) -> Corpus:
@@ -108,6 +112,13 @@ def record_output(outcome: Outcome, work: Path, corpus: Corpus) -> None:
     outcome.output_bytes = measure.folder_bytes(html)
     outcome.html_pages = sum(1 for _ in html.rglob("*.html"))
     outcome.post_pages = measure.post_page_sizes(html, (p.title for p in corpus.posts))
+    outcome.card_files, outcome.card_bytes = cards.card_files(html)
+
+
+def record_card_cost(system: System, outcome: Outcome, corpus: Corpus) -> None:
+    """Time one card once per corpus size, for a system that wrote cards (ours)."""
+    if outcome.card_files and outcome.card_seconds is None:
+        outcome.card_seconds = cards.seconds_per_card(system.python, [p.title for p in corpus.posts])
 
 
 def run_step(
@@ -142,6 +153,7 @@ def run_step(
         return False
     if kind == "full":
         record_output(outcome, work, corpus)
+        record_card_cost(system, outcome, corpus)
     return True
 
 

@@ -65,3 +65,14 @@ def test_reference_tables_and_browsing_examples_render(ref):
     months, previous = _examples(html(ref, "outputs"))
     assert "2025" in months and ("junho" in months.lower() or "june" in months.lower())
     assert "Alertas que pedem ação, não atenção" in previous  # edition 1, before the latest
+
+
+def test_the_cards_page_shows_a_card_this_build_drew(ref):
+    """docs/reference/cards.md: the picture is a fixture post's card, drawn by the build (not a committed file)."""
+    from sphinx_newsletter.core.cards import drawn_lines
+
+    (source,) = re.findall(r'<img [^>]*class="nl-social-card"[^>]*src="([^"]+)"', html(ref, "cards"))
+    png = (ref.outdir / source).resolve()
+    assert png.parent == ref.outdir / "_cards"
+    title = ref.env.get_domain("nl").archive.posts["plantao-sustentavel"].title
+    assert title in " ".join(drawn_lines(png.read_bytes())["lines"])

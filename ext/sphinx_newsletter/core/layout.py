@@ -52,6 +52,8 @@ class Layout:
     feeds: str = "feeds"
     sitemap: str = "sitemap.xml"
     export: str = "archive.json"
+    #: The social cards (:mod:`.cards`), named by their digest: ``_cards/<digest>.png``.
+    cards: str = "_cards"
 
     # --- page names, relative to the output folder -------------------------------------
 
@@ -198,12 +200,16 @@ class Layout:
     def author_feed(self, key: str) -> str:
         return f"{self.feeds}/{self.authors}/{key}.xml"
 
+    def card(self, digest: str) -> str:
+        """A social card's path from the output root (``_cards/<digest>.png``)."""
+        return f"{self.cards}/{digest}.png"
+
     def root_names(self) -> tuple[str, ...]:
         """What the extension puts at the output root.
 
-        Its files, the feeds folder, the output folder's first segment.
+        Its files, the feeds and cards folders, the output folder's first segment.
         """
-        return (self.feeds, self.rss, self.atom, self.sitemap, self.export, self.output_dir.split("/")[0])
+        return (self.feeds, self.rss, self.atom, self.sitemap, self.export, self.cards, self.output_dir.split("/")[0])
 
 
 @functools.cache

@@ -1,4 +1,4 @@
-"""Whole-site outputs written at ``build-finished``: feeds, sitemap, archive.json, redirects, meta tags."""
+"""Whole-site outputs written at ``build-finished``: feeds, sitemap, archive.json, redirects, tags, cards."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ if TYPE_CHECKING:
 
 def setup(app: Sphinx) -> None:
     """Each output's ``setup``, after sphinx-notfound-page's (:mod:`.seo` adjusts its 404 page)."""
-    from . import emailpreview, export, feeds, redirects, seo, sitemap
+    from . import cards, emailpreview, export, feeds, redirects, seo, sitemap
 
     app.setup_extension("notfound.extension")
-    for module in (feeds, sitemap, export, redirects, seo, emailpreview):
+    for module in (feeds, sitemap, export, redirects, seo, emailpreview, cards):
         module.setup(app)

@@ -23,12 +23,14 @@ from sphinx.locale import get_translation
 
 from ..events import AFTER_NOTFOUND
 from ..siteinfo import CONTEXT_DESCRIPTION
+from .cards import card_tags, page_card
 from .site import Site, site_for
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
     from ..core.model import Post
+    from .cards import Card
 
 _ = get_translation("sphinx_newsletter")
 
@@ -88,11 +90,20 @@ def blog_posting(site: Site, post: Post, publisher: str) -> dict[str, Any]:
 
 
 def page_tags(
-    site: Site, pagename: str, *, title: str, site_name: str, language: str, description: str = ""
+    site: Site,
+    pagename: str,
+    *,
+    title: str,
+    site_name: str,
+    language: str,
+    description: str = "",
+    card: Card | None = None,
 ) -> list[str]:
     """OpenGraph and Twitter tags (and JSON-LD on post pages) for *pagename*.
 
     *description* (the site file's) describes the pages that are not a post.
+    With a social *card*, it is the first ``og:image`` (the one previews
+    use) and the article's own image, if any, a second one.
     """
     post = site.post_at(pagename)
     image = None
@@ -106,7 +117,7 @@ def page_tags(
         meta("og:type", "article" if post else "website"),
         meta("og:url", site.url(pagename)),
         meta("og:locale", language.replace("-", "_")),
-        meta("twitter:card", "summary_large_image" if image else "summary", "name"),
+        meta("twitter:card", "summary_large_image" if image or card else "summary", "name"),
         meta("twitter:title", title, "name"),
     ]
     if description:
@@ -115,7 +126,11 @@ def page_tags(
             meta("og:description", description),
             meta("twitter:description", description, "name"),
         ]
-    if image and post:
+    if card is not None:
+        tags += [meta(prop, content, attribute) for attribute, prop, content in card_tags(card, site)]
+    if image and post and card is not None:
+        tags.append(meta("og:image", image))
+    elif image and post:
         tags += [
             meta("og:image", image),
             meta("og:image:alt", post.highlight_title or post.title),
@@ -152,6 +167,7 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
     site_name = app.config.project
     titles = site.env.titles
     title = titles[pagename].astext() if pagename in titles else site_name
+    card = page_card(app, site, pagename)
     tags = page_tags(
         site,
         pagename,
@@ -159,6 +175,7 @@ def html_page_context(app: Sphinx, pagename: str, templatename: str, context: di
         site_name=site_name,
         language=app.config.language or "en",
         description=str(app.config.html_context.get(CONTEXT_DESCRIPTION, "")),
+        card=card,
     )
     tags += feed_links(site, pagename, site_name)
     context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags) + "\n"
