@@ -188,6 +188,7 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
         "Reader comments on post pages, loaded only on a click: None (off), "
         '{"provider": "disqus", "shortname": ...} or {"provider": "giscus", "repo": ..., "repo_id": ..., '
         '"category": ..., "category_id": ...}.',
+    ),
     # Social cards (issue 21): output only, so "html".
     "newsletter_cards": (True, "html", (bool,), "Write a 1200x630 PNG card for every post and edition (og:image)."),
     "newsletter_card_colors": (
