@@ -29,3 +29,12 @@ def corpus() -> Path:
     if not (CORPUS / "_posts").is_dir():
         pytest.skip(f"the real corpus is not at {CORPUS} (set NEWSLETTER_SHARED)")
     return CORPUS
+
+
+@pytest.fixture(autouse=True)
+def _cli_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ``newsletter`` command speaks its site's language; tests read its English unless they pick one.
+
+    (``tests/test_cli_i18n.py`` removes this to test the choice itself.)
+    """
+    monkeypatch.setenv("LANGUAGE", "en")

@@ -157,8 +157,11 @@ NEW_CASES = {
     "date-year-999": NewCase([*GOOD, "--date", "0999-01-01"], 1, "newsletter new: error:"),
     # Accepted: the slug is made a page name, so it can't climb out of posts/.
     "slug-climbs": NewCase([*GOOD, "--slug", "../../outside/x"], 0, "", writes=("2024-01-14-outside-x.md",)),
-    "image-climbs": NewCase(
-        [*GOOD, "--image", "../../outside/secret.png"], 0, "[image-refused]", writes=("2024-01-14-um-artigo.md",)
+    # Refused before anything is written: a name that climbs out of the images
+    # folder, and a path to a file that is not in it (nothing is read from it).
+    "image-climbs": NewCase([*GOOD, "--image", "../../outside/secret.png"], 1, "image '../../outside/secret.png'"),
+    "image-path-outside": NewCase(
+        [*GOOD, "--image", "outside/secret.png"], 1, "is outside the images folder site/posts/images"
     ),
 }
 

@@ -91,6 +91,10 @@ Bruno Lima
 
 linkedin.com/in/blima
 
+### Título do post (em português)
+
+Como um *script* derrubou a produção
+
 ### Título original do artigo
 
 How we <script>alert(1)</script> broke prod
@@ -107,6 +111,10 @@ https://example.org/prod
 
 _No response_
 
+### Imagem (opcional)
+
+![captura](https://github.com/user-attachments/assets/0b4e-prod.png)
+
 ### Seu comentário
 
 Vale a leitura:
@@ -116,17 +124,111 @@ Vale a leitura:
 """
 
 
-def test_new_from_an_issue_form_body(root: Path, tmp_path: Path) -> None:
+def test_new_from_an_issue_form_body(root: Path, tmp_path: Path, capsys) -> None:
     (tmp_path / "issue.md").write_text(ISSUE, encoding="utf-8")
     code, printed = new(root, "--from-issue", str(tmp_path / "issue.md"))
     assert code == 0
-    text = Path(printed).read_text(encoding="utf-8")
+    path = Path(printed)
+    # The post's own title, in Portuguese, names the file (without its markup)...
+    assert path.name == "2024-01-14-como-um-script-derrubou-a-producao.md"
+    text = path.read_text(encoding="utf-8")
     fields, _ = load_mapping(text.split("\n---\n")[0].removeprefix("---\n"))
-    assert fields["title"].value == "How we <script>alert(1)</script> broke prod"
+    assert fields["title"].value == "Como um *script* derrubou a produção"
+    # ...the article keeps its own, and the headline is not a third copy of a title.
+    assert fields["highlight_title"].value == "How we <script>alert(1)</script> broke prod"
+    assert "headline" not in fields
     assert fields["comentado_por"].value == "Bruno Lima"
-    assert fields["comentado_por_linkedin"].value == "linkedin.com/in/blima"  # check warns: url-scheme
-    assert "highlight_autor" not in fields
+    assert fields["comentado_por_linkedin"].value == "https://linkedin.com/in/blima"  # fixed, and said so
+    assert "highlight_autor" not in fields and "image" not in fields
     assert text.endswith("Vale a leitura:\n\n- um\n- dois\n")
+    err = capsys.readouterr().err
+    assert (
+        "newsletter new: warning: profile link 'linkedin.com/in/blima' written as 'https://linkedin.com/in/blima'"
+        in err
+    )
+    assert "the image is a link (https://github.com/user-attachments/assets/0b4e-prod.png)" in err
+
+
+def test_an_issue_from_the_old_form_still_works(root: Path, tmp_path: Path) -> None:
+    """Issues filed before the form asked for the post's title: the article's title stands in."""
+    old = ISSUE.replace("### Título do post (em português)\n\nComo um *script* derrubou a produção\n\n", "")
+    (tmp_path / "issue.md").write_text(old, encoding="utf-8")
+    code, printed = new(root, "--from-issue", str(tmp_path / "issue.md"))
+    assert code == 0
+    assert Path(printed).name == "2024-01-14-how-we-alert-1-broke-prod.md"  # no "script" from the tag
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("How we <script>alert(1)</script> broke prod", "how-we-alert-1-broke-prod"),
+        ("**SLOs** na _prática_", "slos-na-pratica"),
+        ("[Postmortem](https://example.org/x): o `DNS` de novo", "postmortem-o-dns-de-novo"),
+        ("Tom &amp; Jerry <b>on call</b>", "tom-jerry-on-call"),
+        ("a<b", "a-b"),
+    ],
+)
+def test_titles_with_markup_give_clean_slugs(root: Path, title: str, slug: str) -> None:
+    code, printed = new(
+        root, "--post-title", title, "--title", "An article", "--url", "https://x.org/a", "--by", "Ana S."
+    )
+    assert code == 0
+    assert Path(printed).name == f"2024-01-14-{slug}.md"
+
+
+@pytest.mark.parametrize(
+    ("given", "written"),
+    [
+        ("linkedin.com/in/ana", "https://linkedin.com/in/ana"),
+        ("www.linkedin.com/in/ana/", "https://www.linkedin.com/in/ana/"),
+        ("http://ana.example.org", "https://ana.example.org"),
+        ("https://ana.example.org/perfil", "https://ana.example.org/perfil"),
+    ],
+)
+def test_a_profile_link_without_https_is_fixed(root: Path, given: str, written: str) -> None:
+    code, printed = new(root, *FLAGS[:6], "--by", "Pessoa Nova", "--profile", given)
+    assert code == 0
+    assert f'comentado_por_linkedin: "{written}"' in Path(printed).read_text(encoding="utf-8")
+
+
+def test_a_profile_that_is_no_web_link_is_refused(root: Path, capsys) -> None:
+    code, _ = new(root, *FLAGS[:6], "--by", "Pessoa Nova", "--profile", "javascript:alert(1)")
+    assert code == 1
+    assert "the profile link 'javascript:alert(1)' is not a web address" in capsys.readouterr().err
+    assert list((root / "posts").glob("2024-01-14-*")) == []
+
+
+def test_an_image_given_as_a_path_becomes_its_name_in_the_images_folder(root: Path, capsys) -> None:
+    from test_cli import PNG
+
+    (root / "posts" / "images" / "capas").mkdir(parents=True)
+    (root / "posts" / "images" / "capas" / "x.png").write_bytes(PNG)
+    code, printed = new(root, *FLAGS, "--image", "posts/images/capas/x.png")
+    assert code == 0
+    assert 'image: "/images/capas/x.png"' in Path(printed).read_text(encoding="utf-8")
+    assert capsys.readouterr().err == ""  # the file is there: nothing to warn about
+
+
+def test_a_missing_image_is_warned_about_at_once(root: Path, capsys) -> None:
+    code, printed = new(root, *FLAGS, "--image", "posts/images/falta.png")
+    assert code == 0
+    assert 'image: "/images/falta.png"' in Path(printed).read_text(encoding="utf-8")
+    assert (
+        "newsletter new: warning: image 'falta.png' is not in posts/images/: add the file before the pull request"
+        in capsys.readouterr().err
+    )
+
+
+def test_an_image_outside_the_images_folder_is_refused(root: Path, capsys) -> None:
+    from test_cli import PNG
+
+    (root / "foto.png").write_bytes(PNG)
+    (root / "posts" / "foto.png").write_bytes(PNG)
+    for value in ("posts/foto.png", str(root / "foto.png"), "../foto.png"):
+        code, _ = new(root, *FLAGS, "--image", value)
+        assert code == 1, value
+        assert "newsletter new: error: " in capsys.readouterr().err
+    assert list((root / "posts").glob("2024-01-14-*")) == []
 
 
 def test_the_issue_form_and_the_parser_agree() -> None:

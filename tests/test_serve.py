@@ -112,3 +112,13 @@ def test_an_edited_post_is_rebuilt_once_and_served(served):
     # ...which read that one post again, nothing else.
     second = log.read_text(errors="replace").split("build succeeded")[1]
     assert "0 added, 1 changed, 0 removed" in second
+
+
+def test_a_deleted_post_leaves_the_preview(served):
+    root, url, log = served
+    post = sorted((root / "posts").glob("*.md"))[-1]
+    page = f"{url}/arquivo/posts/{re.sub(r'^[0-9]{4}-[0-9]{2}-[0-9]{2}-', '', post.stem)}.html"
+    wait_for(lambda: fetch(page) is not None and builds(log) == 1, "no first build served the post", log)
+
+    post.unlink()
+    wait_for(lambda: builds(log) == 2 and fetch(page) is None, "the deleted post's page is still served", log)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ..core.text import printable
+from .i18n import _, ngettext
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -52,7 +53,7 @@ def find_confdir(start: Path) -> Path:
         for candidate in (folder / "docs", folder):
             if (candidate / "conf.py").is_file():
                 return candidate
-    raise UsageError(f"no docs/conf.py or conf.py in {start} or its parents; pass --conf-dir")
+    raise UsageError(_("no docs/conf.py or conf.py in %s or its parents; pass --conf-dir") % start)
 
 
 def load_config(confdir: Path) -> NewsletterConfig:
@@ -103,7 +104,7 @@ def _check_inputs(paths: list[str], config: NewsletterConfig, images: str | None
         elif path.exists():
             files.append(path)
         else:
-            raise UsageError(f"{text}: no such file or folder")
+            raise UsageError(_("%s: no such file or folder") % text)
     return sorted(dict.fromkeys(files)), images_dir or config.images_dir
 
 
@@ -116,7 +117,7 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
 
     config = _config(args)
     if args.update_baseline and args.paths:
-        raise UsageError("--update-baseline records the whole archive's problems: give no paths")
+        raise UsageError(_("--update-baseline records the whole archive's problems: give no paths"))
     files, images_dir = _check_inputs(args.paths, config, args.images)
     authors_file = Path(args.authors).resolve() if args.authors else config.authors_file
     registry, problems = load_configured(authors_file, images_dir, config.settings)
@@ -216,9 +217,20 @@ def _body_problems(
 def _summary(problems: list[Problem], notes: list[Note], files: int) -> str:
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    text = f"{files} post{'s' if files != 1 else ''} checked: {errors} error{'s' if errors != 1 else ''}, "
-    text += f"{warnings} warning{'s' if warnings != 1 else ''}"
-    return text + (f", {len(notes)} note{'s' if len(notes) != 1 else ''}" if notes else "")
+    text = _count(ngettext("%d post checked", "%d posts checked", _plural(files)), files)
+    text += ": " + _count(ngettext("%d error", "%d errors", _plural(errors)), errors)
+    text += ", " + _count(ngettext("%d warning", "%d warnings", _plural(warnings)), warnings)
+    return text + (", " + _count(ngettext("%d note", "%d notes", _plural(len(notes))), len(notes)) if notes else "")
+
+
+def _plural(n: int) -> int:
+    """The count to choose a plural form by: zero takes the plural in English and in Portuguese
+    ("0 erros"), though gettext's rule for pt_BR gives it the singular."""
+    return n or 2
+
+
+def _count(template: str, n: int) -> str:
+    return template % n
 
 
 def format_problem(problem: Problem) -> str:
@@ -317,7 +329,7 @@ def _problem_json(p: Problem) -> dict[str, object]:
 
 #: Largest ``--from-issue`` body read (a GitHub issue body is at most 65,536 characters).
 MAX_ISSUE_BYTES = 1_000_000
-DRAFT_FLAGS = ("title", "url", "article_author", "by", "profile", "headline", "image", "comment", "slug")
+DRAFT_FLAGS = ("title", "post_title", "url", "article_author", "by", "profile", "headline", "image", "comment", "slug")
 
 
 def _text_arg(*, multiline: bool) -> Callable[[str], str]:
@@ -341,39 +353,46 @@ def _date_arg(text: str) -> dt.date:
             raise ValueError
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{printable(repr(text))} is not a date written YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(_("%s is not a date written YYYY-MM-DD") % printable(repr(text))) from None
 
 
 def _edition_arg(text: str) -> int:
     """An argparse type: an edition number, 1 to 99999."""
     if not re.fullmatch(r"[0-9]{1,5}", text.strip()) or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{printable(repr(text))} is not an edition number (1 to 99999)")
+        raise argparse.ArgumentTypeError(_("%s is not an edition number (1 to 99999)") % printable(repr(text)))
     return int(text)
 
 
 def read_issue(name: str) -> str:
     """The text of ``--from-issue`` *name* (``-``: standard input); a :class:`UsageError` says why not."""
-    where = "standard input" if name == "-" else repr(name)
+    where = _("standard input") if name == "-" else repr(name)
     if name == "-":
         stream = getattr(sys.stdin, "buffer", None)
         data = stream.read(MAX_ISSUE_BYTES + 1) if stream else os.fsencode(sys.stdin.read(MAX_ISSUE_BYTES + 1))
     else:
         try:
             if not Path(name).is_file():  # a folder, a device, a pipe that would never end
-                why = "does not exist" if not os.path.lexists(name) else "is not a regular file"
+                why = _("does not exist") if not os.path.lexists(name) else _("is not a regular file")
                 raise UsageError(f"argument --from-issue: {printable(where)} {why}")
             with open(name, "rb") as handle:
                 data = handle.read(MAX_ISSUE_BYTES + 1)
         except OSError as exc:
-            raise UsageError(f"argument --from-issue: cannot read {printable(where)}: {exc.strerror}") from None
+            raise UsageError(
+                _("argument --from-issue: cannot read %(file)s: %(why)s")
+                % {"file": printable(where), "why": exc.strerror}
+            ) from None
     if len(data) > MAX_ISSUE_BYTES:
-        raise UsageError(f"argument --from-issue: {printable(where)} is larger than {MAX_ISSUE_BYTES} bytes")
+        raise UsageError(
+            _("argument --from-issue: %(file)s is larger than %(size)d bytes")
+            % {"file": printable(where), "size": MAX_ISSUE_BYTES}
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise UsageError(
-            f"argument --from-issue: {printable(where)} is not UTF-8 (byte 0x{data[exc.start]:02x} on line {line})"
+            _("argument --from-issue: %(file)s is not UTF-8 (byte 0x%(byte)02x on line %(line)d)")
+            % {"file": printable(where), "byte": data[exc.start], "line": line}
         ) from None
 
 
@@ -385,6 +404,7 @@ def run_new(args: argparse.Namespace, out: TextIO) -> int:
         NewPostError,
         create_post,
         draft_problems,
+        fix_draft,
         parse_issue_form,
     )
 
@@ -399,12 +419,16 @@ def run_new(args: argparse.Namespace, out: TextIO) -> int:
         value = getattr(args, name)
         if value:
             setattr(draft, name, value)
-    registry, _ = load_configured(config.authors_file, config.images_dir, config.settings)
+    registry, _problems = load_configured(config.authors_file, config.images_dir, config.settings)
     posts_dir = (
         Path(args.posts_dir).resolve() if args.posts_dir else _required(config.posts_dir, "newsletter_posts_dir")
     )
     archive = load_archive(posts_dir, config.images_dir, config.settings, registry=registry).archive
     try:
+        # Fixed (a profile link without https, an image given as a path) and
+        # warned about (a missing image) before anything is written.
+        for note in fix_draft(draft, config.images_dir, Path.cwd(), config.settings.image_url_prefix):
+            print(printable(_("%(prog)s new: warning: %(message)s") % {"prog": PROG, "message": note}), file=sys.stderr)
         path, created = create_post(
             draft,
             posts_dir,
@@ -416,18 +440,17 @@ def run_new(args: argparse.Namespace, out: TextIO) -> int:
             date=args.date,
         )
     except NewPostError as exc:
-        print(f"{PROG} new: error: {printable(str(exc))}", file=sys.stderr)
+        print(_("%(prog)s new: error: %(message)s") % {"prog": PROG, "message": printable(str(exc))}, file=sys.stderr)
         return 1
     for problem in created:
         print(format_problem(problem), file=sys.stderr)
     if registry is not None and not registry.match(draft.by, draft.profile or None):
-        print(
-            printable(
-                f"{PROG} new: note: {draft.by!r} is not in the authors registry "
-                f"({config.authors_file}); `{PROG} check` suggests an entry"
-            ),
-            file=sys.stderr,
-        )
+        note = _("%(name)r is not in the authors registry (%(file)s); `%(prog)s check` suggests an entry") % {
+            "name": draft.by,
+            "file": config.authors_file,
+            "prog": PROG,
+        }
+        print(printable(_("%(prog)s new: note: %(message)s") % {"prog": PROG, "message": note}), file=sys.stderr)
     print(printable(str(path)), file=out)
     return 0
 
@@ -435,7 +458,7 @@ def run_new(args: argparse.Namespace, out: TextIO) -> int:
 def _required(path: Path | None, name: str) -> Path:
     """A configured folder the command needs; ``''`` in conf.py is a usage error."""
     if path is None:
-        raise UsageError(f"{name} is empty in conf.py: this command needs that folder")
+        raise UsageError(_("%s is empty in conf.py: this command needs that folder") % name)
     return path
 
 
@@ -456,7 +479,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         else _required(config.images_dir, "newsletter_images_dir")
     )
     if not Path(args.site).is_dir():
-        raise UsageError(f"argument SITE_DIR: {printable(repr(args.site))} is not a folder")
+        raise UsageError(_("argument SITE_DIR: %s is not a folder") % printable(repr(args.site)))
     if args.replace:
         return _adopt(args, config, posts_dir, images_dir, out)
     report = import_site(Path(args.site), posts_dir, images_dir, config.settings, dry_run=args.dry_run)
@@ -473,11 +496,14 @@ def _adopt(args: argparse.Namespace, config: NewsletterConfig, posts_dir: Path, 
     for line in report.lines():
         print(printable(line), file=out)
     if args.dry_run:
-        print("dry run: nothing written", file=out)
+        print(_("dry run: nothing written"), file=out)
     else:
         print(
-            f"next: review the diff (authors' '# review:' lines), record the history the import can't fix with "
-            f'`{PROG} check --update-baseline`, then build with `make html SPHINXOPTS="-W --keep-going"`',
+            _(
+                "next: review the diff (authors' '# review:' lines), record the history the import can't fix "
+                'with `%s check --update-baseline`, then build with `make html SPHINXOPTS="-W --keep-going"`'
+            )
+            % PROG,
             file=out,
         )
     return 1 if report.failed else 0
@@ -501,72 +527,107 @@ def run_email(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command's arguments; their help in the language :func:`main` chose."""
     parser = argparse.ArgumentParser(
-        prog=PROG, description="Check, write and import newsletter posts; send an edition as an email."
+        prog=PROG, description=_("Check, write and import newsletter posts; send an edition as an email.")
     )
-    parser.add_argument("--conf-dir", help="folder of the site's conf.py (default: ./docs or the nearest parent's)")
+    parser.add_argument("--conf-dir", help=_("folder of the site's conf.py (default: ./docs or the nearest parent's)"))
     sub = parser.add_subparsers(dest="command", required=True)
 
-    check = sub.add_parser("check", help="validate posts without building the site")
-    check.add_argument("paths", nargs="*", help="post files, folders or Jekyll sites (default: the posts folder)")
-    check.add_argument("--strict", action="store_true", help="warnings fail too")
-    check.add_argument("--format", choices=("text", "github", "json"), default="text")
-    check.add_argument("--images", help="images folder (default: the configured one, or SITE/images)")
-    check.add_argument("--authors", help="authors registry (default: newsletter_authors_file)")
+    check = sub.add_parser("check", help=_("validate posts without building the site"))
+    check.add_argument("paths", nargs="*", help=_("post files, folders or Jekyll sites (default: the posts folder)"))
+    check.add_argument("--strict", action="store_true", help=_("warnings fail too"))
+    check.add_argument("--format", choices=("text", "github", "json"), default="text", help=_("output format"))
+    check.add_argument("--images", help=_("images folder (default: the configured one, or SITE/images)"))
+    check.add_argument("--authors", help=_("authors registry (default: newsletter_authors_file)"))
     check.add_argument(
         "--update-baseline",
         action="store_true",
-        help="record every warning of the archive as known in newsletter_baseline_file "
-        "(errors are never recorded); review the file's diff",
+        help=_(
+            "record every warning of the archive as known in newsletter_baseline_file "
+            "(errors are never recorded); review the file's diff"
+        ),
     )
-    check.add_argument("--show-known", action="store_true", help="list the problems the baseline makes known")
+    check.add_argument("--show-known", action="store_true", help=_("list the problems the baseline makes known"))
     check.set_defaults(run=run_check)
 
-    new = sub.add_parser("new", help="write a post file for the current or next edition")
+    new = sub.add_parser("new", help=_("write a post file for the current or next edition"))
     line, text = _text_arg(multiline=False), _text_arg(multiline=True)
-    new.add_argument("--title", type=line, help="the article's title")
-    new.add_argument("--url", type=line, help="the article's URL")
-    new.add_argument("--article-author", type=line, help="the article's author")
-    new.add_argument("--by", type=line, help="who comments it (comentado_por)")
-    new.add_argument("--profile", type=line, help="their profile link, when they are not in the registry")
-    new.add_argument("--headline", type=line, help="the card's headline (default: the title)")
-    new.add_argument("--image", type=line, help="image inside the images folder")
-    new.add_argument("--comment", type=text, help="the comment (the post's body)")
-    new.add_argument("--slug", type=line, help="page name (default: from the title)")
-    new.add_argument("--from-issue", metavar="FILE", help="body of a 'Sugerir um post' issue ('-': stdin)")
-    new.add_argument("--edition", type=_edition_arg, help="edition number (default: current or next)")
-    new.add_argument("--date", type=_date_arg, help="the edition's date, YYYY-MM-DD")
+    new.add_argument("--title", type=line, help=_("the commented article's title (often in English)"))
+    new.add_argument("--post-title", type=line, help=_("the post's own title (default: the article's title)"))
+    new.add_argument("--url", type=line, help=_("the article's URL"))
+    new.add_argument("--article-author", type=line, help=_("the article's author"))
+    new.add_argument("--by", type=line, help=_("who comments it (comentado_por)"))
+    new.add_argument(
+        "--profile", type=line, help=_("their profile link, when they are not in the registry (https:// is added)")
+    )
+    new.add_argument("--headline", type=line, help=_("the card's headline (optional)"))
+    new.add_argument("--image", type=line, help=_("image: a name inside the images folder, or a path to a file in it"))
+    new.add_argument("--comment", type=text, help=_("the comment (the post's body)"))
+    new.add_argument("--slug", type=line, help=_("page name (default: from the post's title)"))
+    new.add_argument(
+        "--from-issue", metavar=_("FILE"), help=_("body of a 'Sugerir um post' issue ('-': standard input)")
+    )
+    new.add_argument("--edition", type=_edition_arg, help=_("edition number (default: current or next)"))
+    new.add_argument("--date", type=_date_arg, help=_("the edition's date, YYYY-MM-DD"))
     new.add_argument("--today", type=_date_arg, help=argparse.SUPPRESS)  # tests pin the calendar
     new.add_argument("--posts-dir", help=argparse.SUPPRESS)
     new.set_defaults(run=run_new)
 
-    imp = sub.add_parser("import", help="import a Jekyll site's _posts/ and images into the posts folder")
-    imp.add_argument("site", metavar="SITE_DIR")
-    imp.add_argument("--posts-dir", help="destination (default: the configured posts folder)")
-    imp.add_argument("--images-dir", help="images destination (default: the configured images folder)")
-    imp.add_argument("--dry-run", action="store_true", help="print the whole plan; write nothing")
+    imp = sub.add_parser("import", help=_("import a Jekyll site's _posts/ and images into the posts folder"))
+    imp.add_argument("site", metavar="SITE_DIR", help=_("the Jekyll site's folder"))
+    imp.add_argument("--posts-dir", help=_("destination (default: the configured posts folder)"))
+    imp.add_argument("--images-dir", help=_("images destination (default: the configured images folder)"))
+    imp.add_argument("--dry-run", action="store_true", help=_("print the whole plan; write nothing"))
     imp.add_argument(
         "--replace",
         action="store_true",
-        help="adopt the site: remove the sample posts, images and authors (posts/samples.yml), import, "
-        "register every commentator, carry _config.yml's title, description and url into the site file",
+        help=_(
+            "adopt the site: remove the sample posts, images and authors (posts/samples.yml), import, "
+            "register every commentator, carry _config.yml's title, description and url into the site file"
+        ),
     )
     imp.set_defaults(run=run_import)
 
-    mail = sub.add_parser("email", help="write an edition as an email (HTML, text, .eml); --send delivers it")
-    mail.add_argument("edition", nargs="?", type=_edition_arg, help="edition number (default: the latest)")
-    mail.add_argument("-o", "--out", required=True, help="folder that receives edicao-N.html, .txt and .eml")
-    mail.add_argument("--site", help="the built HTML site (default: _build/html beside conf.py)")
-    mail.add_argument("--send", action="store_true", help="deliver through the SMTP server of newsletter_email")
+    mail = sub.add_parser("email", help=_("write an edition as an email (HTML, text, .eml); --send delivers it"))
+    mail.add_argument("edition", nargs="?", type=_edition_arg, help=_("edition number (default: the latest)"))
+    mail.add_argument("-o", "--out", required=True, help=_("folder that receives edicao-N.html, .txt and .eml"))
+    mail.add_argument("--site", help=_("the built HTML site (default: _build/html beside conf.py)"))
+    mail.add_argument("--send", action="store_true", help=_("deliver through the SMTP server of newsletter_email"))
     whom = mail.add_mutually_exclusive_group()
-    whom.add_argument("--to", type=line, help="one recipient")
-    whom.add_argument("--list", metavar="FILE", help="recipients, one address a line ('#' comments)")
+    whom.add_argument("--to", type=line, help=_("one recipient"))
+    whom.add_argument("--list", metavar="FILE", help=_("recipients, one address a line ('#' comments)"))
     mail.set_defaults(run=run_email)
     return parser
 
 
 def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
-    """Run the command; returns the exit status (0 fine, 1 problems, 2 usage)."""
+    """Run the command; returns the exit status (0 fine, 1 problems, 2 usage).
+
+    It speaks the site's language (:mod:`.i18n`): ``LANGUAGE``, ``LC_ALL`` or
+    ``LC_MESSAGES`` when set, else conf.py's ``language``, else English.
+    """
+    from .i18n import environment_languages, speaking
+
+    argv = sys.argv[1:] if argv is None else argv
+    with speaking(environment_languages(_confdir_of(argv))):
+        return _main(argv, out)
+
+
+def _confdir_of(argv: list[str]) -> Path | None:
+    """The site folder *argv* names (``--conf-dir``) or the one found from here; None if none."""
+    for i, arg in enumerate(argv):
+        if arg == "--conf-dir" and i + 1 < len(argv):
+            return Path(argv[i + 1])
+        if arg.startswith("--conf-dir="):
+            return Path(arg.partition("=")[2])
+    try:
+        return find_confdir(Path.cwd())
+    except (UsageError, OSError):
+        return None
+
+
+def _main(argv: list[str], out: TextIO | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -576,9 +637,10 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         return args.run(args, out or sys.stdout)
     except UsageError as exc:  # may span lines (a conf.py's own traceback): each is made printable
         lines = [printable(line) for line in str(exc).splitlines()]
-        print(f"{PROG}: error: " + "\n".join(lines), file=sys.stderr)
+        print(_("%(prog)s: error: %(message)s") % {"prog": PROG, "message": "\n".join(lines)}, file=sys.stderr)
         return 2
     except OSError as exc:  # a read-only or full disk, a folder removed meanwhile: say which file
         where = printable(repr(exc.filename)) if exc.filename else "a file"
-        print(f"{PROG}: error: {where}: {exc.strerror or exc}", file=sys.stderr)
+        message = f"{where}: {exc.strerror or exc}"
+        print(_("%(prog)s: error: %(message)s") % {"prog": PROG, "message": message}, file=sys.stderr)
         return 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+import os
 import re
 import statistics
 import unicodedata
@@ -24,8 +25,12 @@ from typing import TYPE_CHECKING
 from ..core.dates import zone
 from ..core.files import write_atomic
 from ..core.frontmatter import parse_post
+from ..core.images import image_path
 from ..core.model import Archive, Problem, slugify
+from ..core.paths import display_path
+from ..core.urls import clean_url
 from ..core.yamlsafe import yaml_quote
+from .i18n import _
 
 if TYPE_CHECKING:
     from ..core.model import Registry
@@ -35,10 +40,12 @@ if TYPE_CHECKING:
 ISSUE_FIELDS: dict[str, str] = {
     "seu-nome": "by",
     "seu-linkedin": "profile",
+    "titulo-do-post-em-portugues": "post_title",
     "titulo-original-do-artigo": "title",
     "autor-a-original-do-artigo": "article_author",
     "url-do-artigo": "url",
     "chamada-opcional": "headline",
+    "imagem-opcional": "image",
     "seu-comentario": "comment",
 }
 _NO_RESPONSE = {"_no response_", "no response", "_sem resposta_"}
@@ -51,9 +58,14 @@ class NewPostError(Exception):
 
 @dataclass(slots=True, kw_only=True)
 class Draft:
-    """What a new post says, before it has an edition and a file."""
+    """What a new post says, before it has an edition and a file.
+
+    *title* is the commented article's title (often in English); *post_title*
+    is the post's own, in the archive's language (the article's by default).
+    """
 
     title: str = ""
+    post_title: str = ""
     url: str = ""
     article_author: str = ""
     by: str = ""
@@ -68,6 +80,7 @@ class Draft:
 #: One-line fields of a draft, and the flag that sets each (for messages).
 LINE_FIELDS = {
     "title": "--title",
+    "post_title": "--post-title",
     "url": "--url",
     "article_author": "--article-author",
     "by": "--by",
@@ -89,11 +102,11 @@ def bad_character(text: str, *, multiline: bool) -> str:
     for char in text:
         kind = unicodedata.category(char)
         if kind == "Cs":
-            return "is not valid UTF-8"
+            return _("is not valid UTF-8")
         if multiline and (char in "\n\t" or (kind == "Cf" and char not in _BIDI)):
             continue
         if kind in ("Cc", "Cf", "Zl", "Zp"):
-            return f"has the control or format character U+{ord(char):04X}"
+            return _("has the control or format character U+%04X") % ord(char)
     return ""
 
 
@@ -147,7 +160,7 @@ def choose_edition(archive: Archive, today: dt.date) -> tuple[int, dt.date]:
     try:
         return latest.number + 1, latest.date + dt.timedelta(days=gap * steps)
     except OverflowError:
-        raise NewPostError(f"no edition date after {today.isoformat()} fits the calendar; pass --date") from None
+        raise NewPostError(_("no edition date after %s fits the calendar; pass --date") % today.isoformat()) from None
 
 
 def edition_tag(number: int, date: dt.date, settings: Settings) -> str:
@@ -155,7 +168,7 @@ def edition_tag(number: int, date: dt.date, settings: Settings) -> str:
     shown = date.strftime("%d.%m.%Y" if settings.edition_date_dayfirst else "%m.%d.%Y")
     tag = f"Edição #{number} - {shown}"
     if not settings.edition_pattern.search(tag):
-        raise NewPostError(f"the site's newsletter_edition_pattern does not read {tag!r}")
+        raise NewPostError(_("the site's newsletter_edition_pattern does not read %r") % tag)
     return tag
 
 
@@ -167,11 +180,12 @@ def post_text(draft: Draft, number: int, date: dt.date, settings: Settings, regi
     image = draft.image.strip()
     if image and not image.startswith(("/", settings.image_url_prefix.lstrip("/"))):
         image = settings.image_url_prefix + image
+    title = draft.post_title or draft.title
     values = [
-        ("title", draft.title),
+        ("title", title),
         ("published", True),
         ("edition", edition_tag(number, date, settings)),
-        ("headline", draft.headline or draft.title),
+        ("headline", draft.headline),  # only when given: the card shows the title already
         ("highlight_title", draft.title),
         ("highlight_url", draft.url),
         ("highlight_author", draft.article_author),
@@ -182,7 +196,7 @@ def post_text(draft: Draft, number: int, date: dt.date, settings: Settings, regi
     lines = [
         "---",
         "layout: post",
-        f"{settings.key('title')}: {yaml_quote(draft.title)}",
+        f"{settings.key('title')}: {yaml_quote(title)}",
         f"{settings.key('date')}: {moment}",
     ]
     for name, value in values[1:]:
@@ -201,9 +215,10 @@ def _post_time(date: dt.date, timezone: str) -> str:
 
 
 def file_name(draft: Draft, date: dt.date) -> str:
-    slug = slugify(draft.slug or draft.title)[:60].strip("-")
+    """``2024-01-14-slug.md``: the slug from ``--slug``, else from the post's title without its markup."""
+    slug = slugify(draft.slug or plain_title(draft.post_title or draft.title))[:60].strip("-")
     if not slug:
-        raise NewPostError("the title gives an empty file name; pass --slug")
+        raise NewPostError(_("the title gives an empty file name; pass --slug"))
     return f"{date.isoformat()}-{slug}.md"
 
 
@@ -225,7 +240,7 @@ def create_post(
         if not value.strip()
     ]
     if missing:
-        raise NewPostError(f"missing {', '.join(missing)}")
+        raise NewPostError(_("missing %s") % ", ".join(missing))
     number, edition_date = choose_edition(archive, today)
     if edition is not None:
         number = edition
@@ -240,14 +255,118 @@ def create_post(
     post, problems = parse_post(text, path.as_posix(), settings, stem=stem)
     if post is None:
         errors = "; ".join(p.message for p in problems if p.severity == "error")
-        raise NewPostError(f"the post would be refused by the build: {errors}")
+        raise NewPostError(_("the post would be refused by the build: %s") % errors)
     if post.key in archive.posts:
         raise NewPostError(
-            f"a post with the page name {post.key!r} already exists ({archive.posts[post.key].source}); pass --slug"
+            _("a post with the page name %(name)r already exists (%(file)s); pass --slug")
+            % {"name": post.key, "file": archive.posts[post.key].source}
         )
     posts_dir.mkdir(parents=True, exist_ok=True)
     try:  # whole or not at all, and never over an existing file
         write_atomic(path, text.encode("utf-8"), exclusive=True)
     except FileExistsError:
-        raise NewPostError(f"{path} already exists; not overwritten") from None
+        raise NewPostError(_("%s already exists; not overwritten") % path) from None
     return path, problems
+
+
+# --- what ``new`` fixes in its input -------------------------------------------------------------
+
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^()]*\)")
+_ENTITY = re.compile(r"&(?:[A-Za-z]+|#[0-9]+|#x[0-9A-Fa-f]+);")
+_MARKS = re.compile(r"[*_`~]+")
+
+
+def plain_title(title: str) -> str:
+    """*title* without HTML tags, Markdown links, emphasis or entities: the words a slug is made of.
+
+    ``How we <script>alert(1)</script> broke **prod**`` -> ``How we alert(1) broke prod``.
+    """
+    text = _LINK.sub(r"\1", title)
+    text = _TAG.sub(" ", text)
+    text = _ENTITY.sub(" ", text)
+    return " ".join(_MARKS.sub(" ", text).split())
+
+
+_HOSTLIKE = re.compile(r"^(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:[/?#]|$)")
+
+
+def fix_profile(value: str) -> tuple[str, str]:
+    """A profile link with ``https://`` (added when missing, or in place of ``http://``) and what was fixed.
+
+    ``linkedin.com/in/ana`` -> ``https://linkedin.com/in/ana``. A value that is
+    still not a web link afterwards is a :class:`NewPostError`.
+    """
+    text = value.strip()
+    if not text:
+        return "", ""
+    fixed = text
+    if _HOSTLIKE.match(text):
+        fixed = "https://" + text
+    elif text.lower().startswith("http://"):
+        fixed = "https://" + text[len("http://") :]
+    result = clean_url(fixed)
+    if result.url is None or not result.url.lower().startswith("https://"):
+        raise NewPostError(_("the profile link %r is not a web address (https://...)") % text)
+    note = _("profile link %(before)r written as %(after)r") % {"before": text, "after": result.url}
+    return result.url, note if result.url != text else ""
+
+
+_ATTACHMENT = re.compile(r"!\[[^\]]*\]\((\S+?)\)|<img\b[^>]*\bsrc=\"([^\"]+)\"|^(https?://\S+)$", re.I)
+
+
+def resolve_image(value: str, images_dir: Path | None, cwd: Path, prefix: str) -> tuple[str, list[str]]:
+    """The ``image:`` value for *value* (``''`` for none) and warnings to show at once.
+
+    *value* may be a name inside the images folder (``foto.png``, ``/images/foto.png``)
+    or a path to a file in it (``posts/images/foto.png``), which becomes that
+    name; a path to a file elsewhere is refused. A link (an image attached to
+    the issue) is not downloaded: the warning says where to save it.
+    """
+    text = value.strip()
+    if not text:
+        return "", []
+    link = _ATTACHMENT.search(text)
+    if link:
+        url = next(group for group in link.groups() if group)
+        return "", [_("the image is a link (%s): save it in the images folder and set image: in the post") % url]
+    if images_dir is not None:
+        name = _name_in_folder(text, images_dir, cwd)
+        if name is not None:
+            text = name
+    name, why = image_path(text, prefix)
+    if name is None:
+        raise NewPostError(_("image %(value)r %(why)s") % {"value": value, "why": why})
+    if images_dir is not None and not (images_dir / name).is_file():
+        where = display_path(images_dir, cwd)
+        return name, [
+            _("image %(name)r is not in %(folder)s/: add the file before the pull request")
+            % {"name": name, "folder": where}
+        ]
+    return name, []
+
+
+def _name_in_folder(text: str, images_dir: Path, cwd: Path) -> str | None:
+    """*text* as a path (from *cwd*) to a file inside *images_dir*: its name there; None if not a path."""
+    candidate = Path(text) if Path(text).is_absolute() else cwd / text
+    real_images = Path(os.path.realpath(images_dir))
+    real = Path(os.path.realpath(candidate))
+    if real.is_relative_to(real_images) and real != real_images:
+        return real.relative_to(real_images).as_posix()
+    # Written as a path to the images folder, but the file is not there (yet).
+    lexical = Path(os.path.normpath(candidate))
+    if lexical.is_relative_to(Path(os.path.normpath(images_dir))):
+        return lexical.relative_to(Path(os.path.normpath(images_dir))).as_posix()
+    if os.path.lexists(candidate) and "/" in text.strip("/"):
+        raise NewPostError(
+            _("image %(value)r is outside the images folder %(folder)s: copy it there first")
+            % {"value": text, "folder": display_path(images_dir, cwd)}
+        )
+    return None
+
+
+def fix_draft(draft: Draft, images_dir: Path | None, cwd: Path, prefix: str) -> list[str]:
+    """Fix what can be fixed in *draft* (profile link, image path); the warnings to show now."""
+    draft.profile, note = fix_profile(draft.profile)
+    draft.image, warnings = resolve_image(draft.image, images_dir, cwd, prefix)
+    return ([note] if note else []) + warnings

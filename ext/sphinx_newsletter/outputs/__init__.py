@@ -10,8 +10,8 @@ if TYPE_CHECKING:
 
 def setup(app: Sphinx) -> None:
     """Each output's ``setup``, after sphinx-notfound-page's (:mod:`.seo` adjusts its 404 page)."""
-    from . import cards, emailpreview, export, feeds, redirects, seo, sitemap
+    from . import cards, emailpreview, export, feeds, redirects, removed, seo, sitemap
 
     app.setup_extension("notfound.extension")
-    for module in (feeds, sitemap, export, redirects, seo, emailpreview, cards):
+    for module in (feeds, sitemap, export, redirects, seo, emailpreview, cards, removed):
         module.setup(app)
