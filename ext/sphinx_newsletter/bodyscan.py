@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
+    from .core.images import ImageChecks
+
 #: Math is left out on purpose: MathJax's \href and \require would let a post
 #: run script on the page (MathJax's "safe" filter is not loaded by default).
 SAFE_EXTENSIONS = frozenset(
@@ -311,16 +313,24 @@ def _parser(md_config: Any) -> MarkdownIt:
     return _PARSERS[key]
 
 
-def scan_body(post: Post, *, md_config: Any, images_dir: Path | None, settings: Settings) -> BodyScan:
-    """Every refusal in *post*'s body, at the post file's lines (see the module docstring)."""
-    scanner = _Scanner(post, _parser(md_config), images_dir, settings)
+def scan_body(
+    post: Post, *, md_config: Any, images_dir: Path | None, settings: Settings, images: ImageChecks | None = None
+) -> BodyScan:
+    """Every refusal in *post*'s body, at the post file's lines (see the module docstring).
+
+    *images*: this build's :class:`.ImageChecks` (each image checked once per build).
+    """
+    scanner = _Scanner(post, _parser(md_config), images_dir, settings, images)
     scanner.text(shift_headings(post.body), post.body_line)
     return scanner.result
 
 
 class _Scanner:
-    def __init__(self, post: Post, md: Any, images_dir: Path | None, settings: Settings) -> None:
+    def __init__(
+        self, post: Post, md: Any, images_dir: Path | None, settings: Settings, images: ImageChecks | None
+    ) -> None:
         self.post, self.md, self.images_dir, self.settings = post, md, images_dir, settings
+        self.images = images
         self.result = BodyScan()
 
     def problem(self, line: int, code: str, message: str) -> None:
@@ -432,7 +442,7 @@ class _Scanner:
         self.address(uri, why, line, "body-link", "link to a local file" if why == LOCAL_FILE else "link")
 
     def image(self, uri: str, line: int) -> None:
-        why = image_problem_of(uri, self.images_dir, self.settings)
+        why = image_problem_of(uri, self.images_dir, self.settings, self.images)
         self.address(uri, why, line, "body-image", "image")
 
     def address(self, uri: str, why: str, line: int, code: str, what: str) -> None:

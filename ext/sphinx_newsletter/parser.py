@@ -206,7 +206,9 @@ class NewsletterMystParser(MystParser):
         document.settings.file_insertion_enabled = False
         document.settings.raw_enabled = False
         md_config = bodyscan.post_parser_config(env.myst_config)
-        scan = bodyscan.scan_body(post, md_config=md_config, images_dir=config.images_dir, settings=config.settings)
+        scan = bodyscan.scan_body(
+            post, md_config=md_config, images_dir=config.images_dir, settings=config.settings, images=domain.nl_images
+        )
         for problem in split_body(domain, env.docname, scan.problems):
             logger.warning(problem.message, location=problem.location, type="newsletter", subtype=problem.code)
         # bodyguard's doctree pass leaves these without a second warning.
