@@ -12,11 +12,10 @@ import re
 import shutil
 
 import pytest
-from sitetools import ROOTS, warnings_of
-from sphinx.testing.util import SphinxTestApp
-
 import sphinx_newsletter.core.checks as checks
 import sphinx_newsletter.core.images as images
+from sitetools import ROOTS, warnings_of
+from sphinx.testing.util import SphinxTestApp
 
 #: A post with a raw HTML tag and an article the third post already comments.
 PROBLEMS = """---
@@ -98,6 +97,7 @@ def test_an_edit_recomputes_only_that_post(src, calls):
     path.write_text(PROBLEMS.replace("<b>HTML</b>", "<i>HTML</i>, editado"), encoding="utf-8")
     calls.update(raw_html=0, article_key=0, decode=0)
     app, read = build(src)
+    assert [d for d in read if d.startswith("arquivo/posts/")] == ["arquivo/posts/quarto-post"]
     assert calls == {"raw_html": 1, "article_key": 1, "decode": 0}
     assert any("raw HTML '<i>'" in w for w in newsletter_warnings(app))
 
