@@ -111,3 +111,21 @@ def test_a_changed_image_is_decoded_again_and_its_verdict_reported(src, calls):
     assert calls["decode"] == 1
     found = newsletter_warnings(app)
     assert any("[newsletter.image-missing]" in w and "is not a valid PNG image" in w for w in found)
+
+
+def test_a_post_page_is_parsed_once_for_the_scan_and_the_page(src, monkeypatch):
+    """The body scan walks the tokens MyST renders: the page's Markdown is parsed once, not twice."""
+    from markdown_it import MarkdownIt
+
+    seen: list[str] = []
+    parse = MarkdownIt.parse
+
+    def counting(self, text, env=None):
+        if "myst_config" in self.options and "Confiabilidade é uma escolha." in text:
+            seen.append(text)
+        return parse(self, text, env)
+
+    monkeypatch.setattr(MarkdownIt, "parse", counting)
+    app, _ = build(src)
+    assert len(seen) == 1, seen
+    assert "Confiabilidade é uma escolha." in (app.outdir / "arquivo/posts/terceiro-post.html").read_text("utf-8")

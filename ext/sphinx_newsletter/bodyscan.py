@@ -325,6 +325,30 @@ def scan_body(
     return scanner.result
 
 
+def scan_page_tokens(
+    post: Post,
+    tokens: list[Token],
+    header_lines: int,
+    *,
+    md_config: Any,
+    images_dir: Path | None,
+    settings: Settings,
+    images: ImageChecks | None = None,
+) -> BodyScan:
+    """:func:`scan_body` over the tokens of the post's generated page, parsed once for scan and render.
+
+    *tokens* are those of the page (:func:`.render.post_page`) parsed with
+    *md_config*; its first *header_lines* lines are the generated header
+    (comment and title), whose tokens are skipped. The body's tokens are the
+    ones :func:`scan_body` would get from the body alone (the header ends with
+    a blank line), *header_lines* lines further down.
+    """
+    start = next((i for i, t in enumerate(tokens) if t.map is None or t.map[0] >= header_lines), len(tokens))
+    scanner = _Scanner(post, _parser(md_config), images_dir, settings, images)
+    scanner.walk(tokens[start:], post.body_line, 0, header_lines)
+    return scanner.result
+
+
 class _Scanner:
     def __init__(
         self, post: Post, md: Any, images_dir: Path | None, settings: Settings, images: ImageChecks | None
@@ -339,7 +363,10 @@ class _Scanner:
     def text(self, text: str, first_line: int, depth: int = 0) -> None:
         if self.result.too_large:
             return
-        tokens = self.md.parse(text, {})
+        self.walk(self.md.parse(text, {}), first_line, depth)
+
+    def walk(self, tokens: list[Token], first_line: int, depth: int = 0, offset: int = 0) -> None:
+        """The tokens of a text whose line *offset* is the post file's line *first_line*."""
         self.result.tokens += len(tokens) + sum(len(t.children or ()) for t in tokens)
         if self.result.tokens > self.settings.max_body_tokens:
             self.problem(
@@ -350,7 +377,7 @@ class _Scanner:
             )
             return
         for index, token in enumerate(tokens):
-            line = first_line + (token.map[0] if token.map else 0)
+            line = first_line + (token.map[0] - offset if token.map else 0)
             if token.type in ("fence", "colon_fence"):
                 self.fence(token, line, depth)
             elif token.type == "table_open":
