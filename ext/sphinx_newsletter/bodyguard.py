@@ -105,8 +105,10 @@ class Guard:
     """The policy applied to one post page's doctree."""
 
     def __init__(self, env: BuildEnvironment, post: Post, reported: set[str]) -> None:
-        config = get_domain(env).nl_config
+        domain = get_domain(env)
+        config = domain.nl_config
         assert config is not None  # only a configured build guards post pages
+        self.images, self.known = domain.nl_images, domain.nl_mirrored if domain.nl_mirrored is not None else {}
         self.post, self.reported = post, reported
         self.srcdir = Path(env.srcdir)
         self.layout, self.images_dir, self.settings = config.layout, config.images_dir, config.settings
@@ -172,7 +174,7 @@ class Guard:
                     node["candidates"] = {"?": url}
                 return False
         else:
-            relative, why = local_image(uri, self.images_dir, self.settings)
+            relative, why = local_image(uri, self.images_dir, self.settings, self.images)
             url = self.layout.image_uri(relative) if relative is not None else None
             if relative is not None and not self.mirrored(self.mirror / relative):
                 url, why = None, "is not in the mirrored images folder"
@@ -192,9 +194,16 @@ class Guard:
         return False
 
     def mirrored(self, path: str | Path) -> bool:
-        """Whether *path* (relative to the source folder, or absolute) is a file inside the mirror."""
-        real = inside(self.mirror, self.srcdir / path)
-        return real is not None and real.is_file()
+        """Whether *path* (relative to the source folder, or absolute) is a file inside the mirror.
+
+        Asked once per path and build: the mirror is written at ``builder-inited``, before any page is read.
+        """
+        key = str(path)
+        found = self.known.get(key)
+        if found is None:
+            real = inside(self.mirror, self.srcdir / path)
+            found = self.known[key] = real is not None and real.is_file()
+        return found
 
     def remove(self, node: nodes.Element, message: str, code: str, uri: str = "") -> bool:
         self.warn(node, message, code, uri)

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
+    from .core.images import ImageChecks
+
 #: Math is left out on purpose: MathJax's \href and \require would let a post
 #: run script on the page (MathJax's "safe" filter is not loaded by default).
 SAFE_EXTENSIONS = frozenset(
@@ -311,16 +313,48 @@ def _parser(md_config: Any) -> MarkdownIt:
     return _PARSERS[key]
 
 
-def scan_body(post: Post, *, md_config: Any, images_dir: Path | None, settings: Settings) -> BodyScan:
-    """Every refusal in *post*'s body, at the post file's lines (see the module docstring)."""
-    scanner = _Scanner(post, _parser(md_config), images_dir, settings)
+def scan_body(
+    post: Post, *, md_config: Any, images_dir: Path | None, settings: Settings, images: ImageChecks | None = None
+) -> BodyScan:
+    """Every refusal in *post*'s body, at the post file's lines (see the module docstring).
+
+    *images*: this build's :class:`.ImageChecks` (each image checked once per build).
+    """
+    scanner = _Scanner(post, _parser(md_config), images_dir, settings, images)
     scanner.text(shift_headings(post.body), post.body_line)
     return scanner.result
 
 
+def scan_page_tokens(
+    post: Post,
+    tokens: list[Token],
+    header_lines: int,
+    *,
+    md_config: Any,
+    images_dir: Path | None,
+    settings: Settings,
+    images: ImageChecks | None = None,
+) -> BodyScan:
+    """:func:`scan_body` over the tokens of the post's generated page, parsed once for scan and render.
+
+    *tokens* are those of the page (:func:`.render.post_page`) parsed with
+    *md_config*; its first *header_lines* lines are the generated header
+    (comment and title), whose tokens are skipped. The body's tokens are the
+    ones :func:`scan_body` would get from the body alone (the header ends with
+    a blank line), *header_lines* lines further down.
+    """
+    start = next((i for i, t in enumerate(tokens) if t.map is None or t.map[0] >= header_lines), len(tokens))
+    scanner = _Scanner(post, _parser(md_config), images_dir, settings, images)
+    scanner.walk(tokens[start:], post.body_line, 0, header_lines)
+    return scanner.result
+
+
 class _Scanner:
-    def __init__(self, post: Post, md: Any, images_dir: Path | None, settings: Settings) -> None:
+    def __init__(
+        self, post: Post, md: Any, images_dir: Path | None, settings: Settings, images: ImageChecks | None
+    ) -> None:
         self.post, self.md, self.images_dir, self.settings = post, md, images_dir, settings
+        self.images = images
         self.result = BodyScan()
 
     def problem(self, line: int, code: str, message: str) -> None:
@@ -329,7 +363,10 @@ class _Scanner:
     def text(self, text: str, first_line: int, depth: int = 0) -> None:
         if self.result.too_large:
             return
-        tokens = self.md.parse(text, {})
+        self.walk(self.md.parse(text, {}), first_line, depth)
+
+    def walk(self, tokens: list[Token], first_line: int, depth: int = 0, offset: int = 0) -> None:
+        """The tokens of a text whose line *offset* is the post file's line *first_line*."""
         self.result.tokens += len(tokens) + sum(len(t.children or ()) for t in tokens)
         if self.result.tokens > self.settings.max_body_tokens:
             self.problem(
@@ -340,7 +377,7 @@ class _Scanner:
             )
             return
         for index, token in enumerate(tokens):
-            line = first_line + (token.map[0] if token.map else 0)
+            line = first_line + (token.map[0] - offset if token.map else 0)
             if token.type in ("fence", "colon_fence"):
                 self.fence(token, line, depth)
             elif token.type == "table_open":
@@ -432,7 +469,7 @@ class _Scanner:
         self.address(uri, why, line, "body-link", "link to a local file" if why == LOCAL_FILE else "link")
 
     def image(self, uri: str, line: int) -> None:
-        why = image_problem_of(uri, self.images_dir, self.settings)
+        why = image_problem_of(uri, self.images_dir, self.settings, self.images)
         self.address(uri, why, line, "body-image", "image")
 
     def address(self, uri: str, why: str, line: int, code: str, what: str) -> None:

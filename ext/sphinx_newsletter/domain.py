@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from .config import NewsletterConfig
     from .core.baseline import Baseline
+    from .core.images import ImageChecks
     from .core.model import Post
 
 _ = get_translation("sphinx_newsletter")
@@ -83,6 +84,10 @@ class NewsletterDomain(Domain):
     baseline_matched: Mapping[tuple[str, str], int] = MappingProxyType({})
     #: Baseline file keys whose entries changed since the last build (their post pages are read again).
     baseline_outdated: frozenset[str] | set[str] = frozenset()
+    #: This build's verdicts on images (:class:`.ImageChecks`) and on files in the
+    #: mirror (path -> real file inside it): each asked once per build, new at every build.
+    nl_images: ImageChecks | None = None
+    nl_mirrored: dict[str, bool] | None = None
 
     @property
     def objects(self) -> dict[str, tuple[str, str]]:

@@ -23,7 +23,7 @@ from . import nodes as nl
 from .baseline import split_loaded
 from .core.checks import check_archive
 from .core.files import write_atomic
-from .core.images import checked_image
+from .core.images import ImageChecks
 from .core.loader import LoadResult, PostCache, load_archive
 from .core.model import Post, build_archive, fingerprint
 from .core.registry import load_configured
@@ -47,21 +47,26 @@ def builder_inited(app: Sphinx) -> None:
     config: NewsletterConfig = app.newsletter_config  # type: ignore[attr-defined]
     registry, registry_problems = load_configured(config.authors_file, config.images_dir, config.settings)
     cache = _load_cache(app, config)
+    domain = get_domain(app.env)
+    # Each image is checked once per build; an unchanged file is not decoded again.
+    images = domain.nl_images = ImageChecks(config.images_dir, config.settings, decoded=cache.images)
+    domain.nl_mirrored = {}
     if config.posts_dir is not None:
-        result = load_archive(config.posts_dir, config.images_dir, config.settings, registry=registry, cache=cache)
+        result = load_archive(
+            config.posts_dir, config.images_dir, config.settings, registry=registry, cache=cache, images=images
+        )
     else:
         result = LoadResult(archive=build_archive([])[0], problems=[])
-    _save_cache(app, cache.pruned())
     # The rules `newsletter check` adds over the archive (raw HTML in a body, an
     # article commented twice): the build reports them too, so check = build.
-    extra, _notes = check_archive(result.archive, registry)
+    # Per-post results are kept with the post while its file is unchanged.
+    extra, _notes = check_archive(result.archive, registry, memo=cache.memo)
     problems = [*config.refused, *registry_problems, *result.problems, *extra]
     # Known problems of the archive's history (the baseline) are not warned about.
     result = replace(result, problems=split_loaded(app, config, problems))
     report(result.problems)
     for path, why in result.skipped.items():
         logger.info(_("%s: left out of the archive: %s"), path, why)
-    domain = get_domain(app.env)
     domain.archive = result.archive
     domain.archive_stamp = fingerprint(repr(result.archive))
     domain.nl_config = config
@@ -80,7 +85,9 @@ def builder_inited(app: Sphinx) -> None:
     )
     pages = render_pages(result.archive, layout, labels)
     written = write_pages(out, pages)
-    mirror_images(config, Path(app.srcdir) / layout.mirror)
+    mirror_images(config, Path(app.srcdir) / layout.mirror, images)
+    cache.images = images.kept()
+    _save_cache(app, cache.pruned())
     logger.info(
         _("newsletter: %d posts, %d editions, %d authors; %d pages rewritten"),
         len(result.archive.posts),
@@ -95,7 +102,9 @@ CACHE_FILE = "newsletter-posts.pickle"
 
 def _load_cache(app: Sphinx, config: NewsletterConfig) -> PostCache:
     """The posts an earlier build read (empty on a fresh environment or any doubt)."""
-    key = fingerprint(__version__, tuple(Post.__dataclass_fields__), repr(config.settings))
+    key = fingerprint(
+        __version__, tuple(Post.__dataclass_fields__), tuple(PostCache.__dataclass_fields__), repr(config.settings)
+    )
     path = Path(app.doctreedir) / CACHE_FILE
     if app.fresh_env_used is not True:
         try:
@@ -140,19 +149,21 @@ def write_pages(out: Path, pages: dict[str, str]) -> int:
     return written
 
 
-def mirror_images(config: NewsletterConfig, target: Path) -> None:
+def mirror_images(config: NewsletterConfig, target: Path, images: ImageChecks | None = None) -> None:
     """Copy usable images (changed ones only) and delete mirrored images that are gone.
 
     Only what :func:`~sphinx_newsletter.core.images.checked_image` accepts is
     copied (a decoded PNG, JPEG, GIF or WebP, a regular file inside the real
     images folder), read from the real path it returns: nothing a post
     supplies is published as SVG, HTML or XML, and no link is followed out.
+    *images*: this build's :class:`.ImageChecks` for the same folder.
     """
     source = config.images_dir
+    images = images or ImageChecks(source, config.settings)
     wanted: set[Path] = set()
     if source is not None and source.is_dir() and not source.is_symlink():
         for relative in _image_files(source):
-            real, why = checked_image(relative, source, config.settings)
+            real, why = images.check(relative)
             if real is None or why:
                 continue
             copy = target / relative

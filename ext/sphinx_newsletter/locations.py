@@ -49,9 +49,10 @@ class PostLocations(std_logging.Filter):
     """Rewrites ``<srcdir>/arquivo/posts/x.md:12`` (a post's page) in any message to ``posts/x.md:9`` (its file).
 
     MyST and docutils report problems in a post body at the generated page,
-    which contributors never see. This filter sits on Sphinx's warning handler
-    right after the filter that turns locations into ``path:line`` text, so it
-    sees every message, those collected from parallel readers included.
+    which contributors never see. This filter sits last on Sphinx's warning
+    handler (:func:`install_locations`), after the filter that turns locations
+    into ``path:line`` text, so it sees every message, those collected from
+    parallel readers included.
     """
 
     def __init__(self, app: Sphinx) -> None:
@@ -134,30 +135,37 @@ def _split_location(location: str) -> tuple[str, int | None]:
     return os.path.abspath(path), int(line) if line else None
 
 
-def install_locations(app: Sphinx) -> None:
-    """Put :class:`PostLocations` on this app's warning handler (once)."""
-    from sphinx.util.logging import NAMESPACE, WarningLogRecordTranslator
+#: The app's attribute holding the filter :func:`install_locations` added: (handler, filter).
+_INSTALLED = "_newsletter_locations"
 
-    for handler in std_logging.getLogger(NAMESPACE).handlers:
-        filters = handler.filters
-        if any(isinstance(f, PostLocations) and f._app is app for f in filters):
-            continue
-        for i, found in enumerate(filters):
-            # Sphinx 9 keeps the app as ``_app``, Sphinx 8.2 as ``app``.
-            owner = getattr(found, "_app", None) or getattr(found, "app", None)
-            if isinstance(found, WarningLogRecordTranslator) and owner is app:
-                filters.insert(i + 1, PostLocations(app))
-                break
+
+def install_locations(app: Sphinx) -> None:
+    """Add :class:`PostLocations` to this app's warning handler (once), through public names only.
+
+    ``sphinx.util.logging.setup`` gives each app new handlers on the ``sphinx``
+    logger, so the :class:`~sphinx.util.logging.WarningStreamHandler` there at
+    ``builder-inited`` is this app's. The filter is appended with
+    ``addFilter``: it runs after every filter Sphinx put there (the location
+    is ``path:line`` text by then, and the warning already counted for
+    ``-W``), and nothing of Sphinx's is replaced or reordered.
+    """
+    from sphinx.util.logging import NAMESPACE, WarningStreamHandler
+
+    installed = getattr(app, _INSTALLED, None)
+    handlers = [h for h in std_logging.getLogger(NAMESPACE).handlers if isinstance(h, WarningStreamHandler)]
+    if installed is not None and installed[0] in handlers:
+        return
+    for handler in handlers[:1]:
+        locations = PostLocations(app)
+        handler.addFilter(locations)
+        setattr(app, _INSTALLED, (handler, locations))
 
 
 def summarise_warnings(app: Sphinx, exception: BaseException | None) -> None:
     """``build-finished``: the summary line of every post whose warnings were capped."""
-    from sphinx.util.logging import NAMESPACE
-
-    for handler in std_logging.getLogger(NAMESPACE).handlers:
-        for found in handler.filters:
-            if isinstance(found, PostLocations) and found._app is app:
-                found.summarise()
+    installed = getattr(app, _INSTALLED, None)
+    if installed is not None:
+        installed[1].summarise()
 
 
 def setup(app: Sphinx) -> None:

@@ -206,14 +206,16 @@ class NewsletterMystParser(MystParser):
         document.settings.file_insertion_enabled = False
         document.settings.raw_enabled = False
         md_config = bodyscan.post_parser_config(env.myst_config)
-        scan = bodyscan.scan_body(post, md_config=md_config, images_dir=config.images_dir, settings=config.settings)
+        parser = _cached_parser(domain, md_config, self.post_renderer)
+        scan, tokens, md_env = _scan(post, inputstring, parser, md_config, domain)
         for problem in split_body(domain, env.docname, scan.problems):
             logger.warning(problem.message, location=problem.location, type="newsletter", subtype=problem.code)
         # bodyguard's doctree pass leaves these without a second warning.
         env.temp_data[REPORTED] = scan.refused
-        if scan.too_large:
-            inputstring = post_header(post)
-        parser = _cached_parser(domain, md_config, self.post_renderer)
+        if scan.too_large or tokens is None:
+            inputstring = post_header(post) if scan.too_large else inputstring
+            md_env = {}
+            tokens = parser.parse(inputstring, md_env)
         parser.options.update(
             document=document,
             newsletter_post=post,
@@ -223,9 +225,27 @@ class NewsletterMystParser(MystParser):
             newsletter_depth=0,
         )
         with _Allowlist():
-            parser.render(inputstring)
+            parser.renderer.render(tokens, parser.options, md_env)  # what parser.render(inputstring) does
         _finish(document, post, domain, env.docname)
         _literal_title(document)
+
+
+def _scan(post: Post, inputstring: str, parser: Any, md_config: Any, domain: Any) -> tuple[Any, Any, dict]:
+    """The body scan, and the page's tokens when the scan could use them (one Markdown parse, not two).
+
+    The page is normally the generated one (header, then the body); when it
+    is anything else (an extension changed it at ``source-read``), the body
+    is scanned on its own and the page is parsed afterwards.
+    """
+    config = domain.nl_config
+    header = post_header(post)
+    kwargs = {"md_config": md_config, "images_dir": config.images_dir, "settings": config.settings}
+    if not inputstring.startswith(header):
+        return bodyscan.scan_body(post, images=domain.nl_images, **kwargs), None, {}
+    md_env: dict = {}
+    tokens = parser.parse(inputstring, md_env)
+    scan = bodyscan.scan_page_tokens(post, tokens, header.count("\n"), images=domain.nl_images, **kwargs)
+    return scan, tokens, md_env
 
 
 def _cached_parser(domain: Any, md_config: Any, renderer: type[SphinxRenderer]) -> Any:

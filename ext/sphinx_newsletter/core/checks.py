@@ -30,9 +30,13 @@ from .body import text_lines
 from .model import Archive, Post, Problem
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
+    from typing import Any
 
     from .model import Registry
+
+    #: ``memo(post, name, compute)``: ``compute(post)``, kept while the post's file is unchanged.
+    Memo = Callable[[Post, str, Callable[[Post], Any]], Any]
 
 #: code -> (severity, what it means). Severities are those of a default build.
 RULES: dict[str, tuple[str, str]] = {
@@ -109,12 +113,30 @@ class Note:
     code: str = "author-unregistered"
 
 
-def check_archive(archive: Archive, registry: Registry | None = None) -> tuple[list[Problem], list[Note]]:
-    """The extra rules over a loaded archive: problems, then notes."""
-    problems = duplicate_articles(archive.posts.values())
-    for post in archive.posts.values():
-        problems += raw_html(post)
+def check_archive(
+    archive: Archive, registry: Registry | None = None, memo: Memo | None = None
+) -> tuple[list[Problem], list[Note]]:
+    """The extra rules over a loaded archive: problems, then notes.
+
+    *memo* (:meth:`.PostCache.memo`) keeps what each rule computes from one
+    post while its file is unchanged, so a rebuild recomputes only the posts
+    that changed; every problem is returned (and reported) at every call.
+    """
+    posts = archive.posts.values()
+    if memo is None:
+        problems = duplicate_articles(posts)
+        for post in posts:
+            problems += raw_html(post)
+    else:
+        keys = {post.source: memo(post, "article_key", _article_key_of) for post in posts}
+        problems = duplicate_articles(posts, keys.__getitem__)
+        for post in posts:
+            problems += memo(post, "raw_html", raw_html)
     return problems, unknown_authors(archive, registry)
+
+
+def _article_key_of(post: Post) -> str:
+    return article_key(post.highlight_url) if post.highlight_url else ""
 
 
 def article_key(url: str) -> str:
@@ -127,14 +149,18 @@ def article_key(url: str) -> str:
     return urlunsplit(("", host, parts.path.rstrip("/") or "/", query, ""))
 
 
-def duplicate_articles(posts: Iterable[Post]) -> list[Problem]:
-    """Every post after the first that comments an article already commented."""
+def duplicate_articles(posts: Iterable[Post], key_of: Callable[[str], str] | None = None) -> list[Problem]:
+    """Every post after the first that comments an article already commented.
+
+    *key_of* gives a post's :func:`article_key` by its source (computed here without it).
+    """
     seen: dict[str, Post] = {}
     problems = []
     for post in sorted(posts, key=lambda p: (p.date, p.source)):
         if not post.highlight_url:
             continue
-        first = seen.setdefault(article_key(post.highlight_url), post)
+        key = key_of(post.source) if key_of is not None else article_key(post.highlight_url)
+        first = seen.setdefault(key, post)
         if first is not post:
             problems.append(
                 Problem(

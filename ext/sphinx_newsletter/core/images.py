@@ -12,6 +12,7 @@ import functools
 import os
 import stat
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -19,11 +20,20 @@ from .paths import inside, link_in_project
 from .settings import IMAGE_SUFFIXES, SVG_REFUSED, Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
+
+#: What decides a file's decoding verdict: its path, (size, mtime, ctime, inode, device),
+#: the format its suffix names and the pixel cap.
+DecodeKey = tuple[str, tuple[int, ...], str, int]
 
 
-def image_problem(relative: str, images_dir: Path | None, settings: Settings) -> str:
-    """Why the image at *relative* (inside the images folder) can't be used, or ''."""
+def image_problem(relative: str, images_dir: Path | None, settings: Settings, checks: ImageChecks | None = None) -> str:
+    """Why the image at *relative* (inside the images folder) can't be used, or ''.
+
+    With *checks* (this build's :class:`ImageChecks` for the same folder), asked once per build.
+    """
+    if checks is not None:
+        return checks.problem(relative)
     return checked_image(relative, images_dir, settings)[1]
 
 
@@ -31,7 +41,12 @@ def image_problem(relative: str, images_dir: Path | None, settings: Settings) ->
 IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
 
 
-def checked_image(relative: str, images_dir: Path | None, settings: Settings) -> tuple[Path | None, str]:
+def checked_image(
+    relative: str,
+    images_dir: Path | None,
+    settings: Settings,
+    decode: Callable[[str, tuple[int, ...], str, int], str] | None = None,
+) -> tuple[Path | None, str]:
     """The real path of a usable image at *relative*, or ``None`` and why it can't be used.
 
     By construction, not by reading the text a contributor wrote: the path is
@@ -39,7 +54,8 @@ def checked_image(relative: str, images_dir: Path | None, settings: Settings) ->
     part of it below that folder may be a symbolic link (even one pointing
     back inside: one rule, and the mirror copies only regular files), and the
     file must decode with Pillow as the raster format its suffix names
-    (:func:`decode_problem`). SVG is refused: a browser runs its scripts.
+    (:func:`decode_problem`, or *decode*: :meth:`ImageChecks.decode`).
+    SVG is refused: a browser runs its scripts.
     """
     if images_dir is None:
         return None, "cannot be shown: no images folder is configured"
@@ -62,7 +78,7 @@ def checked_image(relative: str, images_dir: Path | None, settings: Settings) ->
     if info.st_size > settings.max_image_bytes:
         return None, f"is larger than {settings.max_image_bytes} bytes"
     stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
-    why = decode_problem(str(real), stamp, IMAGE_FORMATS[suffix], settings.max_image_pixels)
+    why = (decode or decode_problem)(str(real), stamp, IMAGE_FORMATS[suffix], settings.max_image_pixels)
     return (None, why) if why else (real, "")
 
 
@@ -95,6 +111,53 @@ def decode_problem(path: str, stamp: tuple[int, ...], expected: str, max_pixels:
         except Exception:
             return f"is not a valid {expected} image"
     return ""
+
+
+@dataclass(slots=True)
+class ImageChecks:
+    """One build's verdicts on the images folder: each image path checked once per build.
+
+    Posts share images, and a build asks about the same image while reading
+    the posts folder, scanning each body and checking each page's doctree.
+    The path checks (links, containment, size) are redone by every build;
+    the decoding verdict is also kept between builds in :attr:`decoded`
+    (pickled with the post cache), keyed by the file's size, times, inode and
+    device (:data:`DecodeKey`), so an unchanged image is not decoded again.
+    Create one per build: a verdict on a path holds only while the folder is
+    unchanged.
+    """
+
+    images_dir: Path | None
+    settings: Settings
+    #: Decoding verdicts: of earlier builds (given) and of this one.
+    decoded: dict[DecodeKey, str] = field(default_factory=dict)
+    #: The decoding verdicts this build used (what is worth keeping for the next).
+    used: set[DecodeKey] = field(default_factory=set)
+    _found: dict[str, tuple[Path | None, str]] = field(default_factory=dict)
+
+    def check(self, relative: str) -> tuple[Path | None, str]:
+        """:func:`checked_image` for *relative*, once per build."""
+        found = self._found.get(relative)
+        if found is None:
+            found = self._found[relative] = checked_image(relative, self.images_dir, self.settings, self.decode)
+        return found
+
+    def problem(self, relative: str) -> str:
+        """:func:`image_problem` for *relative*, once per build."""
+        return self.check(relative)[1]
+
+    def decode(self, path: str, stamp: tuple[int, ...], expected: str, max_pixels: int) -> str:
+        """:func:`decode_problem`, unless an earlier build decoded the same file."""
+        key: DecodeKey = (path, stamp, expected, max_pixels)
+        self.used.add(key)
+        why = self.decoded.get(key)
+        if why is None:
+            why = self.decoded[key] = decode_problem(path, stamp, expected, max_pixels)
+        return why
+
+    def kept(self) -> dict[DecodeKey, str]:
+        """The decoding verdicts to keep for the next build: those this build used."""
+        return {key: why for key, why in self.decoded.items() if key in self.used}
 
 
 @contextlib.contextmanager

@@ -20,11 +20,16 @@ page's doctree (what the build enforces).
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .images import image_path, image_problem
 from .settings import Settings
 from .urls import ALLOWED_SCHEMES, clean_url
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from .images import ImageChecks
 
 #: A scheme as MyST and browsers see one (MyST's ``REGEX_SCHEME``).
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -44,11 +49,14 @@ def external_url(uri: str) -> tuple[str | None, str]:
     return result.url, ""
 
 
-def local_image(uri: str, images_dir: Path | None, settings: Settings) -> tuple[str | None, str]:
+def local_image(
+    uri: str, images_dir: Path | None, settings: Settings, checks: ImageChecks | None = None
+) -> tuple[str | None, str]:
     """The path inside the images folder that *uri* names, or ``None`` and why not.
 
     *uri* is either how a post names an image (``/images/a.png``, ``a.png``) or
     how the page names a mirrored one (``/arquivo/imagens/a.png``: :meth:`.Layout.mirrored_path`).
+    *checks*: this build's :class:`.images.ImageChecks`, which checks each image once.
     """
     text = uri.strip()
     relative = settings.layout.mirrored_path(text)
@@ -57,15 +65,15 @@ def local_image(uri: str, images_dir: Path | None, settings: Settings) -> tuple[
         relative, why = image_path(text, settings.image_url_prefix)
     if relative is None:
         return None, why
-    why = image_problem(relative, images_dir, settings)
+    why = image_problem(relative, images_dir, settings, checks)
     return (None, why) if why else (relative, "")
 
 
-def image_problem_of(uri: str, images_dir: Path | None, settings: Settings) -> str:
+def image_problem_of(uri: str, images_dir: Path | None, settings: Settings, checks: ImageChecks | None = None) -> str:
     """Why an image address is refused, or ''. An address with a scheme must be http(s)."""
     if SCHEME.match(uri.strip()):
         return external_url(uri)[1]
-    return local_image(uri, images_dir, settings)[1]
+    return local_image(uri, images_dir, settings, checks)[1]
 
 
 def link_problem(uri: str) -> str:
