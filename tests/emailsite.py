@@ -58,8 +58,13 @@ def post(
     )
 
 
-def make_site(root: Path, posts: dict[str, str], *, base: str, email: str = "", language: str = "pt_BR") -> EmailSite:
-    """Write and build a site with *posts* (file name -> text); *email* is the ``newsletter_email`` dict's text."""
+def make_site(
+    root: Path, posts: dict[str, str], *, base: str, email: str = "", language: str = "pt_BR", site_yml: str = ""
+) -> EmailSite:
+    """Write and build a site with *posts* (file name -> text); *email* is the ``newsletter_email`` dict's text.
+
+    With *site_yml*, the site's title and address come from ``posts/site.yml``, not conf.py.
+    """
     confdir = root / "site"
     images = confdir / "posts" / "images"
     images.mkdir(parents=True)
@@ -71,12 +76,14 @@ def make_site(root: Path, posts: dict[str, str], *, base: str, email: str = "", 
         '{"from": "Destaques <news@example.org>", "reply_to": "editor@example.org", '
         '"list_unsubscribe": ["mailto:news@example.org?subject=sair", "https://example.org/sair"]}'
     )
+    if site_yml:
+        (confdir / "posts" / "site.yml").write_text(site_yml, encoding="utf-8")
+    identity = 'project = "Destaques de Teste"\n' + f"html_baseurl = {base!r}\n"
     (confdir / "conf.py").write_text(
         'extensions = ["sphinx_newsletter"]\n'
-        'project = "Destaques de Teste"\n'
-        f"language = {language!r}\n"
+        + ('newsletter_site_file = "posts/site.yml"\n' if site_yml else identity)
+        + f"language = {language!r}\n"
         'html_theme = "furo"\n'
-        f"html_baseurl = {base!r}\n"
         'newsletter_posts_dir = "posts"\n'
         'newsletter_images_dir = "posts/images"\n'
         f"newsletter_email = {email}\n",

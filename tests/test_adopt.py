@@ -276,7 +276,9 @@ def test_hostile_config_yml_is_validated_and_the_dry_run_writes_nothing(
 
     written, problems = load_site_file(root / "posts" / "site.yml", "site.yml")
     assert problems == []
-    assert written.title == 'A <script>x</script> "q"' and written.url == "" and written.description == ""
+    # Markup in the title is refused (the theme prints the title as HTML), and nothing else fills it.
+    assert written.title == "" and written.url == "" and written.description == ""
+    assert any("_config.yml:1: title contains '<' or '>'" in line and "left out" in line for line in lines)
     assert any("_config.yml:2: url" in line and "left out" in line for line in lines)
     assert any("_config.yml:3: description must be a text; left out" in line for line in lines)
 
@@ -343,6 +345,30 @@ def test_conf_py_wins_and_a_bad_address_is_a_located_warning(tmp_path: Path) -> 
         page = html(app, "index")
         assert "<title>Do conf.py</title>" in page and "Copyright &#169; 2001, Nós" in page
         assert "javascript" not in page
+    finally:
+        app.cleanup()
+
+
+def test_markup_in_the_title_and_another_host_in_the_address_are_refused(tmp_path: Path) -> None:
+    """A site file is untrusted: Furo prints the title unescaped, and the 404 page's links start with the
+    address's path, so ``<img onerror>`` in the title or ``//evil.example/`` in the path would run or load
+    another site's script on every page."""
+    from sitetools import html, warnings_of
+
+    site_yml = (
+        'title: "Boletim<img src=x onerror=alert(1)>"\n'
+        'url: "https://b.example.org//evil.example/"\n'
+        'copyright: "2020 </title><script>alert(2)</script>"\n'
+    )
+    app = site_app(tmp_path, site_yml)
+    try:
+        warnings = warnings_of(app)
+        assert len(warnings) == 3, warnings
+        assert "posts/site.yml:1: WARNING: 'title' contains '<' or '>'" in warnings[0]
+        assert "posts/site.yml:2: WARNING: 'url' has an empty path segment" in warnings[1]
+        assert "posts/site.yml:3: WARNING: 'copyright' contains '<' or '>'" in warnings[2]
+        for page in (html(app, "index"), html(app, "search"), (app.outdir / "404.html").read_text("utf-8")):
+            assert "onerror" not in page and "<script>alert" not in page and "evil.example" not in page
     finally:
         app.cleanup()
 

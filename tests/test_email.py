@@ -305,3 +305,15 @@ def test_the_build_preview_is_the_email_the_command_writes(tmp_path: Path) -> No
     preview = site.outdir / "email" / "latest.html"
     assert preview.read_bytes() == (tmp_path / "out" / "edicao-2.html").read_bytes()
     assert "Edição #2" in preview.read_text(encoding="utf-8")
+
+
+def test_the_site_file_names_the_site_and_its_address_as_in_the_build(tmp_path: Path) -> None:
+    """conf.py without ``project``/``html_baseurl`` (as the archive's after an adoption): posts/site.yml gives both."""
+    site_yml = f'title: "Boletim do Arquivo"\nurl: "{BASE}"\n'
+    site = make_site(tmp_path / "s", {"2024-02-05-a.md": post(1)}, base=BASE, site_yml=site_yml)
+    code, _out, err = run(site, "-o", str(tmp_path / "out"))
+    assert code == 0, err
+    message = email.message_from_bytes((tmp_path / "out" / "edicao-1.eml").read_bytes(), policy=policy.default)
+    assert str(message["Subject"]).startswith("Boletim do Arquivo · Edição #1")
+    html = (tmp_path / "out" / "edicao-1.html").read_text(encoding="utf-8")
+    assert f'href="{BASE}arquivo/posts/a.html"' in html

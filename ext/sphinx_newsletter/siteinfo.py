@@ -22,7 +22,7 @@ from sphinx.util import logging
 from .core.loader import find_post_files
 from .core.model import split_file_name
 from .core.paths import display_path
-from .core.sitefile import archive_years, load_site_file
+from .core.sitefile import FILLS, archive_years, filled, load_site_file
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -39,9 +39,6 @@ logger = logging.getLogger(__name__)
 #: The ``html_context`` key of the site's description (:mod:`.outputs.seo` reads it).
 CONTEXT_DESCRIPTION = "newsletter_site_description"
 
-#: Sphinx config value -> the site file's key that fills it.
-FILLS = {"project": "title", "html_title": "title", "html_baseurl": "url", "copyright": "copyright"}
-
 
 def set_by_maintainer(config: Config, name: str) -> bool:
     """Whether conf.py (or a ``-D`` override) sets *name*."""
@@ -57,9 +54,9 @@ def apply_site_file(app: Sphinx, config: Config) -> None:
         log = logger.error if problem.severity == "error" else logger.warning
         log(problem.message, location=problem.location, type="newsletter", subtype=problem.code)
     values = site.values()
-    for name, key in FILLS.items():
-        if key in values and not set_by_maintainer(config, name):
-            setattr(config, name, values[key])
+    maintainer = {name: True for name in FILLS if set_by_maintainer(config, name)}
+    for name, value in filled(site, maintainer).items():
+        setattr(config, name, value)
     if "description" in values:  # in html_context, an "html" value: a change rewrites every page
         config.html_context = {**config.html_context, CONTEXT_DESCRIPTION: values["description"]}
     if not set_by_maintainer(config, "copyright") and "copyright" not in values:

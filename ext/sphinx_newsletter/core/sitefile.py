@@ -24,8 +24,10 @@ host) or it is left out with a located problem.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from .files import read_regular_text
 from .model import Problem, recorder
@@ -43,6 +45,13 @@ MAX_TITLE = 200
 MAX_DESCRIPTION = 1_000
 
 KEYS = ("title", "description", "url", "copyright")
+
+#: Sphinx config value -> the site file's key that fills it (when conf.py doesn't set it).
+FILLS = {"project": "title", "html_title": "title", "html_baseurl": "url", "copyright": "copyright"}
+
+#: Characters refused in the values Sphinx's themes print as HTML (Furo shows ``html_title``
+#: and ``project`` unescaped, and Sphinx's ``copyright`` too): text only, never markup.
+MARKUP = frozenset("<>")
 
 HEADER = """\
 # O site: nome, descrição e endereço publicado (lidos pela extensão via
@@ -115,11 +124,25 @@ def clean_value(key: str, value: object) -> tuple[str, str]:
         result = clean_url(text)
         if result.url is None:
             return "", result.message or "is not an http(s) address"
+        parts = urlsplit(result.url)
+        if "//" in parts.path:
+            # The 404 page's links start with the address's path: '//host/' would load another site's scripts.
+            return "", "has an empty path segment ('//'): not the site's address"
+        if parts.query or parts.fragment:
+            return "", "has a query or fragment: not the site's address"
         return result.url.rstrip("/") + "/", ""
+    if key in ("title", "copyright") and MARKUP & set(text):
+        return "", "contains '<' or '>': the theme shows it as HTML, so it must be plain text"
     cap = MAX_DESCRIPTION if key == "description" else MAX_TITLE
     if len(text) > cap:
         return text[:cap].rsplit(" ", 1)[0] + "…", f"is cut at {cap} characters"
     return text, ""
+
+
+def filled(site: SiteFile, maintainer: Mapping[str, Any]) -> dict[str, str]:
+    """The Sphinx values *site* gives: those of :data:`FILLS` that *maintainer* (conf.py, ``-D``) doesn't set."""
+    values = site.values()
+    return {name: values[key] for name, key in FILLS.items() if key in values and name not in maintainer}
 
 
 def format_site_file(values: dict[str, str]) -> str:

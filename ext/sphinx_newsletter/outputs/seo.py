@@ -194,7 +194,8 @@ def notfound_defaults(app: Sphinx, config: Any) -> None:
     if "notfound_urls_prefix" not in values:
         return
     if config.notfound_urls_prefix == values["notfound_urls_prefix"].default:
-        config.notfound_urls_prefix = urlsplit(base_url(config.html_baseurl)).path or "/"
+        # One leading slash: a path such as '//host/' would make every link of the 404 page load from host.
+        config.notfound_urls_prefix = "/" + urlsplit(base_url(config.html_baseurl)).path.lstrip("/")
     if config.notfound_context == values["notfound_context"].default:
         config.notfound_context = {"title": str(_("Page not found")), "body": _notfound_body()}
 
