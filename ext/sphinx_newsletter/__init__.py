@@ -31,6 +31,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         directives,
         domain,
         generate,
+        imagevariants,
         listing,
         locations,
         navigation,
@@ -57,6 +58,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     themelabels.setup(app)
     listing.setup(app)
     generate.setup(app)
+    imagevariants.setup(app)  # after generate: its builder-inited handler mirrors the images
     baseline.setup(app)
     locations.setup(app)
     bodyguard.setup(app)
@@ -67,7 +69,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     speedups.setup(app)
     return {
         "version": __version__,
-        "env_version": 2,  # 2: listings are link_list nodes
+        "env_version": 3,  # 2: listings are link_list nodes; 3: card images are card_image nodes
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
