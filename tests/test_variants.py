@@ -8,7 +8,6 @@ import re
 import pytest
 from imagetools import animation, drawing, encoded, photo
 from PIL import Image
-
 from sphinx_newsletter.core.variants import (
     LADDER,
     MAX_WIDTH,
@@ -92,7 +91,8 @@ def test_a_drawing_is_not_blurred_by_lossy_webp() -> None:
                 assert image.format == "WEBP"
                 # Lossless: the copy at full size has exactly the drawing's colours.
                 if variant.width == 800:
-                    assert len(image.convert("RGB").getcolors(16) or []) <= 4
+                    colours = image.convert("RGB").getcolors(16)
+                    assert colours is not None and len(colours) <= 4
 
 
 def test_an_animated_gif_keeps_its_frames() -> None:

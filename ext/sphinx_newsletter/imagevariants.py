@@ -182,8 +182,9 @@ def doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None
             continue
         slot = node.get("nl_slot", "card")
         node["nl_size"] = entry.display(slot)
-        node["nl_sizes"] = entry.sizes(slot)
-        node["nl_srcset"] = [(v.name, v.width) for v in entry.variants]
+        if entry.variants:
+            node["nl_sizes"] = entry.sizes(slot)
+            node["nl_srcset"] = [(v.name, v.width) for v in entry.variants]
 
 
 def visit_card_image(self: HTML5Translator, node: card_image) -> None:
@@ -199,6 +200,7 @@ def visit_card_image(self: HTML5Translator, node: card_image) -> None:
             f"{posixpath.join(folder, name) if name else src} {width}w" for name, width in srcset
         )
         atts["sizes"] = node["nl_sizes"]
+    if "nl_size" in node:
         atts["width"], atts["height"] = (str(n) for n in node["nl_size"])
     if node.get("nl_loading") == "lazy":
         atts["loading"] = "lazy"

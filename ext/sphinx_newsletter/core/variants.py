@@ -126,18 +126,21 @@ def make_variants(data: bytes, write: Callable[[str, bytes], None]) -> ImageVari
         image = ImageOps.exif_transpose(opened)
         image.load()
     image = image.convert("RGBA" if _has_alpha(image) else "RGB")
-    variants: list[Variant] = []
+    made: list[tuple[Variant, bytes]] = []
     for width in plan_widths(image.width):
         height = max(1, round(image.height * width / image.width))
         copy = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
         candidates = _encodings(copy, source_format)
         if width == image.width:
             candidates.append(("", data))
-        name, best = min(candidates, key=lambda c: len(c[1]))
-        variants.append(Variant(width=width, height=height, name=name and f"{digest}-{width}.{name}", size=len(best)))
-        if name:
-            write(f"{digest}-{width}.{name}", best)
-    return ImageVariants(digest=digest, width=image.width, height=image.height, variants=_useful(variants))
+        suffix, best = min(candidates, key=lambda c: len(c[1]))
+        name = f"{digest}-{width}.{suffix}" if suffix else ""
+        made.append((Variant(width=width, height=height, name=name, size=len(best)), best))
+    kept = _useful([variant for variant, _bytes in made])
+    for variant, payload in made:
+        if variant in kept and variant.name:
+            write(variant.name, payload)
+    return ImageVariants(digest=digest, width=image.width, height=image.height, variants=kept)
 
 
 def _has_alpha(image: Image) -> bool:
