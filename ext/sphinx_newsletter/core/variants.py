@@ -10,7 +10,7 @@ CSS pixel (:data:`LADDER`, up to :data:`MAX_WIDTH`):
   ``width`` attribute says 400, so CSS (``max-width: 100%``) can shrink it,
   never stretch it;
 - each variant in the smallest of lossy WebP, lossless WebP (for PNG and GIF
-  sources: flat drawings compress better without loss) and, for JPEG sources,
+  drawings of few colours, which compress better without loss) and, for JPEG sources,
   JPEG; at full size the original file itself is a candidate too, so a
   variant never costs more than the file it replaces;
 - a variant no smaller in bytes than a wider one is dropped (it would only
@@ -45,8 +45,11 @@ NEAR = 0.9
 SLOTS = {"highlight": 672, "card": 496}
 #: Lossy WebP and JPEG quality (the usual choice of image CDNs and static-site generators).
 QUALITY = 80
+#: A PNG or GIF of at most this many colours is a drawing: lossless WebP is tried too
+#: (on a photo it never wins, and it is the slowest encoder).
+FEW_COLOURS = 256
 #: Changes whenever what is encoded changes: cached variants of another recipe are redone.
-RECIPE = f"v1 {LADDER} {MAX_WIDTH} {NEAR} q{QUALITY}"
+RECIPE = f"v1 {LADDER} {MAX_WIDTH} {NEAR} q{QUALITY} c{FEW_COLOURS}"
 
 #: File suffix and MIME type of each output format.
 SUFFIXES = {"WEBP": "webp", "PNG": "png", "JPEG": "jpg", "GIF": "gif"}
@@ -152,7 +155,7 @@ def _encodings(image: Image, source_format: str) -> list[tuple[str, bytes]]:
     found = [("webp", _encode(image, "WEBP", quality=QUALITY, method=4))]
     if source_format == "JPEG":
         found.append(("jpg", _encode(image.convert("RGB"), "JPEG", quality=QUALITY, optimize=True, progressive=True)))
-    elif source_format in ("PNG", "GIF"):
+    elif source_format in ("PNG", "GIF") and image.getcolors(FEW_COLOURS) is not None:
         found.append(("webp", _encode(image, "WEBP", lossless=True, method=2)))
     return found
 
