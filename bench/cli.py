@@ -14,7 +14,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from bench import profiling, report, venvs
+from bench import images, profiling, report, venvs
 from bench.runner import Outcome, make_corpus, run_size
 from bench.systems import Ours, System, ablog_system, floor_system
 
@@ -191,7 +191,22 @@ def main(argv: list[str] | None = None) -> int:
     results = run_all(args, shared, systems)
     for outcomes in results.values():
         outcomes.update({n: Outcome(label=n, error=r) for n, r in skipped.items()})
-    return publish(args, results, systems, load)
+    code = publish(args, results, systems, load)
+    if "ours" in args.systems:
+        weigh_images(args, shared)
+    return code
+
+
+def weigh_images(args: argparse.Namespace, shared: Path) -> None:
+    """The heaviest edition page and the variants' cost, on the real archive (appended to results.md)."""
+    corpus = shared / "corpus" / "srebrasil"
+    if not (corpus / "_posts").is_dir():
+        print(f"bench: images not weighed: no real archive at {corpus}")
+        return
+    text = images.measure(corpus, REPO / "docs", args.work / "images").text()
+    print(text)
+    with open(args.work / "results.md", "a", encoding="utf-8") as handle:
+        handle.write("\n" + text)
 
 
 def profile_ours(args: argparse.Namespace, shared: Path, systems: list[System]) -> int:

@@ -11,6 +11,7 @@ named in conf.py must not be reached through a link inside the project.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import struct
 import warnings
@@ -237,7 +238,10 @@ def test_images_that_are_not_what_their_name_says_are_not_published(tmp_path: Pa
     assert "posts/2024-01-07-vetor.md:5: WARNING: image '/images/desenho.svg' is an SVG: post images must be" in log
     assert "posts/2024-01-07-vetor.md:7: WARNING: image '/images/desenho.svg' removed: it is an SVG" in log
     shown = ["anim.gif", "foto.jpg", "nova.webp", "ok.png"]
-    assert sorted(p.name for p in (app.outdir / "_images").iterdir()) == shown
+    assert sorted(p.name for p in (app.outdir / "_images").iterdir() if p.is_file()) == shown
+    # The card's smaller copies are named by content hash, made only from what was shown.
+    variants = sorted(p.name for p in (app.outdir / "_images" / "variants").iterdir())
+    assert variants and all(re.fullmatch(r"[0-9a-f]{24}-\d+\.(webp|jpg)", name) for name in variants)
     assert sorted(p.name for p in (src / "arquivo" / "imagens").iterdir()) == shown
     page = (app.outdir / "arquivo/posts/bom.html").read_text(encoding="utf-8")
     for name in shown:
@@ -304,7 +308,7 @@ def test_a_configured_folder_outside_the_project_stays_allowed(tmp_path: Path) -
     (src / ".git").mkdir()  # the project is src/: tmp_path/atalho is outside it
     app, logged, error = build(src)
     assert error is None and logged == []
-    assert [p.name for p in (app.outdir / "_images").iterdir()] == ["ok.png"]
+    assert [p.name for p in (app.outdir / "_images").iterdir() if p.is_file()] == ["ok.png"]
 
 
 def test_a_symlinked_registry_is_an_error_that_shows_nothing_of_its_target(tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         directives,
         domain,
         generate,
+        imagevariants,
         listing,
         locations,
         navigation,
@@ -62,6 +63,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     themelabels.setup(app)
     listing.setup(app)
     generate.setup(app)
+    imagevariants.setup(app)  # after generate: its builder-inited handler mirrors the images
     baseline.setup(app)
     locations.setup(app)
     bodyguard.setup(app)
@@ -75,7 +77,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     speedups.setup(app)
     return {
         "version": __version__,
-        "env_version": 3,  # 3: posts carry comments; months by edition date
+        "env_version": 4,  # 4: posts carry comments, months by edition date, card images are card_image nodes
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

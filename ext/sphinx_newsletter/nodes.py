@@ -106,7 +106,15 @@ def edition_title(edition: Edition, language: str | None) -> str:
     }
 
 
-def post_image(post: Post, layout: Layout, alt: str) -> nodes.image:
+class card_image(nodes.image):
+    """A post's image on a card (``nl_slot``: ``highlight`` or ``card``), shown in the sizes the card needs.
+
+    :mod:`.imagevariants` writes it with ``srcset``, ``width`` and ``height``;
+    other builders fall back to ``visit_image`` through the class's MRO.
+    """
+
+
+def post_image(post: Post, layout: Layout, alt: str, slot: str = "card") -> card_image:
     """A post's image for a card, located at the post file's ``image:`` line.
 
     Sphinx's own messages about an image (a file it can't read) then name that
@@ -114,7 +122,14 @@ def post_image(post: Post, layout: Layout, alt: str) -> nodes.image:
     by Sphinx's ApplySourceWorkaround (line 0), which renders its XML for a
     debug message, on every page that shows it.
     """
-    image = nodes.image(post.image or "", uri=layout.image_uri(post.image or ""), alt=alt, classes=["sd-card-img-top"])
+    image = card_image(
+        post.image or "",
+        uri=layout.image_uri(post.image or ""),
+        alt=alt,
+        classes=["nl-card-img"],
+        nl_image=post.image or "",
+        nl_slot=slot,
+    )
     image.source, image.line = post.source, post.line_of("image")
     return image
 
@@ -136,7 +151,7 @@ def highlight_card(post: Post, layout: Layout) -> nodes.container:
     classes = ["sd-card", "sd-sphinx-override", "sd-mb-3", "sd-shadow-sm", "nl-highlight", NO_EXCERPT]
     card = create_component("card", classes)
     if post.image:
-        card += post_image(post, layout, post.highlight_title or post.title)
+        card += post_image(post, layout, post.highlight_title or post.title, "highlight")
     body = create_component("card-body", ["sd-card-body"])
     if post.headline:
         title = create_component("card-title", ["sd-card-title", "sd-font-weight-bold"])
