@@ -32,6 +32,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         directives,
         domain,
         generate,
+        intro,
         listing,
         locations,
         navigation,
@@ -41,6 +42,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         reference,
         related,
         search,
+        share,
         siteinfo,
         speedups,
         themelabels,
@@ -56,6 +58,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     domain.setup(app)
     siteinfo.setup(app)
     directives.setup(app)
+    intro.setup(app)
     reference.setup(app)
     parser.setup(app)
     nodes.setup(app)
@@ -68,6 +71,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     navigation.setup(app)
     related.setup(app)
     outputs.setup(app)
+    share.setup(app)  # before comments: its doctree-resolved puts the links above them
     comments.setup(app)
     search.setup(app)
     buildcache.setup(app)
