@@ -18,4 +18,7 @@ exclude_patterns = ["_build", "reference"]
 newsletter_posts_dir = "../posts"
 newsletter_images_dir = "../posts/images"
 newsletter_timezone = "America/Sao_Paulo"
+# The home page's "Sugira um post" links to the contributor guide; with the issue form's
+# address it links there instead (reference: sharing.md):
+# newsletter_suggest_url = "https://github.com/OWNER/REPO/issues/new?template=sugerir-post.yml"
 # `newsletter email` needs newsletter_email (From, SMTP server...): see the reference's email page.

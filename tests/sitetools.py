@@ -38,3 +38,10 @@ def make_site(tmp: Path, root: str = "basic", buildername: str = "html", **kwarg
     if not src.exists():
         shutil.copytree(ROOTS / f"test-{root}", src)
     return SphinxTestApp(buildername, srcdir=src, **kwargs)
+
+
+def without_share_links(page: str) -> str:
+    """*page* without its share links (share.py): their ``mailto:`` and network URLs are ours, not the body's."""
+    import re
+
+    return re.sub(r'<nav class="nl-share[ "].*?</nav>\n', "", page, flags=re.S)

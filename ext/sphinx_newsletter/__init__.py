@@ -33,6 +33,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         domain,
         generate,
         imagevariants,
+        intro,
         listing,
         locations,
         navigation,
@@ -42,6 +43,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         reference,
         related,
         search,
+        share,
         siteinfo,
         speedups,
         themelabels,
@@ -57,6 +59,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     domain.setup(app)
     siteinfo.setup(app)
     directives.setup(app)
+    intro.setup(app)
     reference.setup(app)
     parser.setup(app)
     nodes.setup(app)
@@ -70,6 +73,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     navigation.setup(app)
     related.setup(app)
     outputs.setup(app)
+    share.setup(app)  # before comments: its doctree-resolved puts the links above them
     comments.setup(app)
     search.setup(app)
     buildcache.setup(app)

@@ -23,6 +23,7 @@ from .core.mail import EmailSettings, email_settings
 from .core.model import Problem
 from .core.paths import link_in_project
 from .core.settings import DEFAULT_EDITION_PATTERN, DEFAULT_FIELDS, Settings
+from .core.urls import clean_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -180,6 +181,19 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
         (bool,),
         "Write redirect pages for the old Jekyll site's URLs (/:title/, /edicaoN/, /marco2022/, /busca/).",
     ),
+    # The home page's "follow" and "suggest" lines ({nl:site-intro}, intro.py), written at doctree-resolved.
+    "newsletter_suggest_url": (
+        "",
+        "html",
+        (str,),
+        "Where readers suggest a post (the repository's issue form, https:// or mailto:); '' for no link.",
+    ),
+    "newsletter_subscribe_url": (
+        "",
+        "html",
+        (str,),
+        "Where readers subscribe to the email edition (https:// or mailto:); '' for no link.",
+    ),
     # Written into post pages at doctree-resolved, so "html": a change rewrites every page.
     "newsletter_comments": (
         None,
@@ -231,6 +245,9 @@ class NewsletterConfig:
     comments: Comments | None = None
     #: The site file (:mod:`sphinx_newsletter.core.sitefile`), or None.
     site_file: Path | None = None
+    #: ``newsletter_suggest_url`` and ``newsletter_subscribe_url``, checked (:func:`_link_url`); '' for none.
+    suggest_url: str = ""
+    subscribe_url: str = ""
     #: Configured paths refused because they go through a link (an error each):
     #: the build reports them and reads nothing there.
     refused: tuple[Problem, ...] = ()
@@ -288,6 +305,8 @@ def read_config(confdir: Path, config: Config, *, strict: bool = True) -> Newsle
         baseline_file=path("newsletter_baseline_file"),
         comments=comments,
         site_file=path("newsletter_site_file"),
+        suggest_url=_link_url("newsletter_suggest_url", config.newsletter_suggest_url),
+        subscribe_url=_link_url("newsletter_subscribe_url", config.newsletter_subscribe_url),
         settings=Settings(
             fields={**DEFAULT_FIELDS, **_fields(config.newsletter_fields)},
             edition_pattern=_pattern(config.newsletter_edition_pattern),
@@ -312,6 +331,21 @@ def read_config(confdir: Path, config: Config, *, strict: bool = True) -> Newsle
         email=_email(config.newsletter_email),
         refused=tuple(refused),
     )
+
+
+def _link_url(name: str, value: str) -> str:
+    """A link the maintainer configures: a clean https:// URL or a mailto: address, or ''."""
+    value = value.strip()
+    if not value:
+        return ""
+    if value.startswith("mailto:"):
+        if re.fullmatch(r"mailto:[^\s@<>\"']+@[^\s@<>\"'?]+(?:\?[^\s<>\"']*)?", value):
+            return value
+        raise ConfigError(f"{name}: {value!r} is not a mailto: address")
+    result = clean_url(value)
+    if result.url != value or not value.startswith("https://"):
+        raise ConfigError(f"{name} must be a clean https:// URL or a mailto: address, not {value!r}")
+    return value
 
 
 def _email(value: dict[str, Any]) -> EmailSettings:

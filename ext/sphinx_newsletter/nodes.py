@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.locale import get_translation
 from sphinx_design.shared import PassthroughTextElement, create_component
+
+from .core.urls import site_name
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -142,8 +145,20 @@ def paragraph(*children: nodes.Node | str, classes: list[str] | None = None) -> 
     return node
 
 
+def same_text(first: str, second: str) -> bool:
+    """Whether two titles read the same (case, spacing and accents' composition aside)."""
+    def norm(text: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", text).casefold().split()).rstrip(".!?:")
+
+    return norm(first) == norm(second)
+
+
 def highlight_card(post: Post, layout: Layout) -> nodes.container:
-    """The commented article: image, headline, its title (a link) and author.
+    """The commented article: image, headline, its title (a link), its site and author.
+
+    The headline is left out when it reads as the post's title (the page's
+    heading just said it), and the image's alt text is empty: the card's text
+    names the article, a screen reader would hear it twice.
 
     Searchable (the article's title and author are what readers remember), but
     not a search excerpt: the excerpt starts with the post's own text.
@@ -151,9 +166,10 @@ def highlight_card(post: Post, layout: Layout) -> nodes.container:
     classes = ["sd-card", "sd-sphinx-override", "sd-mb-3", "sd-shadow-sm", "nl-highlight", NO_EXCERPT]
     card = create_component("card", classes)
     if post.image:
-        card += post_image(post, layout, post.highlight_title or post.title, "highlight")
+        # Decorative: the card's text names the article, so the alt text would only repeat it.
+        card += post_image(post, layout, "", "highlight")
     body = create_component("card-body", ["sd-card-body"])
-    if post.headline:
+    if post.headline and not same_text(post.headline, post.title):
         title = create_component("card-title", ["sd-card-title", "sd-font-weight-bold"])
         title += PassthroughTextElement("", post.headline, support_smartquotes=False)
         body += title
@@ -161,7 +177,12 @@ def highlight_card(post: Post, layout: Layout) -> nodes.container:
     if article:
         label = nodes.strong(_("Commented article:"), _("Commented article:"))
         link: nodes.Node = ext_link(post.highlight_url, article) if post.highlight_url else nodes.Text(article)
-        body += paragraph(label, " ", link, classes=["sd-card-text", "nl-article"])
+        line = paragraph(label, " ", link, classes=["sd-card-text", "nl-article"])
+        site = site_name(post.highlight_url)
+        if site:
+            line += nodes.Text(" ")
+            line += nodes.inline("", f"({site})", classes=["nl-article-site"])
+        body += line
     if post.highlight_author:
         body += paragraph(_("by %s") % post.highlight_author, classes=["sd-card-text", "nl-article-author"])
     card += body

@@ -168,3 +168,15 @@ def host_matches(url: str, expected: str) -> bool:
     """Whether *url*'s host is *expected* or one of its subdomains."""
     host = (urlsplit(url).hostname or "").lower()
     return host == expected or host.endswith("." + expected)
+
+
+def site_name(url: str | None) -> str:
+    """The site a URL is on, as readers know it: ``https://www.infoq.com/x`` -> ``infoq.com``.
+
+    IDN hosts are shown in their own letters (``xn--bcher-kva.de`` -> ``bücher.de``).
+    """
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.") if url else ""
+    try:
+        return host.encode("ascii").decode("idna") if "xn--" in host else host
+    except UnicodeError:
+        return host

@@ -15,7 +15,9 @@ set (the post parser drops ``meta``).
 
 from __future__ import annotations
 
+import functools
 import json
+from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +29,9 @@ from .cards import card_tags, page_card
 from .site import Site, site_for
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
     from sphinx.application import Sphinx
 
     from ..core.model import Post
@@ -101,16 +106,19 @@ def page_tags(
 ) -> list[str]:
     """OpenGraph and Twitter tags (and JSON-LD on post pages) for *pagename*.
 
-    *description* (the site file's) describes the pages that are not a post.
-    With a social *card*, it is the first ``og:image`` (the one previews
-    use) and the article's own image, if any, a second one.
+    *description* (the site file's) describes the pages that are neither a post, an
+    edition nor an author (:func:`page_description`); :func:`page_image` picks the image.
+    With a social *card*, the card is the first ``og:image`` (the one previews use)
+    and the page's image, if any, a second one.
     """
     post = site.post_at(pagename)
-    image = None
     if post is not None:
         title = post.title
         description = post.headline if post.headline and post.headline != post.title else post.excerpt
-        image = site.image_url(post.image)
+    else:
+        description = page_description(site, pagename) or description
+    found = page_image(site, pagename)
+    image = found.url if found else None
     tags = [
         meta("og:site_name", site_name),
         meta("og:title", title),
@@ -128,18 +136,98 @@ def page_tags(
         ]
     if card is not None:
         tags += [meta(prop, content, attribute) for attribute, prop, content in card_tags(card, site)]
-    if image and post and card is not None:
-        tags.append(meta("og:image", image))
-    elif image and post:
-        tags += [
-            meta("og:image", image),
-            meta("og:image:alt", post.highlight_title or post.title),
-            meta("twitter:image", image, "name"),
-        ]
+    if found:
+        tags += [meta("og:image", found.url), meta("og:image:alt", found.alt)]
+        if found.width and found.height:
+            tags += [meta("og:image:width", str(found.width)), meta("og:image:height", str(found.height))]
+        if card is None:
+            tags += [meta("twitter:image", found.url, "name"), meta("twitter:image:alt", found.alt, "name")]
     if post is not None:
         tags.append(meta("article:published_time", post.date.isoformat()))
         tags.append(json_ld(blog_posting(site, post, site_name)))
     return tags
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageImage:
+    """A page's sharing image: absolute URL, alt text and size in pixels (0 when unknown)."""
+
+    url: str
+    alt: str
+    width: int = 0
+    height: int = 0
+
+
+def page_image(site: Site, pagename: str) -> PageImage | None:
+    """The one place that picks a page's ``og:image``.
+
+    A post: its image. An edition: its first post's with one. An author: their
+    avatar, else their newest post's image. The home page and every listing:
+    the newest post's image. Only images the build copied (a page shows them).
+    """
+    archive = site.archive
+    post = site.post_at(pagename)
+    kind, key = site.layout.page_of(pagename) or ("", "")
+    candidates: Sequence[tuple[str | None, str]]
+    if post is not None:
+        candidates = [(post.image, post.highlight_title or post.title)]
+    elif kind == "edition" and key.isdigit() and int(key) in archive.editions:
+        candidates = [(archive.posts[k].image, archive.posts[k].title) for k in archive.editions[int(key)].posts]
+    elif kind == "author" and key in archive.authors:
+        author = archive.authors[key]
+        candidates = [(author.avatar, author.name)]
+        candidates += [(archive.posts[k].image, archive.posts[k].title) for k in author.posts if k in archive.posts]
+    elif kind == "post":
+        return None
+    else:
+        newest = sorted(archive.posts.values(), key=lambda p: p.date, reverse=True)
+        candidates = [(p.image, p.title) for p in newest if p.image][:20]
+    for relative, alt in candidates:
+        url = site.image_url(relative) if relative else None
+        if url and relative:
+            width, height = image_size(site.image_file(relative))
+            return PageImage(url=url, alt=alt, width=width, height=height)
+    return None
+
+
+def image_size(path: Path) -> tuple[int, int]:
+    """*path*'s width and height, from its header (Pillow reads no pixels); ``(0, 0)`` if unreadable."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return 0, 0
+    return _image_size(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=1024)
+def _image_size(path: str, _mtime: int, _size: int) -> tuple[int, int]:
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return 0, 0
+
+
+def page_description(site: Site, pagename: str, limit: int = 300) -> str:
+    """The description of an edition's page (its posts' titles) or an author's (bio, or their posts)."""
+    archive = site.archive
+    kind, key = site.layout.page_of(pagename) or ("", "")
+    if kind == "edition" and key.isdigit() and int(key) in archive.editions:
+        edition = archive.editions[int(key)]
+        text = "; ".join(archive.posts[k].title for k in edition.posts if k in archive.posts)
+    elif kind == "author" and key in archive.authors:
+        author = archive.authors[key]
+        count = len(author.posts)
+        text = author.bio or (
+            _("%(count)d articles commented by %(name)s") % {"count": count, "name": author.name}
+            if count != 1
+            else _("One article commented by %s") % author.name
+        )
+    else:
+        return ""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def feed_links(site: Site, pagename: str, site_name: str) -> list[str]:
