@@ -66,9 +66,9 @@ def _build(tmp: Path, name: str, **overrides) -> SphinxTestApp:
 
 
 def _chrome(app: SphinxTestApp) -> str:
-    """A post page (it has a previous and a next page) and a page with a table of contents."""
-    key = sorted(app.env.get_domain("nl").archive.posts)[0]
-    return html(app, f"arquivo/posts/{key}") + html(app, "secoes")
+    """The post pages (between them, a previous and a next page) and a page with a table of contents."""
+    posts = app.env.get_domain("nl").archive.posts
+    return "".join(html(app, f"arquivo/posts/{key}") for key in sorted(posts)) + html(app, "secoes")
 
 
 def test_furo_labels_are_translated_on_a_portuguese_site(tmp_path):

@@ -211,14 +211,14 @@ class ArchiveDirective(NewsletterDirective):
 
     def build(self) -> list[nodes.Node]:
         layout, here = self.layout, self.env.docname
-        result: list[nodes.Node] = [
-            nl.paragraph(
-                nl.doc_link(layout.docname(layout.editions_index), _("All editions"), here),
-                " · ",
-                nl.doc_link(layout.docname(layout.posts_index), _("All posts"), here),
-                classes=["nl-all-links"],
-            )
-        ]
+        # The two index pages exist when there is something to list (core.render.render_pages).
+        links: list[nodes.Node | str] = []
+        if self.archive.editions:
+            links.append(nl.doc_link(layout.docname(layout.editions_index), _("All editions"), here))
+        if self.archive.posts:
+            links += [" · "] if links else []
+            links.append(nl.doc_link(layout.docname(layout.posts_index), _("All posts"), here))
+        result: list[nodes.Node] = [nl.paragraph(*links, classes=["nl-all-links"])] if links else []
         for year, editions in self.archive.years().items():
             title = nl.paragraph(nodes.strong(str(year), str(year)), classes=["nl-year"])
             rows = [

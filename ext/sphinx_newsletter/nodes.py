@@ -147,6 +147,7 @@ def paragraph(*children: nodes.Node | str, classes: list[str] | None = None) -> 
 
 def same_text(first: str, second: str) -> bool:
     """Whether two titles read the same (case, spacing and accents' composition aside)."""
+
     def norm(text: str) -> str:
         return " ".join(unicodedata.normalize("NFC", text).casefold().split()).rstrip(".!?:")
 

@@ -11,7 +11,7 @@
   of the patterns get Sphinx's own ``nosearch`` metadata, as if their front
   matter said ``nosearch: true``: the maintainers' reference stays out of
   readers' results.
-- **The search page** (``templates/search.html``): a heading and a search box
+- **The search page** (``templates/search/search.html``): a heading and a search box
   when it is opened without a query, and ``static/newsletter-search.js``,
   which starts each excerpt at the page's own text (see that file).
 """
@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 FOLD_OPTION = "newsletter_fold_accents"
 #: Endings whose accents come back before stemming, per search language (:func:`.searchfold.restore`).
 ENDINGS: dict[str, Sequence[tuple[str, str]]] = {"pt": PORTUGUESE_ENDINGS}
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parent / "templates" / "search"
 
 
 def search_language(config: Config) -> str:

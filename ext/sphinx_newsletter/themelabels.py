@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 _HERE = Path(__file__).parent
 #: Template overrides; searched after the project's own ``templates_path``.
-TEMPLATES = _HERE / "templates"
+TEMPLATES = _HERE / "templates" / "theme"
 
 
 def _add_templates(app: Sphinx, config: Config) -> None:
