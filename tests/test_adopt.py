@@ -31,6 +31,7 @@ url: "https://destaques.example.org"
 baseurl: "/arquivo-sre"
 lang: pt-BR
 theme: minima
+disqus-shortname: srebrasil-teste
 """
 
 
@@ -98,6 +99,13 @@ def test_adopt_the_real_site_then_build_green_then_a_new_mistake_fails(
     assert "# review: 'Ricardo Coelho' (4 posts) kept as a spelling" in (posts / "authors.yml").read_text()
     site_yml = (posts / "site.yml").read_text(encoding="utf-8")
     assert 'url: "https://destaques.example.org/arquivo-sre/"' in site_yml
+    # The old comments' forum: named with the conf.py line that keeps its threads, not written by the import.
+    assert any(
+        '\'disqus-shortname\' not carried' in line
+        and 'newsletter_comments = {"provider": "disqus", "shortname": "srebrasil-teste"}' in line
+        for line in lines
+    )
+    assert "disqus" not in site_yml
 
     before = snapshot(project)  # running it twice changes nothing
     code, again = newsletter(project, "import", str(site), "--replace")

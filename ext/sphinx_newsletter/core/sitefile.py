@@ -24,6 +24,7 @@ host) or it is left out with a located problem.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -162,6 +163,10 @@ def archive_years(dates: Iterable[dt.date], title: str) -> str:
 
 # --- the Jekyll site's _config.yml -------------------------------------------------------------
 
+#: The keys Jekyll themes read Disqus's forum name from, and what a forum name looks like.
+DISQUS_KEYS = ("disqus-shortname", "disqus_shortname", "disqus")
+SHORTNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
+
 #: Keys of ``_config.yml`` read, beyond :data:`KEYS`' ``title``, ``description`` and ``url``.
 JEKYLL_READ = ("baseurl", "lang", "name")
 
@@ -201,6 +206,13 @@ def from_jekyll_config(path: Path, display: str) -> JekyllConfig:
     if isinstance(raw.get("lang"), str):
         result.lang = clean_text(raw["lang"])
     for key in sorted(set(raw) - {"title", "description", "url", *JEKYLL_READ}):
+        if key in DISQUS_KEYS and isinstance(raw[key], str) and SHORTNAME.fullmatch(raw[key].strip()):
+            # Not written into the site file: which provider a page loads is conf.py's (the maintainer's) call.
+            result.notes.append(
+                f"{where[key]}: {key!r} not carried: to keep the old site's comment threads, set "
+                f'newsletter_comments = {{"provider": "disqus", "shortname": "{raw[key].strip()}"}} in conf.py'
+            )
+            continue
         result.notes.append(f"{where[key]}: {key!r} not carried (Jekyll's own setting; the archive has no use for it)")
     return result
 
