@@ -101,7 +101,7 @@ def test_adopt_the_real_site_then_build_green_then_a_new_mistake_fails(
     assert 'url: "https://destaques.example.org/arquivo-sre/"' in site_yml
     # The old comments' forum: named with the conf.py line that keeps its threads, not written by the import.
     assert any(
-        '\'disqus-shortname\' not carried' in line
+        "'disqus-shortname' not carried" in line
         and 'newsletter_comments = {"provider": "disqus", "shortname": "srebrasil-teste"}' in line
         for line in lines
     )

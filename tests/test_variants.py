@@ -139,3 +139,32 @@ def test_the_cache_reads_a_file_only_when_its_stamp_changes() -> None:
     cache.digest("a.png", (1, 2, 4), read)
     assert len(reads) == 2
     assert cache.pruned(set()).digests == {}
+
+
+@pytest.mark.parametrize("mode", ["1", "RGB"])
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+def test_a_huge_small_file_costs_what_a_card_sized_image_costs(
+    mode: str, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 6300x6300 image of a few KB (under the pixel cap): no copy is resized from the full image.
+
+    Counted, not timed: each LANCZOS resize reads its whole input, so the copies are made from a
+    box-averaged (or DCT-scaled) image at most twice the widest copy, each from the one above it.
+    """
+    if fmt == "JPEG" and mode == "1":
+        pytest.skip("JPEG has no 1-bit mode")
+    image = Image.new(mode, (6300, 6300), 1 if mode == "1" else (10, 20, 30))
+    buffer = io.BytesIO()
+    image.save(buffer, fmt)
+    inputs: list[tuple[int, int]] = []
+    resize = Image.Image.resize
+
+    def counted(self: Image.Image, size, *args, **kwargs):
+        inputs.append(self.size)
+        return resize(self, size, *args, **kwargs)
+
+    monkeypatch.setattr(Image.Image, "resize", counted)
+    record = make_variants(buffer.getvalue(), lambda _name, _data: None)
+    assert (record.width, record.height) == (6300, 6300)  # the size readers are told is the source's
+    assert [v.width for v in record.variants][-1] == MAX_WIDTH
+    assert inputs and max(width for width, _height in inputs) < 2 * MAX_WIDTH, inputs

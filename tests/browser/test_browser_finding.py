@@ -55,7 +55,8 @@ def test_accents_are_optional_both_ways(reader: Reader, site: Site) -> None:
 def test_the_maintainers_reference_is_not_in_readers_results(reader: Reader) -> None:
     # "Sphinx" is all over the reference pages, and in the "Sobre" page readers may search.
     results = found(search(reader, "sphinx"))
-    assert not [r for r in results if r.startswith(("guide/posts", "guide/config", "performance", "security"))]
+    # The reference is a Sphinx project of its own (docs/reference/, excluded from the archive's build).
+    assert results and not [r for r in results if r.startswith("reference/")]
     assert reader.problems == []
 
 

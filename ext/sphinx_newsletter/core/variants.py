@@ -119,31 +119,45 @@ def make_variants(data: bytes, write: Callable[[str, bytes], None]) -> ImageVari
     record names what was written. The original file stands for the widest
     variant when no encoding of it is smaller.
     """
-    from PIL import Image, ImageOps
+    from PIL import ExifTags, Image, ImageOps
 
     digest = digest_of(data)
     with Image.open(io.BytesIO(data)) as opened:
         source_format = opened.format or ""
         if is_animated(opened):
             return ImageVariants(digest=digest, width=opened.width, height=opened.height)
+        # The size a reader sees: the stored one, turned by the EXIF orientation as exif_transpose turns it.
+        width, height = opened.size
+        if opened.getexif().get(ExifTags.Base.Orientation) in (5, 6, 7, 8):
+            width, height = height, width
+        if source_format == "JPEG":
+            # Decode at the smallest DCT scale still at least MAX_WIDTH on both sides: a huge JPEG costs
+            # a fraction of its pixels.
+            opened.draft(opened.mode, (MAX_WIDTH, MAX_WIDTH))
         image = ImageOps.exif_transpose(opened)
         image.load()
     image = image.convert("RGBA" if _has_alpha(image) else "RGB")
+    if image.width >= 2 * MAX_WIDTH:
+        # A box average down to at least MAX_WIDTH first: every copy below is then made from a small
+        # image, not from the (up to 40 M-pixel) source, so an image costs about the same whatever its size.
+        image = image.reduce(image.width // MAX_WIDTH)
     made: list[tuple[Variant, bytes]] = []
-    for width in plan_widths(image.width):
-        height = max(1, round(image.height * width / image.width))
-        copy = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
-        candidates = _encodings(copy, source_format)
-        if width == image.width:
+    for copy_width in sorted(plan_widths(width), reverse=True):  # each copy from the one above it
+        copy_height = max(1, round(height * copy_width / width))
+        if image.size != (copy_width, copy_height):
+            image = image.resize((copy_width, copy_height), Image.Resampling.LANCZOS)
+        candidates = _encodings(image, source_format)
+        if copy_width == width:
             candidates.append(("", data))
         suffix, best = min(candidates, key=lambda c: len(c[1]))
-        name = f"{digest}-{width}.{suffix}" if suffix else ""
-        made.append((Variant(width=width, height=height, name=name, size=len(best)), best))
+        name = f"{digest}-{copy_width}.{suffix}" if suffix else ""
+        made.append((Variant(width=copy_width, height=copy_height, name=name, size=len(best)), best))
+    made.reverse()  # narrowest first
     kept = _useful([variant for variant, _bytes in made])
     for variant, payload in made:
         if variant in kept and variant.name:
             write(variant.name, payload)
-    return ImageVariants(digest=digest, width=image.width, height=image.height, variants=kept)
+    return ImageVariants(digest=digest, width=width, height=height, variants=kept)
 
 
 def _has_alpha(image: Image) -> bool:
