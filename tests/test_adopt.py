@@ -154,7 +154,7 @@ def test_the_package_ships_the_samples_of_posts() -> None:
     manifest, entries = shipped_from(REPO / "posts", REPO / "posts" / "images")
     assert Path(shipped.__file__).read_text(encoding="utf-8") == format_shipped(manifest, entries)
     assert load_manifest(REPO / "posts" / "samples.yml")[0] == manifest
-    assert (shipped.POSTS, shipped.IMAGES, shipped.AUTHORS) == (manifest.posts, manifest.images, entries)
+    assert (manifest.posts, manifest.images, entries) == (shipped.POSTS, shipped.IMAGES, shipped.AUTHORS)
     assert set(shipped.AUTHORS) == set(manifest.authors) and len(shipped.POSTS) == 9
 
 
