@@ -14,7 +14,7 @@ DOCTREES ?= docs/_build/doctrees
 DOCS ?= docs
 POSTS ?= posts
 
-.PHONY: html dirhtml reference test test-oldest serve bench check clean venv locale lint
+.PHONY: html dirhtml reference test test-oldest serve bench check clean venv locale lint samples
 
 venv: $(STAMP)
 
@@ -91,6 +91,11 @@ bench: $(STAMP)
 # untranslated or fuzzy one), then compile the .mo that is committed with it.
 LOCALE := ext/sphinx_newsletter/locale
 PYBABEL := $(PY) -m babel.messages.frontend
+
+# `make samples`: after changing a sample post, image or author, the list of
+# samples the package ships (core/shipped.py) and posts/samples.yml.
+samples: $(STAMP)
+	$(PY) -c 'from pathlib import Path; from sphinx_newsletter.core.samples import write_shipped; write_shipped(Path("$(POSTS)"), Path("ext/sphinx_newsletter/core/shipped.py"))'
 
 locale: $(STAMP)
 	mkdir -p $(BUILDDIR)

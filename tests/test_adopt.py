@@ -154,33 +154,103 @@ def test_the_manifest_lists_the_shipped_samples() -> None:
     assert manifest.site == {"site.yml": digest((REPO / "posts" / "site.yml").read_bytes())}
 
 
+def test_the_package_ships_the_samples_of_posts() -> None:
+    """The package's own list (core/shipped.py) is the one ``make samples`` makes from posts/: run it after an edit."""
+    from sphinx_newsletter.core import shipped
+    from sphinx_newsletter.core.samples import format_shipped, shipped_from
+
+    manifest, entries = shipped_from(REPO / "posts", REPO / "posts" / "images")
+    assert Path(shipped.__file__).read_text(encoding="utf-8") == format_shipped(manifest, entries)
+    assert load_manifest(REPO / "posts" / "samples.yml")[0] == manifest
+    assert (manifest.posts, manifest.images, entries) == (shipped.POSTS, shipped.IMAGES, shipped.AUTHORS)
+    assert set(shipped.AUTHORS) == set(manifest.authors) and len(shipped.POSTS) == 9
+
+
+MANUAL = post(title="Escrito à mão", url="https://example.org/manual", date="2025-04-01 08:00:00 -0300")
+MAINTAINER = 'maria-mantenedora:\n  name: "Maria Mantenedora"\n  links: ["https://www.linkedin.com/in/maria-m"]\n'
+
+
+def forged_project(tmp_path: Path) -> Path:
+    """This project with a maintainer's post and registry entry, and a samples.yml that lists both, hashes right."""
+    project = project_copy(tmp_path)
+    posts = project / "posts"
+    (posts / "2025-04-01-manual.md").write_text(MANUAL, encoding="utf-8")
+    with open(posts / "authors.yml", "a", encoding="utf-8") as registry:
+        registry.write("\n" + MAINTAINER)
+    manifest = load_manifest(posts / "samples.yml")[0]
+    manifest.posts["2025-04-01-manual.md"] = digest(MANUAL.encode())
+    manifest.posts["authors.yml"] = digest((posts / "authors.yml").read_bytes())
+    manifest.images["../authors.yml"] = digest((posts / "authors.yml").read_bytes())
+    manifest.authors["maria-mantenedora"] = "Maria Mantenedora"
+    with open(posts / "site.yml", "a", encoding="utf-8") as site:
+        site.write('copyright: "2026, Maria Mantenedora"\n')
+    manifest.site["site.yml"] = digest((posts / "site.yml").read_bytes())
+    from sphinx_newsletter.core.samples import format_manifest
+
+    (posts / "samples.yml").write_text(format_manifest(manifest), encoding="utf-8")
+    return project
+
+
+def test_a_forged_manifest_removes_only_what_the_package_ships(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Attack 3 #1 and #2: samples.yml lists a hand-written post and authors.yml with their true hashes."""
+    project = forged_project(tmp_path)
+    posts = project / "posts"
+    monkeypatch.chdir(project)
+    code, lines = newsletter(project, "import", str(small_site(tmp_path, 'title: "Novo"\n')), "--replace")
+    assert code == 0, lines
+    assert (posts / "2025-04-01-manual.md").read_text(encoding="utf-8") == MANUAL
+    registry = (posts / "authors.yml").read_text(encoding="utf-8")
+    assert registry.startswith("# Registro de autores") and MAINTAINER in registry
+    assert "ana-beatriz-lima" not in registry  # the shipped entries still go
+    assert not list(posts.glob("2025-03-*.md")) and (posts / "samples.yml").exists()
+    site = (posts / "site.yml").read_text(encoding="utf-8")
+    assert 'title: "Novo"' in site and "2026, Maria Mantenedora" in site  # the maintainer's values stay
+    keep = [line for line in lines if line.startswith("keep ")]
+    assert keep == [
+        "keep      posts/2025-04-01-manual.md: listed as a sample post but not one this package ships; kept",
+        "keep      posts/authors.yml: listed as a sample post but not a .md post directly in the posts folder; kept",
+        "keep      posts/images/../authors.yml: the manifest names a file outside posts/images; ignored",
+        "keep      posts/authors.yml 'maria-mantenedora': listed as a sample author but not an entry this package "
+        "ships; kept",
+    ]
+
+
 # --- the pieces, on small made-up sites ------------------------------------------------------------------
 
 
+def shipped_entry(key: str) -> str:
+    """The registry entry *key* as this project ships it (posts/authors.yml), from its key line to the blank line."""
+    text = (REPO / "posts" / "authors.yml").read_text(encoding="utf-8")
+    return text[text.index(f"{key}:\n") :].split("\n\n")[0] + "\n"
+
+
 def small_project(tmp_path: Path) -> Path:
-    """A project with two sample posts (one edited since it shipped), a post of the maintainer's, a sample author."""
+    """A project with two of the shipped samples (one edited since), a post of the maintainer's, a sample author."""
     from sphinx_newsletter.core.samples import Manifest, format_manifest
     from test_cli import make_site
 
-    authors = 'ana-souza:\n  name: "Ana Souza"\n\nsample-sam:\n  name: "Sam Ple"\n  bio: "exemplo"\n'
-    sample = post(title="Exemplo", url="https://example.org/exemplo")
-    edited = post(title="Exemplo editado", url="https://example.org/editado", date="2024-01-08 08:00:00 -0300")
+    authors = 'ana-souza:\n  name: "Ana Souza"\n\n' + shipped_entry("rafael-monteiro-tavares")
+    sample, edited = "2025-03-02-quatro-sinais-de-ouro.md", "2025-03-09-postmortems-sem-culpados.md"
     mine = post(title="Meu post", url="https://example.org/meu", date="2024-01-09 08:00:00 -0300")
+    shipped = {name: (REPO / "posts" / name).read_text(encoding="utf-8") for name in (sample, edited)}
     root = make_site(
         tmp_path / "project",
-        {"2024-01-07-exemplo.md": sample, "2024-01-08-editado.md": edited + "mudou\n", "2024-01-09-meu.md": mine},
+        {sample: shipped[sample], edited: shipped[edited] + "mudou\n", "2024-01-09-meu.md": mine},
         authors,
     )
+    image = REPO / "posts" / "images" / "quatro-sinais-de-ouro.png"
+    shutil.copyfile(image, root / "posts" / "images" / image.name)
     with open(root / "conf.py", "a", encoding="utf-8") as conf:
         conf.write('newsletter_site_file = "posts/site.yml"\n')
     (tmp_path / "outside.md").write_text("do not delete", encoding="utf-8")
     manifest = Manifest(
         posts={
-            "2024-01-07-exemplo.md": digest(sample.encode()),
-            "2024-01-08-editado.md": digest(edited.encode()),
+            sample: digest(shipped[sample].encode()),
+            edited: digest(shipped[edited].encode()),
             "../../outside.md": digest(b"do not delete"),
         },
-        authors={"sample-sam": "Sam Ple"},
+        images={image.name: digest(image.read_bytes())},
+        authors={"rafael-monteiro-tavares": "Rafael Monteiro Tavares"},
     )
     (root / "posts" / "samples.yml").write_text(format_manifest(manifest), encoding="utf-8")
     return root
@@ -230,19 +300,20 @@ def test_replace_removes_only_unchanged_samples_and_never_leaves_the_project(
     code, lines = newsletter_at(root, "import", str(site), "--replace")
     assert code == 0, lines
     posts = root / "posts"
-    assert not (posts / "2024-01-07-exemplo.md").exists()
-    assert (posts / "2024-01-08-editado.md").exists() and (posts / "2024-01-09-meu.md").exists()
+    assert not (posts / "2025-03-02-quatro-sinais-de-ouro.md").exists()
+    assert not (posts / "images" / "quatro-sinais-de-ouro.png").exists()
+    assert (posts / "2025-03-09-postmortems-sem-culpados.md").exists() and (posts / "2024-01-09-meu.md").exists()
     assert (tmp_path / "outside.md").read_text() == "do not delete"
     assert (
-        "keep      posts/2024-01-08-editado.md: listed as a sample post but changed since (or not a regular file); kept"
-        in lines
+        "keep      posts/2025-03-09-postmortems-sem-culpados.md: listed as a sample post but changed since "
+        "(or not a regular file); kept" in lines
     )
     assert any(
         line.startswith("keep      ") and "outside.md: the manifest names a file outside" in line for line in lines
     )
     assert (posts / "samples.yml").exists()  # something it lists was kept: the maintainer decides
     text = (posts / "authors.yml").read_text(encoding="utf-8")
-    assert "sample-sam" not in text and text.startswith('ana-souza:\n  name: "Ana Souza"\n')
+    assert "rafael-monteiro-tavares" not in text and text.startswith('ana-souza:\n  name: "Ana Souza"\n')
     assert any(line.startswith("not imported ") and "CNAME: the old domain" in line for line in lines)
 
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sphinx_newsletter.cli.main import main
 from sphinx_newsletter.cli.newpost import ISSUE_FIELDS, parse_issue_form
 from sphinx_newsletter.core.yamlsafe import load_mapping, yaml_quote
+from test_cli import AUTHORS as AUTHORS_ANA_SOUZA
 from test_cli import make_site, post
 
 REPO = Path(__file__).parents[1]
@@ -147,6 +148,43 @@ def test_new_from_an_issue_form_body(root: Path, tmp_path: Path, capsys) -> None
         in err
     )
     assert "the image is a link (https://github.com/user-attachments/assets/0b4e-prod.png)" in err
+
+
+def test_a_registered_name_with_another_link_keeps_the_link_and_fails_the_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """Attack 3 #13: a submitter types a registered commentator's name and their own LinkedIn."""
+    monkeypatch.chdir(tmp_path)
+    registry = (REPO / "posts" / "authors.yml").read_text(encoding="utf-8")
+    root = make_site(tmp_path, {"2024-01-07-a.md": post()}, registry + "\n" + AUTHORS_ANA_SOUZA)
+    spoof = ISSUE.replace("Bruno Lima", "Ana Beatriz Lima").replace(
+        "linkedin.com/in/blima", "https://www.linkedin.com/in/attacker-profile"
+    )
+    (tmp_path / "issue.md").write_text(spoof, encoding="utf-8")
+    code, printed = new(root, "--from-issue", str(tmp_path / "issue.md"))
+    assert code == 0
+    text = Path(printed).read_text(encoding="utf-8")
+    assert 'comentado_por_linkedin: "https://www.linkedin.com/in/attacker-profile"' in text
+    err = capsys.readouterr().err
+    assert (
+        "newsletter new: warning: 'Ana Beatriz Lima' is in the authors registry with the profile link "
+        "https://www.linkedin.com/in/anabeatrizlima-sre, but this post gives "
+        "'https://www.linkedin.com/in/attacker-profile': the post keeps the given link" in err
+    )
+    out = io.StringIO()
+    assert main(["--conf-dir", str(root), "check", "--strict", printed], out=out) == 1
+    assert f"{Path(printed).relative_to(tmp_path).as_posix()}:" in out.getvalue()
+    assert "[author-link]" in out.getvalue()
+
+
+def test_a_registered_name_with_their_own_link_gets_the_registrys_spelling(root: Path, capsys) -> None:
+    code, printed = new(root, *FLAGS[:6], "--by", "Ana Souza", "--profile", "linkedin.com/in/ana-souza/")
+    assert code == 0
+    assert 'comentado_por_linkedin: "https://www.linkedin.com/in/ana-souza"' in Path(printed).read_text(
+        encoding="utf-8"
+    )
+    assert "registry with the profile link" not in capsys.readouterr().err
+    assert main(["--conf-dir", str(root), "check", "--strict"], out=io.StringIO()) == 0
 
 
 def test_an_issue_from_the_old_form_still_works(root: Path, tmp_path: Path) -> None:

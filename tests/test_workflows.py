@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -187,3 +188,36 @@ def test_an_issue_the_command_refuses_fails_the_job_and_says_why(top: Path) -> N
     assert outputs == {"failed": "true"}
     assert "newsletter new: error: missing --title, --url" in log  # conf.py has no language: English
     assert "missing --title, --url" in (top / "runner" / "messages.txt").read_text(encoding="utf-8")
+
+
+def test_a_registered_name_with_another_link_is_named_in_the_pull_request(top: Path) -> None:
+    """Attack 3 #13: the warning of ``new`` reaches the PR body, and the post keeps the submitter's link."""
+    spoof = HOSTILE.replace("Ana S.", "Ana S.\n\n### Seu LinkedIn\n\nhttps://www.linkedin.com/in/attacker-profile")
+    code, log, outputs = run_steps(top, spoof, "body", "post")
+    assert code == 0, log
+    assert "attacker-profile" in (top / outputs["path"]).read_text(encoding="utf-8")
+    fake = top / "fakebin"
+    fake.mkdir()
+    for name in ("git", "gh"):  # nothing pushed, no PR opened: the body is what the test reads
+        (fake / name).write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+        (fake / name).chmod(0o755)
+    (top / ".github").mkdir()
+    shutil.copyfile(REPO / ".github" / "pull_request_template.md", top / ".github" / "pull_request_template.md")
+    job = load(FROM_ISSUE)["jobs"]["post"]
+    step = next(step for step in job["steps"] if step.get("name") == "Open the pull request")
+    env = {"PATH": f"{fake}:/usr/bin:/bin", "RUNNER_TEMP": str(top / "runner"), "POST": outputs["path"]}
+    result = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=top,
+        env={**env, "ISSUE_NUMBER": "7", "BRANCH": "post/issue-7", "GITHUB_REF_NAME": "main"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    body = (top / "runner" / "pr.md").read_text(encoding="utf-8")
+    assert (
+        "newsletter new: warning: 'Ana Souza' is in the authors registry with the profile link "
+        "https://www.linkedin.com/in/ana-souza, but this post gives 'https://www.linkedin.com/in/attacker-profile'"
+        in body
+    )

@@ -3,9 +3,11 @@
 One command from a fresh clone to the real archive. In this order:
 
 1. **The samples go**: the posts, images and registry entries that
-   ``posts/samples.yml`` lists (:mod:`.core.samples`: a manifest with each
-   file's hash, so a post written here by hand is never taken for a sample,
-   and an edited sample is kept and named), then the manifest itself.
+   ``posts/samples.yml`` lists *and* the package ships (:mod:`.core.samples`,
+   :mod:`.core.shipped`: each file's name and hash, each entry's key and
+   content), so a post written here by hand is never taken for a sample,
+   whatever the manifest says, and an edited sample is kept and named; then
+   the manifest itself.
 2. **The site comes in**: :func:`.importer.import_site`, as ``newsletter
    import`` does (fixes, renames with old URLs, images, nothing overwritten).
 3. **Every commentator gets a registry entry** (``posts/authors.yml``): the
@@ -32,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..core import shipped
 from ..core.files import read_regular_text, write_atomic
 from ..core.frontmatter import parse_post, read_post
 from ..core.loader import find_post_files
@@ -39,11 +42,22 @@ from ..core.model import assign_keys, build_archive
 from ..core.paths import display_path, inside
 from ..core.registry import MAX_BYTES as MAX_REGISTRY_BYTES
 from ..core.registry import new_entries, parse_registry
-from ..core.samples import MANIFEST, digest, is_sample, load_manifest
+from ..core.samples import (
+    MANIFEST,
+    digest,
+    is_image_name,
+    is_post_name,
+    is_sample,
+    load_manifest,
+    registry_entries,
+    top_key,
+)
 from ..core.sitefile import format_site_file, from_jekyll_config, load_site_file
 from .importer import ImportReport, bad_name, import_site
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..config import NewsletterConfig
     from ..core.model import Post
     from ..core.registry import NewEntry
@@ -111,8 +125,9 @@ def adopt(
     manifest, why = load_manifest(manifest_path)
     if why:
         report.refused.append(f"{display_path(manifest_path, base)}: {why}; no sample removed")
-    removed = _samples(manifest.posts, posts_dir, "sample post", report, base)
-    removed |= _samples(manifest.images, images_dir, "sample image", report, base)
+    never = _never_samples(config, manifest_path)
+    removed = _samples(manifest.posts, posts_dir, _POST, never, report, base)
+    removed |= _samples(manifest.images, images_dir, _IMAGE, never, report, base)
     if not dry_run:
         for path in sorted(removed):
             path.unlink()
@@ -121,7 +136,8 @@ def adopt(
     )
     posts = _posts_after(posts_dir, removed, report.imported, config)
     _authors(config, posts, manifest.authors, report, dry_run, base)
-    _site_file(site, config, next(iter(manifest.site.values()), ""), report, dry_run, base)
+    sample_site = shipped.SITE["site.yml"] if manifest.site.get("site.yml") == shipped.SITE["site.yml"] else ""
+    _site_file(site, config, sample_site, report, dry_run, base)
     _name_others(site, report, base)
     if manifest.posts or manifest.images or manifest.authors or manifest.site:
         done = not report.kept and not report.refused
@@ -134,8 +150,30 @@ def adopt(
     return report
 
 
-def _samples(listed: dict[str, str], folder: Path, what: str, report: AdoptReport, base: Path | None) -> set[Path]:
-    """The listed files that are still the samples (to remove); edited ones are named as kept."""
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """A kind of sample file: its name in the plan, which names it may have, what the package ships."""
+
+    what: str
+    named: Callable[[str], bool]
+    rule: str
+    shipped: dict[str, str]
+
+
+_POST = _Kind("sample post", is_post_name, "a .md post directly in the posts folder", shipped.POSTS)
+_IMAGE = _Kind("sample image", is_image_name, "a raster image directly in the images folder", shipped.IMAGES)
+
+
+def _never_samples(config: NewsletterConfig, manifest_path: Path) -> frozenset[Path]:
+    """The project's own files, never removed as samples whatever their name (resolved)."""
+    files = (config.authors_file, config.site_file, config.baseline_file, manifest_path)
+    return frozenset(Path(os.path.realpath(f)) for f in files if f is not None)
+
+
+def _samples(
+    listed: dict[str, str], folder: Path, kind: _Kind, never: frozenset[Path], report: AdoptReport, base: Path | None
+) -> set[Path]:
+    """The listed files that are still samples the package ships (to remove); every other one named as kept."""
     found = set()
     real_folder = Path(os.path.realpath(folder))
     for name, expected in sorted(listed.items()):
@@ -144,12 +182,18 @@ def _samples(listed: dict[str, str], folder: Path, what: str, report: AdoptRepor
         if bad_name(name) or path is None or path != real_folder / name:
             report.kept.append(f"{shown}: the manifest names a file outside {display_path(folder, base)}; ignored")
             continue
+        if not kind.named(name) or path in never:
+            report.kept.append(f"{shown}: listed as a {kind.what} but not {kind.rule}; kept")
+            continue
+        if kind.shipped.get(name) != expected:
+            report.kept.append(f"{shown}: listed as a {kind.what} but not one this package ships; kept")
+            continue
         state = is_sample(path, expected)
         if state:
             found.add(path)
-            report.samples.append(f"{shown} ({what})")
+            report.samples.append(f"{shown} ({kind.what})")
         elif state is False:
-            report.kept.append(f"{shown}: listed as a {what} but changed since (or not a regular file); kept")
+            report.kept.append(f"{shown}: listed as a {kind.what} but changed since (or not a regular file); kept")
     return found
 
 
@@ -171,8 +215,6 @@ def _posts_after(posts_dir: Path, removed: set[Path], imported: ImportReport, co
 
 # --- the authors registry ------------------------------------------------------------------------------
 
-_TOP_KEY = re.compile(r"""^(?:"([^"]+)"|'([^']+)'|([^\s#:"'][^:#]*?))\s*:\s*(?:#.*)?$""")
-
 
 def _authors(
     config: NewsletterConfig,
@@ -192,15 +234,17 @@ def _authors(
         report.refused.append(f"{shown} {why}; the registry is not changed")
         return
     before, _ = parse_registry(text or "", shown)
-    drop = {k for k, name in samples.items() if k in before.authors and before.authors[k].name == name}
+    entries_now = registry_entries(text or "")
+    drop = {k for k in samples if k in before.authors and entries_now.get(k) == shipped.AUTHORS.get(k, "")}
     edited = remove_entries(text or "", drop)
     kept, _ = parse_registry(edited, shown)
     if set(kept.authors) != set(before.authors) - drop:
         report.refused.append(f"{shown}: the sample entries could not be cut out cleanly; the registry is not changed")
         return
     report.authors += [f"remove {key!r} (sample) from {shown}" for key in sorted(drop)]
-    renamed = sorted(k for k in samples if k in before.authors and k not in drop)
-    report.kept += [f"{shown} {k!r}: listed as a sample author but renamed since; kept" for k in renamed]
+    for key in sorted(k for k in samples if k in before.authors and k not in drop):
+        why = "changed since" if key in shipped.AUTHORS else "not an entry this package ships"
+        report.kept.append(f"{shown} {key!r}: listed as a sample author but {why}; kept")
     archive, _ = build_archive(assign_keys(posts)[0], registry=kept, max_days=config.settings.edition_max_days)
     entries = new_entries(archive, set(kept.authors))
     for entry in entries:
@@ -220,8 +264,7 @@ def remove_entries(text: str, keys: set[str]) -> str:
     dropping = False
     for line in lines:
         if line and not line[0].isspace() and not line.startswith("#"):
-            match = _TOP_KEY.match(line)
-            dropping = bool(match) and next(g for g in match.groups() if g is not None).strip() in keys  # type: ignore[union-attr]
+            dropping = top_key(line) in keys
         if not dropping:
             out.append(line)
     result = "\n".join(out)

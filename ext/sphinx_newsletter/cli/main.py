@@ -406,6 +406,7 @@ def run_new(args: argparse.Namespace, out: TextIO) -> int:
         draft_problems,
         fix_draft,
         parse_issue_form,
+        profile_warning,
     )
 
     config = _config(args)
@@ -427,7 +428,10 @@ def run_new(args: argparse.Namespace, out: TextIO) -> int:
     try:
         # Fixed (a profile link without https, an image given as a path) and
         # warned about (a missing image) before anything is written.
-        for note in fix_draft(draft, config.images_dir, Path.cwd(), config.settings.image_url_prefix):
+        # A registered name with a link the registry doesn't list: said now (and in the PR), kept in the post.
+        notes = fix_draft(draft, config.images_dir, Path.cwd(), config.settings.image_url_prefix)
+        notes.append(profile_warning(draft, registry))
+        for note in filter(None, notes):
             print(printable(_("%(prog)s new: warning: %(message)s") % {"prog": PROG, "message": note}), file=sys.stderr)
         path, created = create_post(
             draft,

@@ -3,7 +3,10 @@
 The values come from flags or from the body of the GitHub issue form
 ``.github/ISSUE_TEMPLATE/sugerir-post.yml`` (:func:`parse_issue_form`); the
 commentator's profile link comes from the authors registry when they are in
-it. Every value is written as a double-quoted YAML scalar by
+it and give none (or one of theirs). A link the registry does not list for
+them is kept as given (:func:`profile_for`), so that ``check`` and the build
+report it (``author-link``): a submitter can type a registered name, and the
+link is the evidence. Every value is written as a double-quoted YAML scalar by
 :func:`.yamlsafe.yaml_quote` (``yaml.safe_dump``), and the text is read back with the
 same reader as the build before it is written, so a post ``new`` writes is a
 post the build accepts.
@@ -28,12 +31,12 @@ from ..core.frontmatter import parse_post
 from ..core.images import image_path
 from ..core.model import Archive, Problem, slugify
 from ..core.paths import display_path
-from ..core.urls import clean_url
+from ..core.urls import clean_url, profile_key
 from ..core.yamlsafe import yaml_quote
 from .i18n import _
 
 if TYPE_CHECKING:
-    from ..core.model import Registry
+    from ..core.model import RegisteredAuthor, Registry
     from ..core.settings import Settings
 
 #: Issue-form label (as :func:`~sphinx_newsletter.core.model.slugify` gives it) -> field of :class:`Draft`.
@@ -174,8 +177,7 @@ def edition_tag(number: int, date: dt.date, settings: Settings) -> str:
 
 def post_text(draft: Draft, number: int, date: dt.date, settings: Settings, registry: Registry | None) -> str:
     """The whole post file: front matter (every value quoted) and the comment."""
-    entry = registry.match(draft.by, draft.profile or None) if registry else None
-    profile = entry.url if entry and entry.url else draft.profile
+    profile = profile_for(draft, registry.match(draft.by, draft.profile or None) if registry else None)
     moment = _post_time(date, settings.timezone)
     image = draft.image.strip()
     if image and not image.startswith(("/", settings.image_url_prefix.lstrip("/"))):
@@ -206,6 +208,29 @@ def post_text(draft: Draft, number: int, date: dt.date, settings: Settings, regi
             lines.append(f"{settings.key(name)}: {yaml_quote(str(value))}")
     body = draft.comment.replace("\r\n", "\n").strip() or PLACEHOLDER
     return "\n".join([*lines, "---", body, ""])
+
+
+def profile_for(draft: Draft, entry: RegisteredAuthor | None) -> str:
+    """The post's profile link: the registry's, unless the draft gives one the registry doesn't list for *entry*."""
+    if entry is None or not entry.url or _unlisted(draft.profile, entry):
+        return draft.profile
+    return entry.url
+
+
+def profile_warning(draft: Draft, registry: Registry | None) -> str:
+    """Why a registered name with a link the registry does not list for them needs a look; '' when it doesn't."""
+    entry = registry.match(draft.by, draft.profile or None) if registry else None
+    if entry is None or not _unlisted(draft.profile, entry):
+        return ""
+    return _(
+        "%(name)r is in the authors registry with the profile link %(registered)s, but this post gives "
+        "%(given)r: the post keeps the given link and `check` reports it (author-link); "
+        "check who wrote it before merging"
+    ) % {"name": entry.name, "registered": ", ".join(entry.links), "given": draft.profile}
+
+
+def _unlisted(profile: str, entry: RegisteredAuthor) -> bool:
+    return bool(profile and entry.links) and profile_key(profile) not in {profile_key(link) for link in entry.links}
 
 
 def _post_time(date: dt.date, timezone: str) -> str:
