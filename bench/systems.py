@@ -96,6 +96,10 @@ class Ours:
         return Source(
             srcdir=srcdir,
             extra=(
+                # The address the site file gives the archive (the generated posts have no site file):
+                # absolute feeds, sitemap, redirects and social cards, as ABlog's blog_baseurl gives it feeds.
+                "-D",
+                "html_baseurl=https://example.org/",
                 "-D",
                 f"newsletter_posts_dir={posts}",
                 "-D",

@@ -62,6 +62,8 @@ def folding_language(base: type[SearchLanguage], endings: Sequence[tuple[str, st
         def __init__(self, options: dict[str, Any]) -> None:
             super().__init__(options)
             self.folds = options.get(FOLD_OPTION) is True
+            self._terms: dict[str, str] = {}
+            self._kept: dict[str, bool] = {}
             if not self.folds:
                 return
             self._term = folding_stem(super().stem, endings)
@@ -73,14 +75,24 @@ def folding_language(base: type[SearchLanguage], endings: Sequence[tuple[str, st
             self.stopwords: frozenset[str] = frozenset(self.stopwords) | {fold(w) for w in self.stopwords}
 
         def stem(self, word: str) -> str:
-            return self._term(word) if self.folds else super().stem(word)
+            if not self.folds:
+                return super().stem(word)
+            # A build indexes the same words over and over: each one's term is computed once
+            # (this object lives as long as the builder's index, one build).
+            term = self._terms.get(word)
+            if term is None:
+                term = self._terms[word] = self._term(word)
+            return term
 
         def word_filter(self, word: str) -> bool:
             # Sphinx indexes the word as typed when its stem is a stop word: "Há", "é"
             # are stop words too ("ha", "e"), as the query side drops them.
             if not self.folds:
                 return super().word_filter(word)
-            return super().word_filter(word) and fold(word) not in self.stopwords
+            kept = self._kept.get(word)
+            if kept is None:
+                kept = self._kept[word] = super().word_filter(word) and fold(word) not in self.stopwords
+            return kept
 
     FoldingLanguage.__name__ = FoldingLanguage.__qualname__ = f"Folding{base.__name__}"
     return FoldingLanguage

@@ -55,7 +55,10 @@ MIN_STEM = 3
 
 def fold(word: str) -> str:
     """*word* in lower case without accents or other combining marks ("Operações" -> "operacoes")."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
+    lower = word.lower()
+    if lower.isascii():  # most words: nothing to take off
+        return lower
+    decomposed = unicodedata.normalize("NFD", lower)
     return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
 
 
