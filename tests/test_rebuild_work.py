@@ -15,7 +15,7 @@ import pytest
 import sphinx_newsletter.core.checks as checks
 import sphinx_newsletter.core.images as images
 from sitetools import ROOTS, warnings_of
-from sphinx.testing.util import SphinxTestApp
+from test_incremental import build
 
 #: A post with a raw HTML tag and an article the third post already comments.
 PROBLEMS = """---
@@ -36,16 +36,6 @@ def src(tmp_path):
     shutil.copytree(ROOTS / "test-basic", tmp_path / "src")
     (tmp_path / "src" / "posts" / "2024-01-14-quarto-post.md").write_text(PROBLEMS, encoding="utf-8")
     return tmp_path / "src"
-
-
-def build(src, **kwargs) -> tuple[SphinxTestApp, list[str]]:
-    """Build over the pickled environment; the app and the docnames it read."""
-    app = SphinxTestApp("html", srcdir=src, **kwargs)
-    read: list[str] = []
-    app.connect("env-before-read-docs", lambda _app, _env, docnames: read.extend(docnames))
-    app.build()
-    app.cleanup()
-    return app, sorted(read)
 
 
 def newsletter_warnings(app) -> list[str]:

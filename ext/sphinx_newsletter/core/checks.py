@@ -163,13 +163,11 @@ def duplicate_articles(posts: Iterable[Post], key_of: Callable[[str], str] | Non
         first = seen.setdefault(key, post)
         if first is not post:
             problems.append(
-                Problem(
-                    path=post.source,
-                    line=post.line_of("highlight_url"),
-                    code="duplicate-article",
-                    message=f"this article was already commented in {first.source}:"
-                    f"{first.line_of('highlight_url')} ({first.date.date().isoformat()}, "
-                    f"{first.title!r})",
+                post.problem(
+                    "highlight_url",
+                    "duplicate-article",
+                    f"this article was already commented in {first.source}:"
+                    f"{first.line_of('highlight_url')} ({first.date.date().isoformat()}, {first.title!r})",
                 )
             )
     return problems

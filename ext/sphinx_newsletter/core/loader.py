@@ -197,12 +197,5 @@ def _check_image(post: Post, checks: ImageChecks, problems: list[Problem]) -> Po
     why = checks.problem(post.image)
     if not why:
         return post
-    problems.append(
-        Problem(
-            path=post.source,
-            line=post.line_of("image"),
-            code="image-missing",
-            message=f"image {post.image!r} {why}; no image shown",
-        )
-    )
+    problems.append(post.problem("image", "image-missing", f"image {post.image!r} {why}; no image shown"))
     return replace(post, image=None)

@@ -93,6 +93,10 @@ class Post:
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)
 
+    def problem(self, key: str, code: str, message: str) -> Problem:
+        """A warning about this post, located at the line of its front-matter *key*."""
+        return Problem(path=self.source, line=self.line_of(key), code=code, message=message)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Edition:
@@ -134,6 +138,10 @@ class Archive:
     def author_of(self, post: Post) -> Author | None:
         key = self.author_index.get(author_key(post)) if post.author_name else None
         return self.authors.get(key) if key else None
+
+    def posts_newest_first(self) -> list[Post]:
+        """Every post, newest first (ties by source file, so every output orders them alike)."""
+        return sorted(self.posts.values(), key=lambda p: (p.date, p.source), reverse=True)
 
     def editions_newest_first(self) -> list[Edition]:
         return sorted(self.editions.values(), key=lambda e: e.number, reverse=True)
@@ -401,20 +409,18 @@ def _check_post_dates(
             days = abs((post.date.date() - edition.date).days)
             if days > max_days:
                 problems.append(
-                    Problem(
-                        path=post.source,
-                        line=post.line_of("date"),
-                        code="edition-date-far",
-                        message=f"the post is dated {post.date.date().isoformat()}, "
-                        f"{days} days from its edition #{edition.number} "
-                        f"({_fmt(edition.date)})",
+                    post.problem(
+                        "date",
+                        "edition-date-far",
+                        f"the post is dated {post.date.date().isoformat()}, "
+                        f"{days} days from its edition #{edition.number} ({_fmt(edition.date)})",
                     )
                 )
     return problems
 
 
 def _edition_problem(post: Post, code: str, message: str) -> Problem:
-    return Problem(path=post.source, line=post.line_of("edition"), code=code, message=message)
+    return post.problem("edition", code, message)
 
 
 def _fmt(date: dt.date | None) -> str:
@@ -474,11 +480,10 @@ def _link_problems(group: list[Post], entry: RegisteredAuthor) -> list[Problem]:
     """
     known = {profile_key(link) for link in entry.links}
     return [
-        Problem(
-            path=post.source,
-            line=post.line_of("author_url"),
-            code="author-link",
-            message=f"this post gives {entry.name!r} the profile link {post.author_url!r}, which the authors "
+        post.problem(
+            "author_url",
+            "author-link",
+            f"this post gives {entry.name!r} the profile link {post.author_url!r}, which the authors "
             f"registry does not list for them ({', '.join(entry.links)}); the registry's link is shown",
         )
         for post in group
@@ -525,11 +530,10 @@ def _spelling_problems(group: list[Post], shown: str) -> list[Problem]:
             else ""
         )
         problems.append(
-            Problem(
-                path=post.source,
-                line=post.line_of("author"),
-                code="author-spelling",
-                message=f"this post names the commentator {spelling!r}{like}, but the same profile is "
+            post.problem(
+                "author",
+                "author-spelling",
+                f"this post names the commentator {spelling!r}{like}, but the same profile is "
                 f"shown as {shown!r} ({count} post{'s' if count != 1 else ''}); the name shown stays "
                 f"{shown!r}: use it, or list the person in the authors registry",
             )
@@ -541,11 +545,10 @@ def _twin_problems(group: list[Post], name: str, twin: str, twin_posts: list[Pos
     """Warnings on posts of a commentator whose name looks like an earlier one's but is spelled differently."""
     where = next((p.author_url for p in twin_posts if p.author_url), None) or "no profile link"
     return [
-        Problem(
-            path=post.source,
-            line=post.line_of("author"),
-            code="author-spelling",
-            message=f"the commentator {name!r} looks like {twin!r} ({where}) but is spelled "
+        post.problem(
+            "author",
+            "author-spelling",
+            f"the commentator {name!r} looks like {twin!r} ({where}) but is spelled "
             "differently (case, accents or look-alike letters): a different person, or a mistake?",
         )
         for post in group

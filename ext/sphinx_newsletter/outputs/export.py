@@ -67,8 +67,7 @@ def post_record(site: Site, post: Post) -> dict[str, Any]:
 
 
 def archive_json(site: Site) -> bytes:
-    posts = sorted(site.archive.posts.values(), key=lambda p: (p.date, p.source), reverse=True)
-    data = {"version": VERSION, "posts": [post_record(site, p) for p in posts]}
+    data = {"version": VERSION, "posts": [post_record(site, p) for p in site.archive.posts_newest_first()]}
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 

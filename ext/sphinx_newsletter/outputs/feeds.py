@@ -82,8 +82,7 @@ FORMAT = 2
 
 
 def latest_posts(site: Site, count: int) -> list[Post]:
-    posts = sorted(filter(in_feeds, site.archive.posts.values()), key=lambda p: (p.date, p.source), reverse=True)
-    return posts[: max(0, count)]
+    return [post for post in site.archive.posts_newest_first() if in_feeds(post)][: max(0, count)]
 
 
 def in_feeds(post: Post) -> bool:

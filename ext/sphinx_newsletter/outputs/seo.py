@@ -180,8 +180,7 @@ def page_image(site: Site, pagename: str) -> PageImage | None:
     elif kind == "post":
         return None
     else:
-        newest = sorted(archive.posts.values(), key=lambda p: p.date, reverse=True)
-        candidates = [(p.image, p.title) for p in newest if p.image][:20]
+        candidates = [(p.image, p.title) for p in archive.posts_newest_first() if p.image][:20]
     for relative, alt in candidates:
         url = site.image_url(relative) if relative else None
         if url and relative:
