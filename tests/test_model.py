@@ -200,6 +200,23 @@ def test_the_shown_name_does_not_depend_on_the_order_posts_are_read():
     assert seen == {(("ana-lima", "Ana Lima"),)}
 
 
+def test_a_look_alike_of_a_registered_name_is_warned():
+    """Round 5 of the attack: a Cyrillic 'о' in a registered person's name, with another link, and no post of theirs."""
+    from sphinx_newsletter.core.model import RegisteredAuthor, Registry
+
+    entry = RegisteredAuthor(key="juliana", name="Juliana Farias Rocha", links=("https://www.linkedin.com/in/juliana",))
+    registry = Registry(
+        authors={"juliana": entry},
+        by_name={"juliana-farias-rocha": "juliana"},
+        by_link={"linkedin.com/in/juliana": "juliana"},
+    )
+    archive, problems = build_archive(
+        [apost("a", 1, "Juliana Farias R\u043echa", "https://www.linkedin.com/in/attacker")], registry=registry
+    )
+    assert [(p.path, p.code) for p in problems] == [("posts/a.md", "author-spelling")]
+    assert "looks like 'Juliana Farias Rocha' (https://www.linkedin.com/in/juliana)" in problems[0].message
+
+
 def test_a_registered_name_with_another_profile_link_is_warned():
     """Round 2 of the attack: a registered name (even spelled with a no-break space) and someone else's link."""
     from sphinx_newsletter.core.model import RegisteredAuthor, Registry

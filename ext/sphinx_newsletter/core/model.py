@@ -457,13 +457,18 @@ def _group_authors(
         authors[entry_key] = replace(author, registered=True, bio=found.bio, avatar=found.avatar)
         index.update(dict.fromkeys(idents, entry_key))
         problems += _link_problems(group, found)
-    shown: dict[str, tuple[str, list[Post]]] = {}  # name skeleton -> first name shown with it, its posts
+    # Name skeleton -> the first name shown with it and where it links: the registry's people first, so a
+    # look-alike of a registered name is warned about as one of an earlier commentator's is.
+    shown: dict[str, tuple[str, str]] = {}
+    for found in registry.authors.values() if registry is not None else ():
+        for spelling in (found.name, *found.variants):
+            shown.setdefault(name_skeleton(spelling), (found.name, found.url or "the authors registry"))
     for ident, group in sorted(groups.items(), key=lambda item: _oldest(item[1])):
         name = shown_name(group)
         problems += _spelling_problems(group, name)
-        twin, twin_posts = shown.setdefault(name_skeleton(name), (name, group))
+        twin, where = shown.setdefault(name_skeleton(name), (name, _profile_of(group)))
         if twin != name:
-            problems += _twin_problems(group, name, twin, twin_posts)
+            problems += _twin_problems(group, name, twin, where)
         key = slugify(name) or "autor"
         while key in authors or key in RESERVED_KEYS or (registry and key in registry.authors):
             key += "-2"
@@ -541,9 +546,13 @@ def _spelling_problems(group: list[Post], shown: str) -> list[Problem]:
     return problems
 
 
-def _twin_problems(group: list[Post], name: str, twin: str, twin_posts: list[Post]) -> list[Problem]:
-    """Warnings on posts of a commentator whose name looks like an earlier one's but is spelled differently."""
-    where = next((p.author_url for p in twin_posts if p.author_url), None) or "no profile link"
+def _profile_of(group: list[Post]) -> str:
+    return next((p.author_url for p in group if p.author_url), None) or "no profile link"
+
+
+def _twin_problems(group: list[Post], name: str, twin: str, where: str) -> list[Problem]:
+    """Warnings on posts of a commentator whose name looks like an earlier (or registered) one's but is
+    spelled differently; *where* is the twin's profile link."""
     return [
         post.problem(
             "author",
