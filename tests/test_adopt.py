@@ -215,6 +215,35 @@ def test_a_forged_manifest_removes_only_what_the_package_ships(tmp_path: Path, m
     ]
 
 
+def test_a_sample_image_or_author_a_maintainers_post_uses_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Attack 5 #2: the maintainer's own post uses a sample's image and commentator; the import keeps both."""
+    project = project_copy(tmp_path)
+    posts = project / "posts"
+    mine = post(
+        title="Meu post",
+        date="2025-04-01 08:00:00 -0300",
+        tag="Edição #4 - 01.04.2025",
+        profile="https://www.linkedin.com/in/julianafariasrocha",
+        extra="image: /images/abracar-o-risco.png\n",
+    ).replace("Ana Souza", "Juliana Farias Rocha")
+    (posts / "2025-04-01-meu-post.md").write_text(mine, encoding="utf-8")
+    monkeypatch.chdir(project)
+    code, lines = newsletter(project, "import", str(small_site(tmp_path, 'title: "Novo"\n')), "--replace")
+    assert code == 0, lines
+    assert (posts / "images" / "abracar-o-risco.png").is_file()
+    assert 'name: "Juliana Farias Rocha"' in (posts / "authors.yml").read_text(encoding="utf-8")
+    assert (
+        "keep      posts/images/abracar-o-risco.png: a sample image, but 2025-04-01-meu-post.md uses it; kept" in lines
+    )
+    assert (
+        "keep      posts/authors.yml 'juliana-farias-rocha': a sample author, but 2025-04-01-meu-post.md is theirs; kept"
+        in lines
+    )
+    assert not (posts / "2025-03-16-abracar-o-risco.md").exists()  # the sample post itself still goes
+
+
 # --- the pieces, on small made-up sites ------------------------------------------------------------------
 
 

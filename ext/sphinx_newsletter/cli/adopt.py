@@ -53,7 +53,7 @@ from ..core.samples import (
     top_key,
 )
 from ..core.sitefile import format_site_file, from_jekyll_config, load_site_file
-from .importer import ImportReport, bad_name, import_site
+from .importer import ImportReport, bad_name, import_site, referenced_images
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -127,7 +127,10 @@ def adopt(
         report.refused.append(f"{display_path(manifest_path, base)}: {why}; no sample removed")
     never = _never_samples(config, manifest_path)
     removed = _samples(manifest.posts, posts_dir, _POST, never, report, base)
-    removed |= _samples(manifest.images, images_dir, _IMAGE, never, report, base)
+    # The maintainer's own posts (every one that stays): a sample image or author they use stays too.
+    own = _posts_after(posts_dir, removed, ImportReport(), config)
+    used = {name: post.source for post in own for name in referenced_images(post)}
+    removed |= _samples(manifest.images, images_dir, _IMAGE, never, report, base, used)
     if not dry_run:
         for path in sorted(removed):
             path.unlink()
@@ -135,7 +138,7 @@ def adopt(
         site, posts_dir, images_dir, config.settings, dry_run=dry_run, base=base, absent=frozenset(removed)
     )
     posts = _posts_after(posts_dir, removed, report.imported, config)
-    _authors(config, posts, manifest.authors, report, dry_run, base)
+    _authors(config, posts, own, manifest.authors, report, dry_run, base)
     sample_site = shipped.SITE["site.yml"] if manifest.site.get("site.yml") == shipped.SITE["site.yml"] else ""
     _site_file(site, config, sample_site, report, dry_run, base)
     _name_others(site, report, base)
@@ -171,9 +174,18 @@ def _never_samples(config: NewsletterConfig, manifest_path: Path) -> frozenset[P
 
 
 def _samples(
-    listed: dict[str, str], folder: Path, kind: _Kind, never: frozenset[Path], report: AdoptReport, base: Path | None
+    listed: dict[str, str],
+    folder: Path,
+    kind: _Kind,
+    never: frozenset[Path],
+    report: AdoptReport,
+    base: Path | None,
+    used: dict[str, str] | None = None,
 ) -> set[Path]:
-    """The listed files that are still samples the package ships (to remove); every other one named as kept."""
+    """The listed files that are still samples the package ships (to remove); every other one named as kept.
+
+    *used*: file name -> the post that uses it (a file a staying post uses is kept).
+    """
     found = set()
     real_folder = Path(os.path.realpath(folder))
     for name, expected in sorted(listed.items()):
@@ -187,6 +199,9 @@ def _samples(
             continue
         if kind.shipped.get(name) != expected:
             report.kept.append(f"{shown}: listed as a {kind.what} but not one this package ships; kept")
+            continue
+        if used and name in used:
+            report.kept.append(f"{shown}: a {kind.what}, but {used[name]} uses it; kept")
             continue
         state = is_sample(path, expected)
         if state:
@@ -219,6 +234,7 @@ def _posts_after(posts_dir: Path, removed: set[Path], imported: ImportReport, co
 def _authors(
     config: NewsletterConfig,
     posts: list[Post],
+    own: list[Post],
     samples: dict[str, str],
     report: AdoptReport,
     dry_run: bool,
@@ -235,14 +251,21 @@ def _authors(
         return
     before, _ = parse_registry(text or "", shown)
     entries_now = registry_entries(text or "")
-    drop = {k for k in samples if k in before.authors and entries_now.get(k) == shipped.AUTHORS.get(k, "")}
+    in_use = {found.key: post.source for post in own if (found := before.match(post.author_name, post.author_url))}
+    for key in sorted(k for k in samples if k in in_use):
+        report.kept.append(f"{shown} {key!r}: a sample author, but {in_use[key]} is theirs; kept")
+    drop = {
+        k
+        for k in samples
+        if k in before.authors and k not in in_use and entries_now.get(k) == shipped.AUTHORS.get(k, "")
+    }
     edited = remove_entries(text or "", drop)
     kept, _ = parse_registry(edited, shown)
     if set(kept.authors) != set(before.authors) - drop:
         report.refused.append(f"{shown}: the sample entries could not be cut out cleanly; the registry is not changed")
         return
     report.authors += [f"remove {key!r} (sample) from {shown}" for key in sorted(drop)]
-    for key in sorted(k for k in samples if k in before.authors and k not in drop):
+    for key in sorted(k for k in samples if k in before.authors and k not in drop and k not in in_use):
         why = "changed since" if key in shipped.AUTHORS else "not an entry this package ships"
         report.kept.append(f"{shown} {key!r}: listed as a sample author but {why}; kept")
     archive, _ = build_archive(assign_keys(posts)[0], registry=kept, max_days=config.settings.edition_max_days)
