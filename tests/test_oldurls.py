@@ -239,3 +239,21 @@ def test_a_renamed_redirect_from_key_is_located_too():
     posts, problems = check_old_urls([found], settings)
     assert [(p.location, p.code) for p in problems] == [("posts/x.md:5", "redirect-taken")]
     assert posts[0].redirect_from == ()
+
+
+def test_a_drafts_old_url_stays_the_drafts():
+    """Attack 5 #12: a published post claiming a draft's old URL (and with it its old comment thread)."""
+    draft = post("posts/2022-03-01-segredo.md", "segredo", day=1, redirect_from=("Antigo-Segredo/",))
+    thief = post("posts/2022-03-09-segredo-2.md", "segredo-2", day=9, redirect_from=("segredo/", "antigo-segredo/"))
+    posts, problems = check_old_urls([thief], Settings(), [draft])
+    assert messages(problems) == [
+        "posts/2022-03-09-segredo-2.md:7: error: old URL /segredo/ (redirect_from) belongs to the draft "
+        "posts/2022-03-01-segredo.md, which keeps it until it is published; no redirect from it to this post "
+        "[redirect-taken]",
+        "posts/2022-03-09-segredo-2.md:7: error: old URL /antigo-segredo/ (redirect_from) belongs to the draft "
+        "posts/2022-03-01-segredo.md, which keeps it until it is published; no redirect from it to this post "
+        "[redirect-taken]",
+    ]
+    assert posts[0].redirect_from == ()
+    claims, _ = plan_old_urls([thief], Settings(), [draft])
+    assert all(claim.source != draft.source for claim in claims.values())  # no redirect to (or for) the draft

@@ -164,6 +164,7 @@ def load_files(
     """:func:`load_archive` for a given list of post files (``newsletter check FILE...``)."""
     problems: list[Problem] = []
     posts: list[Post] = []
+    drafts: list[Post] = []
     skipped: dict[str, str] = {}
     base = base or Path.cwd()
     sources = [display_path(path, base) for path in files]
@@ -178,13 +179,14 @@ def load_files(
         if not post.published:
             if not settings.show_drafts:
                 skipped[shown] = "not published (published: false)"
+                drafts.append(post)  # its old URL stays its own (check_old_urls); nothing else of it is kept
                 continue
             # A draft shown in a preview never opens a comment thread (a click would create it).
             post = replace(post, published=True, comments=False)
         posts.append(post)
     posts, found = assign_keys(posts)
     problems += found
-    posts, found = check_old_urls(posts, settings)  # before the archive: one owner per old URL
+    posts, found = check_old_urls(posts, settings, drafts)  # before the archive: one owner per old URL
     problems += found
     archive, found = build_archive(posts, max_days=settings.edition_max_days, registry=registry)
     problems += found

@@ -182,10 +182,22 @@ def site_names(settings: Settings) -> dict[str, str]:
     return {url_key(name): name for name in names}
 
 
-def plan_old_urls(posts: Iterable[Post], settings: Settings) -> tuple[dict[str, Claim], list[Problem]]:
-    """Who owns each old URL (key -> :class:`Claim`), and an error for every claim that lost."""
+def plan_old_urls(
+    posts: Iterable[Post], settings: Settings, drafts: Iterable[Post] = ()
+) -> tuple[dict[str, Claim], list[Problem]]:
+    """Who owns each old URL (key -> :class:`Claim`), and an error for every claim that lost.
+
+    A draft's file-name URL (and its ``redirect_from``) stays the draft's: no
+    redirect is written for it, and no published post may take it (with it,
+    the old site's comment thread of a post not yet published).
+    """
     posts = sorted(posts, key=lambda p: (p.date, p.source))
     plan = _Plan(settings, site_names(settings))
+    for draft in drafts:
+        for old in (draft.slug, *draft.redirect_from):
+            parsed, _why = parse_old_url(old)
+            if parsed is not None:
+                plan.held.setdefault(url_key(parsed), draft.source)
     layout = settings.layout
     for number in sorted({p.edition.number for p in posts if p.edition}):
         plan.site(f"edicao{number}/", layout.edition_docname(number), f"edition {number}")
@@ -224,9 +236,11 @@ def theme_page(candidates: Iterable[str], settings: Settings) -> str:
     return next((name for name in candidates if name in names), "index")
 
 
-def check_old_urls(posts: list[Post], settings: Settings) -> tuple[list[Post], list[Problem]]:
+def check_old_urls(
+    posts: list[Post], settings: Settings, drafts: Iterable[Post] = ()
+) -> tuple[list[Post], list[Problem]]:
     """*posts* with every ``redirect_from`` entry that lost its claim removed, and the errors."""
-    claims, problems = plan_old_urls(posts, settings)
+    claims, problems = plan_old_urls(posts, settings, drafts)
     kept: dict[str, list[str]] = {}
     for claim in claims.values():
         kept.setdefault(claim.source, []).append(claim.old)
@@ -245,6 +259,8 @@ class _Plan:
     problems: list[Problem] = field(default_factory=list)
     #: Key -> the file-name slug that owns it.
     slugs: dict[str, str] = field(default_factory=dict)
+    #: Key -> the draft that keeps it (its source).
+    held: dict[str, str] = field(default_factory=dict)
 
     def site(self, old: str, target: str, owner: str) -> None:
         key = url_key(old)
@@ -290,6 +306,16 @@ class _Plan:
                 "error",
                 f"old URL /{old} ({how}) is {self.reserved[key]!r}, a page or folder this site "
                 "serves itself; no redirect",
+            )
+            return True
+        if key in self.held:
+            self._problem(
+                post,
+                line,
+                "redirect-taken",
+                "error",
+                f"old URL /{old} ({how}) belongs to the draft {self.held[key]}, which keeps it until it is "
+                "published; no redirect from it to this post",
             )
             return True
         other = self.claims.get(key)
