@@ -238,8 +238,8 @@ def test_a_sample_image_or_author_a_maintainers_post_uses_stays(
         "keep      posts/images/abracar-o-risco.png: a sample image, but 2025-04-01-meu-post.md uses it; kept" in lines
     )
     assert (
-        "keep      posts/authors.yml 'juliana-farias-rocha': a sample author, but 2025-04-01-meu-post.md is theirs; kept"
-        in lines
+        "keep      posts/authors.yml 'juliana-farias-rocha': a sample author, "
+        "but 2025-04-01-meu-post.md is theirs; kept" in lines
     )
     assert not (posts / "2025-03-16-abracar-o-risco.md").exists()  # the sample post itself still goes
 

@@ -200,17 +200,22 @@ def test_the_shown_name_does_not_depend_on_the_order_posts_are_read():
     assert seen == {(("ana-lima", "Ana Lima"),)}
 
 
-def test_a_look_alike_of_a_registered_name_is_warned():
-    """Round 5 of the attack: a Cyrillic 'о' in a registered person's name, with another link, and no post of theirs."""
+def juliana_registry():
+    """A registry of one person, Juliana Farias Rocha, and her profile link."""
     from sphinx_newsletter.core.model import RegisteredAuthor, Registry
 
     entry = RegisteredAuthor(key="juliana", name="Juliana Farias Rocha", links=("https://www.linkedin.com/in/juliana",))
-    registry = Registry(
+    return Registry(
         authors={"juliana": entry},
         by_name={"juliana-farias-rocha": "juliana"},
         by_link={"linkedin.com/in/juliana": "juliana"},
     )
-    archive, problems = build_archive(
+
+
+def test_a_look_alike_of_a_registered_name_is_warned():
+    """Round 5 of the attack: a Cyrillic 'о' in a registered person's name, with another link, and no post of theirs."""
+    registry = juliana_registry()
+    _archive, problems = build_archive(
         [apost("a", 1, "Juliana Farias R\u043echa", "https://www.linkedin.com/in/attacker")], registry=registry
     )
     assert [(p.path, p.code) for p in problems] == [("posts/a.md", "author-spelling")]
@@ -219,14 +224,7 @@ def test_a_look_alike_of_a_registered_name_is_warned():
 
 def test_a_registered_name_with_another_profile_link_is_warned():
     """Round 2 of the attack: a registered name (even spelled with a no-break space) and someone else's link."""
-    from sphinx_newsletter.core.model import RegisteredAuthor, Registry
-
-    entry = RegisteredAuthor(key="juliana", name="Juliana Farias Rocha", links=("https://www.linkedin.com/in/juliana",))
-    registry = Registry(
-        authors={"juliana": entry},
-        by_name={"juliana-farias-rocha": "juliana"},
-        by_link={"linkedin.com/in/juliana": "juliana"},
-    )
+    registry = juliana_registry()
     posts = [
         apost("a", 1, "Juliana Farias Rocha", "https://www.linkedin.com/in/juliana"),
         apost("b", 2, "Juliana Farias Rocha", "https://www.linkedin.com/in/evil"),
