@@ -10,8 +10,9 @@ import pytest
 from sitetools import ROOTS, warnings_of
 from sphinx.directives.other import TocTree
 from sphinx.testing.util import SphinxTestApp
+from sphinx.util import docutils as sphinx_docutils
 from sphinx_newsletter.parser import NewsletterMystParser
-from sphinx_newsletter.speedups import gates, memory
+from sphinx_newsletter.speedups import docsettings, gates, memory
 from sphinx_newsletter.speedups.mystdocument import FastParser
 from sphinx_newsletter.speedups.titles import TitleCache
 from sphinx_newsletter.speedups.toctrees import GeneratedToctree
@@ -21,6 +22,9 @@ ROOTS_BUILT = {
     "site": {},
     "registry": {"html_baseurl": "https://example.org/news/"},
 }
+
+
+STOCK_GET_SETTINGS = sphinx_docutils._get_settings
 
 
 def gc_state() -> tuple:
@@ -55,7 +59,11 @@ def _build(src, *, on: bool, parallel: int = 1, **confoverrides) -> tuple[dict[s
     def page(app, pagename, templatename, context, doctree) -> None:
         seen["render_partial"] = type(app.builder.__dict__.get("render_partial"))
 
+    def reading(app, docname, source) -> None:
+        seen.setdefault("get_settings", type(sphinx_docutils._get_settings))
+
     app.connect("write-started", writing, priority=900)
+    app.connect("source-read", reading)
     app.connect("html-page-context", page)
     seen["toctree"] = app.registry.domain_directives["nl"]["toctree"]
     seen["parser"] = app.registry.source_parsers["markdown"]
@@ -75,9 +83,13 @@ def test_the_site_is_byte_identical_with_the_speedups_on_and_off(tmp_path, root,
     # The speed-ups did run in one build and not in the other.
     assert (seen_on["toctree"], seen_off["toctree"]) == (GeneratedToctree, TocTree)
     assert (seen_on["parser"], seen_off["parser"]) == (FastParser, NewsletterMystParser)
+    assert sphinx_docutils._get_settings is STOCK_GET_SETTINGS  # put back after the read
     assert seen_off["threshold"] == gc.get_threshold()
     if parallel == 1:
         assert seen_on["threshold"][0] == memory.YOUNG_THRESHOLD
+        if "docsettings" in gates.decide(True).active:  # Sphinx 9.0
+            stock = type(STOCK_GET_SETTINGS)
+            assert (seen_on["get_settings"], seen_off["get_settings"]) == (docsettings.SettingsCache, stock)
         assert (seen_on["render_partial"], seen_off["render_partial"]) == (TitleCache, type(None))
     for name in ("index.html", "sitemap.xml", "archive.json", "searchindex.js"):
         assert name in on
@@ -220,3 +232,50 @@ def test_only_sphinx_build_skips_the_exit_collection_and_only_at_exit(tmp_path, 
 
 def test_a_test_run_is_not_sphinx_build():
     assert not memory._sphinx_build_process()
+
+
+class _Spec:
+    """A docutils component, as a source parser is one: a new instance per page."""
+
+    settings_spec = ("Spec", None, (("A list.", ["--things"], {"action": "append", "default": None}),))
+    settings_defaults = None
+    settings_default_overrides = None
+    relative_path_settings = ()
+    config_section = None
+    config_section_dependencies = None
+
+
+def test_the_settings_cache_builds_one_option_parser_and_hands_out_fresh_values():
+    from docutils.readers import standalone
+
+    cache = docsettings.SettingsCache(STOCK_GET_SETTINGS)
+    defaults = {"traceback": True, "things": ["a"], "report_level": 2}
+    first = cache(standalone.Reader, _Spec(), defaults=defaults)
+    second = cache(standalone.Reader, _Spec(), defaults=defaults)
+    stock = STOCK_GET_SETTINGS(standalone.Reader, _Spec(), defaults=defaults)
+    assert (cache.built, cache.reused) == (1, 1)
+    assert vars(first).keys() == vars(stock).keys()
+    same = {k for k, v in vars(stock).items() if k != "record_dependencies" and vars(first)[k] == v}
+    assert same == vars(stock).keys() - {"record_dependencies"}
+    # Each page has its own values and its own dependency list, as with the stock call.
+    assert first is not second and first.record_dependencies is not second.record_dependencies
+    first._source = "one.md"
+    assert getattr(second, "_source", None) is None
+    # Other defaults: another option parser.
+    third = cache(standalone.Reader, _Spec(), defaults={**defaults, "report_level": 4})
+    assert third.report_level == 4 and cache.built == 2
+
+
+def test_the_settings_cache_is_put_back_after_a_failed_read(tmp_path):
+    app = SphinxTestApp("html", srcdir=_src(tmp_path, "basic", "src"), confoverrides={"newsletter_speedups": True})
+
+    def fail(app, docname, source) -> None:
+        raise RuntimeError("boom")
+
+    app.connect("source-read", fail)
+    try:
+        with pytest.raises(Exception, match="boom"):
+            app.build()
+        assert sphinx_docutils._get_settings is STOCK_GET_SETTINGS
+    finally:
+        app.cleanup()

@@ -9,6 +9,7 @@ builds a site with all of them on and all off and compares every file):
 - :mod:`.assettags`: Sphinx's CSS/JS tag helpers reused per page depth;
 - :mod:`.toctrees`: ``env.files_to_rebuild`` bookkeeping kept linear; ``nl:toctree``
   without Sphinx's copy of every page name;
+- :mod:`.docsettings`: docutils settings made once per read, not once per page (Sphinx 9.0);
 - :mod:`.mystdocument`: MyST's renderer without a throwaway document per page;
 - :mod:`.furonav`: Furo's sidebar markup written directly.
 
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 from sphinx.util import logging
 
 from ..events import SPEEDUPS_DECIDE
-from . import assettags, furonav, gates, memory, mystdocument, titles, toctrees
+from . import assettags, docsettings, furonav, gates, memory, mystdocument, titles, toctrees
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -40,6 +41,7 @@ MODULES = {
     "titles": titles,
     "assettags": assettags,
     "toctrees": toctrees,
+    "docsettings": docsettings,
     "mystdocument": mystdocument,
     "furonav": furonav,
 }

@@ -18,6 +18,8 @@ from packaging.version import InvalidVersion, Version
 
 #: Sphinx releases the speed-ups were proven on: 8.2.x and 9.0.x.
 _SPHINX_RANGES = (SpecifierSet(">=8.2,<8.3"), SpecifierSet(">=9.0,<9.1"))
+#: Sphinx releases that make docutils settings for every page read (8.2 kept a publisher per file type).
+_SPHINX_9_RANGES = (SpecifierSet(">=9.0,<9.1"),)
 #: MyST-Parser and Furo: the releases installed in the project's two venvs
 #: (``.venv`` with Sphinx 9.0, ``make test-oldest``'s with Sphinx 8.2): MyST-Parser
 #: 5.2.0 (and its patch releases), Furo 2025.12.19.
@@ -44,6 +46,11 @@ GATES: tuple[Gate, ...] = (
         name="toctrees",
         what="linear toctree bookkeeping, nl:toctree without a scan of every page",
         ranges={"sphinx": _SPHINX_RANGES},
+    ),
+    Gate(
+        name="docsettings",
+        what="docutils settings made once per read, not once per page",
+        ranges={"sphinx": _SPHINX_9_RANGES},
     ),
     Gate(name="mystdocument", what="no throwaway docutils document per page", ranges={"myst-parser": _MYST_RANGES}),
     Gate(name="furonav", what="Furo's sidebar markup written directly", ranges={"furo": _FURO_RANGES}),
