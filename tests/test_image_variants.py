@@ -181,3 +181,72 @@ def test_other_builders_show_the_original(tmp_path: Path) -> None:
     page = (app.outdir / "index.html").read_text(encoding="utf-8")
     assert "srcset" not in page and "nl-card-img" in page
     assert not (app.outdir / "_images" / "variants").exists()
+
+
+def _variant_bytes(app: SphinxTestApp) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in (app.outdir / "_images" / "variants").iterdir()}
+
+
+def test_images_are_encoded_in_a_child_beside_the_build_and_give_what_inline_encoding_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sphinx_newsletter import imagevariants
+
+    started: list[object] = []
+    real_start = imagevariants.Background.start
+
+    def start(work):  # type: ignore[no-untyped-def]
+        worker = real_start(work)
+        started.append(worker)
+        return worker
+
+    monkeypatch.setattr(imagevariants.Background, "start", start)
+    beside = build(tmp_path / "beside")
+    assert len(started) == 1 and started[0] is not None  # four images to encode: a child did it
+    assert beside.newsletter_variant_stats.encoded == 4
+    monkeypatch.setattr(imagevariants, "FORK_AT_LEAST", 1_000)
+    inline = build(tmp_path / "inline")
+    assert len(started) == 1
+    assert warnings_of(beside) == warnings_of(inline) == []
+    assert _variant_bytes(beside) == _variant_bytes(inline)
+    for page in ("arquivo/posts/grande", "arquivo/edicoes/1"):
+        assert images(beside, page) == images(inline, page)
+
+
+def test_a_child_that_dies_leaves_the_encoding_to_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from sphinx_newsletter import imagevariants
+
+    parent, real = os.getpid(), imagevariants.VariantJob.encode_all
+
+    def encode_all(self):  # type: ignore[no-untyped-def]
+        if os.getpid() != parent:
+            os._exit(3)  # killed mid-way, before sending anything
+        return real(self)
+
+    monkeypatch.setattr(imagevariants.VariantJob, "encode_all", encode_all)
+    app = build(tmp_path)
+    assert warnings_of(app) == []
+    assert app.newsletter_variant_stats.encoded == 4
+    assert all("srcset" in img for img in images(app, "arquivo/posts/grande"))
+
+
+def test_an_image_that_fails_to_encode_in_the_child_is_a_warning_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sphinx_newsletter import imagevariants
+
+    real = imagevariants.make_variants
+
+    def make_variants(data, write):  # type: ignore[no-untyped-def]
+        if data.startswith(b"\x89PNG"):
+            raise OSError("broken codec")
+        return real(data, write)
+
+    monkeypatch.setattr(imagevariants, "make_variants", make_variants)
+    app = build(tmp_path)
+    problems = warnings_of(app)
+    assert problems and all("não foram feitas cópias menores desta imagem: broken codec" in w for w in problems)
+    assert any("pequena.png" in w for w in problems)
+    assert "srcset" not in by_src(images(app, "arquivo/edicoes/1"))["pequena.png"]

@@ -5,8 +5,14 @@
   (:func:`~sphinx_newsletter.core.variants.make_variants`), written into
   ``_images/variants/`` of the output folder, named by content hash. A file
   whose stat stamp did not change is not read, a content hash already encoded
-  is not encoded again, so a no-op rebuild does no image work. Variants no
-  post uses any more are deleted.
+  is not encoded again, so a no-op rebuild does no image work. When a few
+  images must be encoded (a first build), a forked child encodes them while
+  Sphinx reads the sources (:mod:`.core.background`), on the core a ``-j 1``
+  build leaves idle.
+- ``write-started`` (or ``build-finished`` when nothing is written): the
+  encoded variants are collected (encoded here if the child could not), their
+  problems are warnings, the cache is saved, and the variants no post uses
+  any more are deleted.
 - ``doctree-resolved`` (the main process, also under ``-j``): each card image
   gets its variants, its shown size and how it loads: the first on a page is
   the likely Largest Contentful Paint, so it loads at once (``fetchpriority``
@@ -24,13 +30,14 @@ import posixpath
 import stat
 import time
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
+from .core.background import Background
 from .core.files import write_atomic
 from .core.paths import inside
 from .core.variants import RECIPE, ImageVariants, VariantCache, make_variants
@@ -66,6 +73,7 @@ class VariantStats:
 
 
 def builder_inited(app: Sphinx) -> None:
+    """Look every post image up in the cache; start encoding the others beside the build."""
     app.newsletter_variants = {}  # type: ignore[attr-defined]
     if app.builder.name not in BUILDERS:
         return
@@ -75,7 +83,6 @@ def builder_inited(app: Sphinx) -> None:
         return
     started = time.perf_counter()
     folder = Path(app.outdir) / app.builder.imagedir / FOLDER
-    stats = VariantStats()
     real_folder = inside(app.outdir, folder.relative_to(app.outdir))
     if real_folder is None or folder.is_symlink():
         logger.warning(
@@ -85,17 +92,125 @@ def builder_inited(app: Sphinx) -> None:
             subtype="image-variants",
         )
         return
-    cache = _load_cache(app)
-    mirror = Path(app.srcdir) / config.layout.mirror
-    found: dict[str, ImageVariants] = {}
+    job = VariantJob(folder=real_folder, cache=_load_cache(app), mirror=Path(app.srcdir) / config.layout.mirror)
     for relative in sorted({p.image for p in load.archive.posts.values() if p.image}):
-        entry = _variants_of(mirror / relative, cache, real_folder, stats)
-        if entry is not None:
-            found[relative] = entry
+        job.look_up(relative)
+    if len(job.todo) >= FORK_AT_LEAST:
+        job.worker = Background.start(job.encode_all)
+    job.seconds = time.perf_counter() - started
+    app._newsletter_variant_job = job  # type: ignore[attr-defined]
+
+
+#: Images to encode from which a child process encodes them while Sphinx reads (fewer: encoded inline).
+FORK_AT_LEAST = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """What encoding one image gave: its variants, or why there are none; the files written."""
+
+    entry: ImageVariants | None
+    problem: str | None
+    written: int
+
+
+@dataclass(slots=True, kw_only=True)
+class VariantJob:
+    """One build's image step: what the cache knew, what must be encoded, and the child encoding it."""
+
+    folder: Path
+    cache: VariantCache
+    mirror: Path
+    #: Post image (path under the mirror) -> its variants, known without encoding.
+    found: dict[str, ImageVariants] = field(default_factory=dict)
+    #: Post image -> (its file, its content hash) still to encode.
+    todo: dict[str, tuple[Path, str]] = field(default_factory=dict)
+    #: The child encoding :attr:`todo`: content hash -> what encoding gave.
+    worker: Background[dict[str, Encoded]] | None = None
+    seconds: float = 0.0
+
+    def look_up(self, relative: str) -> None:
+        """Find *relative*'s variants in the cache (its files all there), or add it to :attr:`todo`."""
+        path = self.mirror / relative
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return  # not mirrored: the images check refused it and said why
+        if not stat.S_ISREG(info.st_mode):
+            return
+        stamp = (info.st_size, info.st_mtime_ns, info.st_ino)
+        digest, _data = self.cache.digest(str(path), stamp, path.read_bytes)
+        entry = self.cache.by_digest.get(digest)
+        if entry is not None and all((self.folder / name).is_file() for name in entry.names()):
+            self.found[relative] = entry
+        else:
+            self.todo[relative] = (path, digest)
+
+    def encode_all(self) -> dict[str, Encoded]:
+        """Encode every image of :attr:`todo` (in the child, or inline), by content hash: each content once.
+
+        No logging here: a problem is part of what is returned.
+        """
+        done: dict[str, Encoded] = {}
+        for path, digest in self.todo.values():
+            if digest not in done:
+                done[digest] = self.encode(path)
+        return done
+
+    def encode(self, path: Path) -> Encoded:
+        written = 0
+
+        def write(name: str, payload: bytes) -> None:
+            nonlocal written
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.folder / name, payload)
+            written += 1
+
+        try:
+            return Encoded(make_variants(path.read_bytes(), write), None, written)
+        except Exception as exc:  # checked on the way in; a codec error here leaves the original image
+            return Encoded(None, str(exc), written)
+
+
+def collect(app: Sphinx) -> None:
+    """Wait for the images being encoded; give the pages their variants; save the cache (once a build).
+
+    At ``write-started`` (the pages need the variants from then on), or at
+    ``build-finished`` when nothing was written.
+    """
+    job: VariantJob | None = getattr(app, "_newsletter_variant_job", None)
+    if job is None:
+        return
+    app._newsletter_variant_job = None  # type: ignore[attr-defined]
+    started = time.perf_counter()
+    done = job.worker.result() if job.worker is not None else None
+    if done is None:  # no child, or it failed: encode here
+        done = job.encode_all()
+    stats = VariantStats()
+    found = dict(job.found)
+    counted: set[str] = set()
+    for relative, (path, digest) in sorted(job.todo.items()):
+        encoded = done[digest]
+        first = digest not in counted
+        counted.add(digest)
+        if first:
+            stats.written += encoded.written
+        if encoded.entry is None:
+            logger.warning(
+                _("%s: no smaller copies of this image were made: %s"),
+                path,
+                encoded.problem,
+                type="newsletter",
+                subtype="image-variants",
+            )
+            continue
+        stats.encoded += first
+        job.cache.by_digest[digest] = encoded.entry
+        found[relative] = encoded.entry
     stats.images = len(found)
-    stats.removed = _remove_unused(real_folder, {n for v in found.values() for n in v.names()})
-    _save_cache(app, cache.pruned({str(mirror / r) for r in found}))
-    stats.seconds = time.perf_counter() - started
+    stats.removed = _remove_unused(job.folder, {n for v in found.values() for n in v.names()})
+    _save_cache(app, job.cache.pruned({str(job.mirror / r) for r in found}))
+    stats.seconds = job.seconds + time.perf_counter() - started
     app.newsletter_variants = found  # type: ignore[attr-defined]
     app.newsletter_variant_stats = stats  # type: ignore[attr-defined]
     logger.info(
@@ -107,41 +222,12 @@ def builder_inited(app: Sphinx) -> None:
     )
 
 
-def _variants_of(path: Path, cache: VariantCache, folder: Path, stats: VariantStats) -> ImageVariants | None:
-    """An image's variants: from the cache when its files are all there, else encoded now."""
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return None  # not mirrored: the images check refused it and said why
-    if not stat.S_ISREG(info.st_mode):
-        return None
-    stamp = (info.st_size, info.st_mtime_ns, info.st_ino)
-    digest, data = cache.digest(str(path), stamp, path.read_bytes)
-    entry = cache.by_digest.get(digest)
-    if entry is not None and all((folder / name).is_file() for name in entry.names()):
-        return entry
-    if data is None:
-        data = path.read_bytes()
+def write_started(app: Sphinx, builder: object) -> None:
+    collect(app)
 
-    def write(name: str, payload: bytes) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / name, payload)
-        stats.written += 1
 
-    try:
-        entry = make_variants(data, write)
-    except Exception as exc:  # checked on the way in; a codec error here leaves the original image
-        logger.warning(
-            _("%s: no smaller copies of this image were made: %s"),
-            path,
-            exc,
-            type="newsletter",
-            subtype="image-variants",
-        )
-        return None
-    stats.encoded += 1
-    cache.by_digest[digest] = entry
-    return entry
+def build_finished(app: Sphinx, exception: BaseException | None) -> None:
+    collect(app)
 
 
 def _remove_unused(folder: Path, wanted: set[str]) -> int:
@@ -218,4 +304,6 @@ def setup(app: Sphinx) -> None:
     app.add_node(card_image, html=(visit_card_image, depart_card_image))
     # Connected after generate's builder-inited handler (same priority): the images are mirrored by then.
     app.connect("builder-inited", builder_inited)
+    app.connect("write-started", write_started)
+    app.connect("build-finished", build_finished)
     app.connect("doctree-resolved", doctree_resolved)
