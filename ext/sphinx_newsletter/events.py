@@ -57,6 +57,12 @@ AFTER_PAGE_HELPERS = 990
 
 # --- build-finished ------------------------------------------------------------------
 
+#: After the other whole-site outputs (500), which the main process writes while a
+#: child writes the feeds: :mod:`.outputs.feeds` waits for that child, then records them.
+FEEDS_WRITTEN = 790
+#: After the feeds and other whole-site outputs (500): :mod:`.outputs.cards` waits for
+#: the child drawing the cards only once the main process has nothing else to do.
+AFTER_OUTPUTS = 800
 #: The summary line of each post whose warnings were capped, before
 #: :data:`FAIL_REFUSED` ends the build (or the line would never be printed).
 SUMMARISE_WARNINGS = 850

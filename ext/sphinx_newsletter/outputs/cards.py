@@ -35,8 +35,10 @@ from sphinx.locale import get_translation
 from sphinx.util import logging
 
 from ..core import cards as draw
+from ..core.background import Background
 from ..core.files import remove_partials, write_atomic
 from ..directives import NewsletterDirective
+from ..events import AFTER_OUTPUTS
 from .site import Site, site_for
 
 if TYPE_CHECKING:
@@ -211,13 +213,12 @@ def start_drawing(app: Sphinx, env: object) -> None:
 
     The cards depend on the archive alone, which is complete once the sources
     are read; drawing them beside the writing phase uses the core a ``-j 1``
-    build leaves idle. A forked child (the card texts are already in its
-    memory; it touches no Sphinx state and writes each file atomically, under
-    a name no other card has). :func:`build_finished` waits for it, then draws
-    whatever is still missing (a few cards, no fork, or a platform without fork).
+    build leaves idle (:mod:`..core.background`: a forked child at the lowest
+    priority; the card texts are already in its memory; it touches no Sphinx
+    state and writes each file atomically, under a name no other card has).
+    :func:`build_finished` waits for it, then draws whatever is still missing
+    (a few cards, no fork, or a child that died).
     """
-    import multiprocessing
-
     site = site_for(app)
     config = cards_config(app)
     if site is None or config is None:
@@ -226,30 +227,28 @@ def start_drawing(app: Sphinx, env: object) -> None:
     wanted = wanted_cards(app, site)
     app.newsletter_cards_wanted = wanted  # type: ignore[attr-defined]  # the archive won't change before the end
     missing = [card for card in wanted if card.digest + ".png" not in existing]
-    if len(missing) <= INLINE_CARDS or "fork" not in multiprocessing.get_all_start_methods():
+    if len(missing) <= INLINE_CARDS:
         return
     (Path(site.outdir) / site.layout.cards).mkdir(parents=True, exist_ok=True)
-    worker = multiprocessing.get_context("fork").Process(
-        target=_draw_all, args=(Path(site.outdir), missing, config.style), daemon=True
-    )
-    worker.start()
-    app.newsletter_card_worker = worker  # type: ignore[attr-defined]
+    outdir, style = Path(site.outdir), config.style
+    app.newsletter_card_worker = Background.start(lambda: _draw_all(outdir, missing, style))  # type: ignore[attr-defined]
 
 
 #: Missing cards drawn at the end of the build, without a child process (an edit-one-post rebuild: 2).
 INLINE_CARDS = 16
 
 
-def _draw_all(outdir: Path, cards: list[Card], style: draw.CardStyle) -> None:
+def _draw_all(outdir: Path, cards: list[Card], style: draw.CardStyle) -> int:
     """The child's work: draw and write each card (nothing else: no Sphinx, no logging)."""
     for card in cards:
         write_atomic(outdir / card.path, draw.render(card.text, style))
+    return len(cards)
 
 
 def wait_for_drawing(app: Sphinx) -> None:
-    worker = getattr(app, "newsletter_card_worker", None)
+    worker: Background[int] | None = getattr(app, "newsletter_card_worker", None)
     if worker is not None:
-        worker.join()
+        worker.result()  # what it did not draw is drawn by build_finished
         app.newsletter_card_worker = None  # type: ignore[attr-defined]
 
 
@@ -335,6 +334,6 @@ def resolve_social_cards(app: Sphinx, doctree: nodes.document, docname: str) -> 
 def setup(app: Sphinx) -> None:
     app.connect("config-inited", config_inited)
     app.connect("env-updated", start_drawing)
-    app.connect("build-finished", build_finished)
+    app.connect("build-finished", build_finished, priority=AFTER_OUTPUTS)  # the child draws meanwhile
     app.add_directive_to_domain("nl", "social-card", SocialCardDirective)
     app.connect("doctree-resolved", resolve_social_cards)
