@@ -237,3 +237,53 @@ def test_an_edit_renders_only_the_feeds_of_the_edited_post(tmp_path, monkeypatch
     )
     for name in written:
         assert (out / name).read_bytes() == (fresh_out / name).read_bytes(), name
+
+
+def _feed_files(outdir) -> dict[str, bytes]:
+    return {
+        p.relative_to(outdir).as_posix(): p.read_bytes()
+        for p in [outdir / "feed.xml", outdir / "atom.xml", *sorted((outdir / "feeds").rglob("*.xml"))]
+    }
+
+
+@pytest.mark.parametrize("child", ["works", "dies"])
+def test_feeds_written_by_a_child_are_the_feeds_written_inline(tmp_path, monkeypatch, child):
+    """A first build of many feeds renders them in a forked child; the files are the same, and the
+    stamps are recorded, so a no-op rebuild renders none; a child that dies leaves them to the build."""
+    import os
+    import shutil
+
+    import sphinx_newsletter.outputs.feeds as feeds
+    from sitetools import ROOTS
+    from sphinx.testing.util import SphinxTestApp
+
+    def build(name: str):
+        src = tmp_path / name
+        if not src.exists():
+            shutil.copytree(ROOTS / "test-site", src)
+        app = SphinxTestApp("html", srcdir=src)
+        app.build()
+        app.cleanup()
+        assert warnings_of(app) == []
+        return app
+
+    inline = _feed_files(build("inline").outdir)
+    monkeypatch.setattr(feeds, "FORK_AT_LEAST", 1)
+    started: list[object] = []
+    real_start, parent = feeds.Background.start, os.getpid()
+
+    def start(work):
+        def in_child():
+            if child == "dies" and os.getpid() != parent:
+                os._exit(5)
+            return work()
+
+        started.append(real_start(in_child))
+        return started[-1]
+
+    monkeypatch.setattr(feeds.Background, "start", start)
+    app = build("beside")
+    assert len(started) == 1 and started[0] is not None
+    assert _feed_files(app.outdir) == inline
+    monkeypatch.setattr(feeds, "render_feed", lambda *a, **k: pytest.fail("feeds rendered on a no-op build"))
+    build("beside")

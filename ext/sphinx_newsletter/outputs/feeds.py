@@ -31,6 +31,10 @@ each feed has a stamp of its own inputs (its title and links, and for each of
 its posts every value an entry shows), and only the feeds whose stamp changed,
 or whose file is missing, are rendered again: after an edit to one post,
 its edition's, its commentator's and the latest posts' feeds, not all of them.
+When many feeds are to be rendered (a first build), a forked child renders
+and writes them (:mod:`..core.background`) while the main process writes the
+redirects, the sitemap and ``archive.json``; the main process then waits for
+it, writes the feeds itself if the child died, and records the stamps.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from __future__ import annotations
 import datetime as dt
 import mimetypes
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
@@ -48,10 +52,12 @@ from sphinx.util import logging
 
 from .. import __version__
 from ..config import newsletter_config
+from ..core.background import Background
 from ..core.body import parse, parser
 from ..core.images import image_path
 from ..core.model import fingerprint
 from ..core.urls import ALLOWED_SCHEMES
+from ..events import FEEDS_WRITTEN
 from .site import (
     DATE_YEARS,
     Site,
@@ -369,6 +375,7 @@ def _enclosure(entry, site: Site, post: Post, links: list | None) -> None:
 
 
 def build_finished(app: Sphinx, exception: BaseException | None) -> None:
+    """Find the feeds to write; start writing them beside the other outputs (:func:`feeds_written`)."""
     site = site_for(app, exception)
     if site is None:
         return
@@ -396,15 +403,54 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
         site.image_url_prefix,
     )
     inputs: dict[str, str] = {}
-    bodies: dict[str, str] = {}
-    stamps = {}
+    job = FeedJob(site=site, language=language, stamp=stamp)
     for spec in specs:
-        stamps[spec.path] = spec_stamp(site, spec, common, inputs)
-        if previous.get(spec.path) == stamps[spec.path] and (site.outdir / spec.path).is_file():
+        job.stamps[spec.path] = spec_stamp(site, spec, common, inputs)
+        if previous.get(spec.path) == job.stamps[spec.path] and (site.outdir / spec.path).is_file():
             continue
-        write_if_changed(site.outdir / spec.path, render_feed(site, spec, language, bodies))
-    _delete_stale(site, set(stamps))
-    remember_outputs(app, "feeds", stamp, list(stamps), stamps)
+        job.todo.append(spec)
+    if len(job.todo) >= FORK_AT_LEAST:
+        # Rendered and written in a child while this process writes the redirects, the
+        # sitemap and archive.json (:mod:`..core.background`); collected by feeds_written.
+        job.worker = Background.start(job.write_all)
+    if job.worker is None:
+        job.write_all()
+    app._newsletter_feed_job = job  # type: ignore[attr-defined]
+
+
+#: Feeds to render from which a child renders them beside the other outputs (an edit: a handful, inline).
+FORK_AT_LEAST = 32
+
+
+@dataclass(slots=True, kw_only=True)
+class FeedJob:
+    """One build's feeds: each one's stamp, those to (re)write, and the child writing them."""
+
+    site: Site
+    language: str
+    stamp: str
+    stamps: dict[str, str] = field(default_factory=dict)
+    todo: list[FeedSpec] = field(default_factory=list)
+    worker: Background[int] | None = None
+
+    def write_all(self) -> int:
+        """Render and write every feed of :attr:`todo` (each file whole: an atomic write). No logging here."""
+        bodies: dict[str, str] = {}
+        for spec in self.todo:
+            write_if_changed(self.site.outdir / spec.path, render_feed(self.site, spec, self.language, bodies))
+        return len(self.todo)
+
+
+def feeds_written(app: Sphinx, exception: BaseException | None) -> None:
+    """After the other outputs: wait for the feeds (written here if the child died); forget the stale ones."""
+    job: FeedJob | None = getattr(app, "_newsletter_feed_job", None)
+    if job is None:
+        return
+    app._newsletter_feed_job = None  # type: ignore[attr-defined]
+    if job.worker is not None and job.worker.result() is None:
+        job.write_all()
+    _delete_stale(job.site, set(job.stamps))
+    remember_outputs(app, "feeds", job.stamp, list(job.stamps), job.stamps)
 
 
 @dataclass(frozen=True, slots=True)
@@ -494,3 +540,4 @@ def _delete_stale(site: Site, wanted: set[str]) -> None:
 
 def setup(app: Sphinx) -> None:
     app.connect("build-finished", build_finished)
+    app.connect("build-finished", feeds_written, priority=FEEDS_WRITTEN)
