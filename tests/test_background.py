@@ -46,3 +46,84 @@ def test_a_child_writes_nothing_of_the_parents_state(tmp_path):
     worker = Background.start(work)
     assert worker is not None and worker.result() == 2
     assert state == {"n": 1}
+
+
+def _running(pid: int) -> bool:
+    """Whether *pid* runs (a zombie left for an init that reaps late has ended)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def test_a_child_ends_when_the_build_that_forked_it_is_killed(tmp_path):
+    """SIGKILL of the build (a stopped CI runner): no orphan goes on writing or holding the build lock."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "build.py"
+    script.write_text(
+        "import os, sys, time\n"
+        "from sphinx_newsletter.core.background import Background\n"
+        "worker = Background.start(lambda: time.sleep(60))\n"
+        "print(worker._process.pid, flush=True)\n"
+        "time.sleep(60)\n",
+        encoding="utf-8",
+    )
+    build = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(build.stdout.readline())
+        os.kill(child, 0)  # running
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _running(child):
+            time.sleep(0.05)
+        if not _running(child):
+            return
+        os.kill(child, signal.SIGKILL)
+        pytest.fail("the child outlived the killed build")
+    finally:
+        build.kill()
+        build.wait()
+
+
+def test_the_watcher_alone_ends_an_orphan(tmp_path, monkeypatch):
+    """Where PR_SET_PDEATHSIG is missing, the watcher thread notices the parent is gone."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "build.py"
+    script.write_text(
+        "import sys, time\n"
+        "sys.platform = 'darwin'  # no prctl: the watcher only\n"
+        "from sphinx_newsletter.core.background import Background\n"
+        "worker = Background.start(lambda: time.sleep(60))\n"
+        "print(worker._process.pid, flush=True)\n"
+        "time.sleep(60)\n",
+        encoding="utf-8",
+    )
+    build = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(build.stdout.readline())
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _running(child):
+            time.sleep(0.05)
+        if not _running(child):
+            return
+        os.kill(child, signal.SIGKILL)
+        pytest.fail("the orphan outlived its parent")
+    finally:
+        build.kill()
+        build.wait()

@@ -279,3 +279,22 @@ def test_the_settings_cache_is_put_back_after_a_failed_read(tmp_path):
         assert sphinx_docutils._get_settings is STOCK_GET_SETTINGS
     finally:
         app.cleanup()
+
+
+@pytest.mark.parametrize("event", ["source-read", "doctree-resolved"])
+def test_ctrl_c_in_an_in_process_build_puts_everything_back(tmp_path, event):
+    """Sphinx emits no build-finished for a KeyboardInterrupt: the speed-ups are put back anyway."""
+    before = gc_state()
+    app = SphinxTestApp("html", srcdir=_src(tmp_path, "basic", "src"), confoverrides={"newsletter_speedups": True})
+
+    def interrupt(*_args) -> None:
+        raise KeyboardInterrupt
+
+    app.connect(event, interrupt)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            app.build()
+        assert sphinx_docutils._get_settings is STOCK_GET_SETTINGS
+        assert gc_state() == before
+    finally:
+        app.cleanup()

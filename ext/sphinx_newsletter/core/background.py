@@ -18,7 +18,9 @@ only way to finish.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -37,14 +39,49 @@ NICENESS = 19
 
 def lower_priority() -> None:
     """Make this process the last in line for the CPU (where the platform allows it)."""
-    import contextlib
-    import os
-
     with contextlib.suppress(AttributeError, OSError):  # no nice() here: the child just competes
         os.nice(NICENESS)
 
 
-def _run(work: Callable[[], Any], sender: Any) -> None:
+def die_with_parent(parent: int) -> None:
+    """End this child as soon as the process that forked it is gone.
+
+    A build killed with ``SIGKILL`` (or a CI runner stopped) must leave no
+    process behind: an orphan would go on writing into the output folder and
+    would hold what it inherited, the build lock among them, so the next
+    build would wait for it. Linux delivers ``SIGKILL`` to the child when its
+    parent dies (``PR_SET_PDEATHSIG``); elsewhere, and should the parent have
+    died before that was set, a watcher thread checks the parent every
+    :data:`WATCH_SECONDS`.
+    """
+    import sys
+    import threading
+    import time
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):  # no prctl: the watcher below
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # gone already
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCH_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+_PR_SET_PDEATHSIG = 1
+#: How often a child without ``PR_SET_PDEATHSIG`` checks that its parent still runs.
+WATCH_SECONDS = 0.2
+
+
+def _run(work: Callable[[], Any], sender: Any, parent: int) -> None:
+    die_with_parent(parent)
     lower_priority()
     try:
         sender.send((True, work()))
@@ -60,7 +97,7 @@ class Background(Generic[T]):
     def __init__(self, work: Callable[[], T]) -> None:
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_run, args=(work, sender), daemon=True)
+        self._process = context.Process(target=_run, args=(work, sender, os.getpid()), daemon=True)
         self._process.start()
         sender.close()  # the child's end: the parent's copy closed, so a dead child means EOF
         self.failure: str | None = None

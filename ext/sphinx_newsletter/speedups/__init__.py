@@ -21,7 +21,7 @@ Sphinx, MyST-Parser and Furo are versions each one was proven on
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
@@ -54,11 +54,37 @@ def config_inited(app: Sphinx, config: Config) -> None:
     for gate in gates.GATES:
         if gate.name in decision.active:
             MODULES[gate.name].enable(app)
+    if decision.active:
+        _put_back_however_the_build_ends(app)
     if not app.newsletter_config.speedups:  # type: ignore[attr-defined]
         logger.info("newsletter: newsletter_speedups is off: stock Sphinx, MyST-Parser and Furo code runs")
     elif decision.skipped:
         reasons = "; ".join(f"{name}: {why}" for name, why in decision.skipped.items())
         logger.info("newsletter: speed-ups skipped, stock code runs instead (%s)", reasons)
+
+
+def _put_back_however_the_build_ends(app: Sphinx) -> None:
+    """Undo the speed-ups' process-wide changes when ``build()`` ends by a ``BaseException``.
+
+    Sphinx emits ``build-finished`` (where each speed-up puts back what it
+    changed) on success and on an ``Exception``, but not on a
+    ``KeyboardInterrupt`` (Ctrl-C in a notebook, a test runner, any tool that
+    builds in-process): this application's ``build`` is wrapped (an attribute
+    of this object only) so that the collector's policy and ``_get_settings``
+    go back then too.
+    """
+    build = app.build
+
+    def guarded(*args: Any, **kwargs: Any) -> None:
+        try:
+            build(*args, **kwargs)
+        except BaseException as exc:
+            if not isinstance(exc, Exception):
+                memory.build_finished(app, exc)
+                docsettings.restore(app)
+            raise
+
+    app.build = guarded  # type: ignore[method-assign]
 
 
 def setup(app: Sphinx) -> None:

@@ -78,7 +78,7 @@ class SettingsCache:
         for name, value in vars(values).items():
             if isinstance(value, (list, dict, set)) and id(value) not in self._shared:
                 setattr(values, name, copy.copy(value))
-        return values  # type: ignore[no-any-return]
+        return values
 
 
 def _option_parser(components: tuple[Any, ...], defaults: Mapping[str, Any], read_config_files: bool) -> Any:
@@ -96,17 +96,17 @@ def _install(app: Sphinx) -> None:
     if isinstance(stock, SettingsCache):  # already in place (a nested build): leave it to its owner
         return
     cache = SettingsCache(stock)
-    _sphinx_docutils._get_settings = cache  # type: ignore[assignment]
+    _sphinx_docutils._get_settings = cache
     app._newsletter_settings_cache = cache  # type: ignore[attr-defined]
 
 
 def restore(app: Sphinx) -> None:
     """Put Sphinx's own ``_get_settings`` back (idempotent)."""
-    cache = getattr(app, "_newsletter_settings_cache", None)
+    cache: SettingsCache | None = getattr(app, "_newsletter_settings_cache", None)
     if cache is None:
         return
-    if _sphinx_docutils._get_settings is cache:
-        _sphinx_docutils._get_settings = cache.stock  # type: ignore[assignment]
+    if isinstance(_sphinx_docutils._get_settings, SettingsCache) and _sphinx_docutils._get_settings is cache:
+        _sphinx_docutils._get_settings = cache.stock
     app._newsletter_settings_cache = None  # type: ignore[attr-defined]
     app.newsletter_settings_counts = (cache.built, cache.reused)  # type: ignore[attr-defined]
 
