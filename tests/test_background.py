@@ -61,42 +61,8 @@ def _running(pid: int) -> bool:
         return True
 
 
-def test_a_child_ends_when_the_build_that_forked_it_is_killed(tmp_path):
-    """SIGKILL of the build (a stopped CI runner): no orphan goes on writing or holding the build lock."""
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    script = tmp_path / "build.py"
-    script.write_text(
-        "import os, sys, time\n"
-        "from sphinx_newsletter.core.background import Background\n"
-        "worker = Background.start(lambda: time.sleep(60))\n"
-        "print(worker._process.pid, flush=True)\n"
-        "time.sleep(60)\n",
-        encoding="utf-8",
-    )
-    build = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
-    try:
-        child = int(build.stdout.readline())
-        os.kill(child, 0)  # running
-        build.send_signal(signal.SIGKILL)
-        build.wait()
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and _running(child):
-            time.sleep(0.05)
-        if not _running(child):
-            return
-        os.kill(child, signal.SIGKILL)
-        pytest.fail("the child outlived the killed build")
-    finally:
-        build.kill()
-        build.wait()
-
-
-def test_the_watcher_alone_ends_an_orphan(tmp_path, monkeypatch):
-    """Where PR_SET_PDEATHSIG is missing, the watcher thread notices the parent is gone."""
+def _child_outlives_a_killed_parent(tmp_path, prelude: str = "") -> bool:
+    """Start a build-like process whose Background child sleeps, SIGKILL it: is the child still running 10 s on?"""
     import signal
     import subprocess
     import sys
@@ -105,7 +71,7 @@ def test_the_watcher_alone_ends_an_orphan(tmp_path, monkeypatch):
     script = tmp_path / "build.py"
     script.write_text(
         "import sys, time\n"
-        "sys.platform = 'darwin'  # no prctl: the watcher only\n"
+        f"{prelude}"
         "from sphinx_newsletter.core.background import Background\n"
         "worker = Background.start(lambda: time.sleep(60))\n"
         "print(worker._process.pid, flush=True)\n"
@@ -115,15 +81,26 @@ def test_the_watcher_alone_ends_an_orphan(tmp_path, monkeypatch):
     build = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
     try:
         child = int(build.stdout.readline())
+        assert _running(child)
         build.send_signal(signal.SIGKILL)
         build.wait()
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and _running(child):
             time.sleep(0.05)
         if not _running(child):
-            return
+            return False
         os.kill(child, signal.SIGKILL)
-        pytest.fail("the orphan outlived its parent")
+        return True
     finally:
         build.kill()
         build.wait()
+
+
+def test_a_child_ends_when_the_build_that_forked_it_is_killed(tmp_path):
+    """SIGKILL of the build (a stopped CI runner): no orphan goes on writing or holding the build lock."""
+    assert not _child_outlives_a_killed_parent(tmp_path)
+
+
+def test_the_watcher_alone_ends_an_orphan(tmp_path):
+    """Where PR_SET_PDEATHSIG is missing, the watcher thread notices the parent is gone."""
+    assert not _child_outlives_a_killed_parent(tmp_path, prelude="sys.platform = 'darwin'  # no prctl\n")
