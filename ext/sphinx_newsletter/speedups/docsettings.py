@@ -92,8 +92,8 @@ def _option_parser(components: tuple[Any, ...], defaults: Mapping[str, Any], rea
 
 
 def _install(app: Sphinx) -> None:
-    stock = _sphinx_docutils._get_settings
-    if isinstance(stock, SettingsCache):  # already in place (a nested build): leave it to its owner
+    stock = getattr(_sphinx_docutils, "_get_settings", None)
+    if stock is None or isinstance(stock, SettingsCache):  # not this Sphinx's; or in place (a nested build)
         return
     cache = SettingsCache(stock)
     _sphinx_docutils._get_settings = cache
