@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from sphinx_newsletter.core.background import Background, can_fork
+from sphinx_newsletter.core.background import Background, beside, can_fork
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="no fork on this platform")
 
@@ -104,3 +104,23 @@ def test_a_child_ends_when_the_build_that_forked_it_is_killed(tmp_path):
 def test_the_watcher_alone_ends_an_orphan(tmp_path):
     """Where PR_SET_PDEATHSIG is missing, the watcher thread notices the parent is gone."""
     assert not _child_outlives_a_killed_parent(tmp_path, prelude="sys.platform = 'darwin'  # no prctl\n")
+
+
+def test_beside_gives_the_childs_value_or_does_the_work_here():
+    parent = os.getpid()
+    ran_here: list[int] = []
+
+    def work() -> int:
+        if os.getpid() == parent:
+            ran_here.append(1)
+        return 7
+
+    assert beside(work, fork=True)() == 7 and ran_here == []  # the child's value
+    assert beside(work, fork=False)() == 7 and ran_here == [1]  # no child: here, when asked
+
+    def dies() -> int:
+        if os.getpid() != parent:
+            os._exit(3)
+        return 8
+
+    assert beside(dies, fork=True)() == 8  # the child died: done here

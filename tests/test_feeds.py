@@ -256,6 +256,7 @@ def test_feeds_written_by_a_child_are_the_feeds_written_inline(tmp_path, monkeyp
     import sphinx_newsletter.outputs.feeds as feeds
     from sitetools import ROOTS
     from sphinx.testing.util import SphinxTestApp
+    from sphinx_newsletter.core import background
 
     def build(name: str):
         src = tmp_path / name
@@ -270,7 +271,7 @@ def test_feeds_written_by_a_child_are_the_feeds_written_inline(tmp_path, monkeyp
     inline = _feed_files(build("inline").outdir)
     monkeypatch.setattr(feeds, "FORK_AT_LEAST", 1)
     started: list[object] = []
-    real_start, parent = feeds.Background.start, os.getpid()
+    real_start, parent = background.Background.start, os.getpid()
 
     def start(work):
         def in_child():
@@ -281,7 +282,7 @@ def test_feeds_written_by_a_child_are_the_feeds_written_inline(tmp_path, monkeyp
         started.append(real_start(in_child))
         return started[-1]
 
-    monkeypatch.setattr(feeds.Background, "start", start)
+    monkeypatch.setattr(background.Background, "start", start)
     app = build("beside")
     assert len(started) == 1 and started[0] is not None
     assert _feed_files(app.outdir) == inline

@@ -191,16 +191,17 @@ def test_images_are_encoded_in_a_child_beside_the_build_and_give_what_inline_enc
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from sphinx_newsletter import imagevariants
+    from sphinx_newsletter.core import background
 
     started: list[object] = []
-    real_start = imagevariants.Background.start
+    real_start = background.Background.start
 
     def start(work):  # type: ignore[no-untyped-def]
         worker = real_start(work)
         started.append(worker)
         return worker
 
-    monkeypatch.setattr(imagevariants.Background, "start", start)
+    monkeypatch.setattr(background.Background, "start", start)
     beside = build(tmp_path / "beside")
     assert len(started) == 1 and started[0] is not None  # four images to encode: a child did it
     assert beside.newsletter_variant_stats.encoded == 4

@@ -37,13 +37,15 @@ from typing import TYPE_CHECKING
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
-from .core.background import Background
+from .core.background import beside
 from .core.files import write_atomic
 from .core.paths import inside
 from .core.variants import RECIPE, ImageVariants, VariantCache, make_variants
 from .nodes import card_image
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.writers.html5 import HTML5Translator
@@ -95,8 +97,7 @@ def builder_inited(app: Sphinx) -> None:
     job = VariantJob(folder=real_folder, cache=_load_cache(app), mirror=Path(app.srcdir) / config.layout.mirror)
     for relative in sorted({p.image for p in load.archive.posts.values() if p.image}):
         job.look_up(relative)
-    if len(job.todo) >= FORK_AT_LEAST:
-        job.worker = Background.start(job.encode_all)
+    job.encoded = beside(job.encode_all, fork=len(job.todo) >= FORK_AT_LEAST)
     job.seconds = time.perf_counter() - started
     app._newsletter_variant_job = job  # type: ignore[attr-defined]
 
@@ -125,8 +126,8 @@ class VariantJob:
     found: dict[str, ImageVariants] = field(default_factory=dict)
     #: Post image -> (its file, its content hash) still to encode.
     todo: dict[str, tuple[Path, str]] = field(default_factory=dict)
-    #: The child encoding :attr:`todo`: content hash -> what encoding gave.
-    worker: Background[dict[str, Encoded]] | None = None
+    #: What encoding :attr:`todo` gave, by content hash (from the child, or encoded when asked).
+    encoded: Callable[[], dict[str, Encoded]] | None = None
     seconds: float = 0.0
 
     def look_up(self, relative: str) -> None:
@@ -183,18 +184,13 @@ def collect(app: Sphinx) -> None:
         return
     app._newsletter_variant_job = None  # type: ignore[attr-defined]
     started = time.perf_counter()
-    done = job.worker.result() if job.worker is not None else None
-    if done is None:  # no child, or it failed: encode here
-        done = job.encode_all()
-    stats = VariantStats()
+    done = job.encoded() if job.encoded is not None else {}
+    stats = VariantStats(
+        encoded=sum(e.entry is not None for e in done.values()), written=sum(e.written for e in done.values())
+    )
     found = dict(job.found)
-    counted: set[str] = set()
     for relative, (path, digest) in sorted(job.todo.items()):
         encoded = done[digest]
-        first = digest not in counted
-        counted.add(digest)
-        if first:
-            stats.written += encoded.written
         if encoded.entry is None:
             logger.warning(
                 _("%s: no smaller copies of this image were made: %s"),
@@ -204,7 +200,6 @@ def collect(app: Sphinx) -> None:
                 subtype="image-variants",
             )
             continue
-        stats.encoded += first
         job.cache.by_digest[digest] = encoded.entry
         found[relative] = encoded.entry
     stats.images = len(found)

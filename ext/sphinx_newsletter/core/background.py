@@ -12,8 +12,8 @@ them. It runs one function and sends back its return value (pickled); it
 must not touch Sphinx (no logging: its problems are part of the value it
 returns) and writes each file atomically. When the platform can't fork, or
 the child dies without a result, :meth:`Background.result` returns None and
-the caller does the work itself: a child is a way to finish sooner, never the
-only way to finish.
+the work is done in the build itself (:func:`beside`): a child is a way to
+finish sooner, never the only way to finish.
 """
 
 from __future__ import annotations
@@ -125,3 +125,22 @@ class Background(Generic[T]):
             else:
                 self.failure = value
         return self._value
+
+
+def beside(work: Callable[[], T], *, fork: bool) -> Callable[[], T]:
+    """Start *work* in a child now if *fork* (and the platform can); return what gives its value later.
+
+    The returned function waits for the child's value, or runs *work* here
+    when there was no child or it gave none (it raised or died): the one
+    place where a child's failure falls back to doing the work in the build.
+    """
+    child = Background.start(work) if fork else None
+
+    def value() -> T:
+        if child is not None:
+            got = child.result()
+            if child.failure is None:
+                return got  # type: ignore[return-value]  # what work returned
+        return work()
+
+    return value

@@ -35,13 +35,15 @@ from sphinx.locale import get_translation
 from sphinx.util import logging
 
 from ..core import cards as draw
-from ..core.background import Background
+from ..core.background import beside
 from ..core.files import remove_partials, write_atomic
 from ..directives import NewsletterDirective
 from ..events import AFTER_OUTPUTS
 from .site import Site, site_for
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
@@ -231,7 +233,7 @@ def start_drawing(app: Sphinx, env: object) -> None:
         return
     (Path(site.outdir) / site.layout.cards).mkdir(parents=True, exist_ok=True)
     outdir, style = Path(site.outdir), config.style
-    app.newsletter_card_worker = Background.start(lambda: _draw_all(outdir, missing, style))  # type: ignore[attr-defined]
+    app.newsletter_card_worker = beside(lambda: _draw_all(outdir, missing, style), fork=True)  # type: ignore[attr-defined]
 
 
 #: Missing cards drawn at the end of the build, without a child process (an edit-one-post rebuild: 2).
@@ -246,10 +248,10 @@ def _draw_all(outdir: Path, cards: list[Card], style: draw.CardStyle) -> int:
 
 
 def wait_for_drawing(app: Sphinx) -> None:
-    worker: Background[int] | None = getattr(app, "newsletter_card_worker", None)
-    if worker is not None:
-        worker.result()  # what it did not draw is drawn by build_finished
+    drawn: Callable[[], int] | None = getattr(app, "newsletter_card_worker", None)
+    if drawn is not None:
         app.newsletter_card_worker = None  # type: ignore[attr-defined]
+        drawn()
 
 
 def build_finished(app: Sphinx, exception: BaseException | None) -> None:

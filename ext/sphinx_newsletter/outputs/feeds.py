@@ -52,7 +52,7 @@ from sphinx.util import logging
 
 from .. import __version__
 from ..config import newsletter_config
-from ..core.background import Background
+from ..core.background import beside
 from ..core.body import parse, parser
 from ..core.images import image_path
 from ..core.model import fingerprint
@@ -73,6 +73,8 @@ from .site import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from feedgen.feed import FeedGenerator
     from markdown_it.token import Token
     from sphinx.application import Sphinx
@@ -409,12 +411,9 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
         if previous.get(spec.path) == job.stamps[spec.path] and (site.outdir / spec.path).is_file():
             continue
         job.todo.append(spec)
-    if len(job.todo) >= FORK_AT_LEAST:
-        # Rendered and written in a child while this process writes the redirects, the
-        # sitemap and archive.json (:mod:`..core.background`); collected by feeds_written.
-        job.worker = Background.start(job.write_all)
-    if job.worker is None:
-        job.write_all()
+    # Many: rendered and written in a child while this process writes the redirects, the
+    # sitemap and archive.json (:mod:`..core.background`); waited for by feeds_written.
+    job.written = beside(job.write_all, fork=len(job.todo) >= FORK_AT_LEAST)
     app._newsletter_feed_job = job  # type: ignore[attr-defined]
 
 
@@ -431,7 +430,8 @@ class FeedJob:
     stamp: str
     stamps: dict[str, str] = field(default_factory=dict)
     todo: list[FeedSpec] = field(default_factory=list)
-    worker: Background[int] | None = None
+    #: Gives the number of feeds written, once they are (see :func:`..core.background.beside`).
+    written: Callable[[], int] | None = None
 
     def write_all(self) -> int:
         """Render and write every feed of :attr:`todo` (each file whole: an atomic write). No logging here."""
@@ -447,8 +447,8 @@ def feeds_written(app: Sphinx, exception: BaseException | None) -> None:
     if job is None:
         return
     app._newsletter_feed_job = None  # type: ignore[attr-defined]
-    if job.worker is not None and job.worker.result() is None:
-        job.write_all()
+    if job.written is not None:
+        job.written()
     _delete_stale(job.site, set(job.stamps))
     remember_outputs(app, "feeds", job.stamp, list(job.stamps), job.stamps)
 
