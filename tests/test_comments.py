@@ -253,6 +253,11 @@ def test_a_post_page_offers_to_load_comments_and_loads_nothing(disqus_site) -> N
     assert (disqus_site.outdir / "_static" / "newsletter-comments.js").is_file()
 
 
+def test_the_share_links_come_before_the_comments(disqus_site) -> None:
+    page = html(disqus_site, "arquivo/posts/primeiro-post")
+    assert -1 < page.index('<nav class="nl-share') < page.index('<section class="nl-comments"')
+
+
 def test_no_comments_outside_post_pages(disqus_site) -> None:
     for docname in (
         "index",

@@ -22,9 +22,7 @@ section, without reading any source again.
 
 from __future__ import annotations
 
-import hashlib
 from html import escape
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -34,29 +32,18 @@ from sphinx.util.osutil import relative_uri
 
 from .core.comments import data_attributes, default_lang, thread_for, thread_link, thread_paths, wants_comments
 from .domain import get_domain
+from .nodes import page_markup, script_tag
 from .outputs.site import HTML_BUILDERS, base_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
-    from sphinx.writers.html5 import HTML5Translator
 
     from .core.comments import Comments, Thread
 
 _ = get_translation("sphinx_newsletter")
 
 SCRIPT = "newsletter-comments.js"
-#: The script's content hash, so a changed script is not served from a stale cache.
-_VERSION = hashlib.sha256((Path(__file__).parent / "static" / SCRIPT).read_bytes()).hexdigest()[:10]
-
-
-class comments_section(nodes.General, nodes.Element):
-    """The comments section of a post page, as data (``node["html"]``): no text for the search index."""
-
-
-def visit_comments_section(self: HTML5Translator, node: comments_section) -> None:
-    self.body.append(node["html"])
-    raise nodes.SkipNode
 
 
 def section_html(comments: Comments, thread: Thread, *, lang: str, script: str) -> str:
@@ -87,9 +74,7 @@ def section_html(comments: Comments, thread: Thread, *, lang: str, script: str) 
         f'<p><button type="button" class="nl-comments-load" hidden>{load}</button></p>\n'
         f'<noscript><p><a class="reference external" href="{link}" rel="noopener noreferrer">{read}</a></p>'
         "</noscript>\n"
-        '<div class="nl-comments-thread"></div>\n'
-        f'<script src="{escape(script, quote=True)}?v={_VERSION}" defer></script>\n'
-        "</section>\n"
+        '<div class="nl-comments-thread"></div>\n' + script_tag(script, SCRIPT) + "</section>\n"
     )
 
 
@@ -126,21 +111,21 @@ def doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None
         script=relative_uri(page, f"_static/{SCRIPT}"),
     )
     section = next(iter(doctree.findall(nodes.section)), doctree)
-    section.append(comments_section(html=html))
+    section.append(page_markup(html=html))
 
 
 def _thread_paths(app: Sphinx, domain: Any) -> dict[str, str]:
-    """Every post's thread path, planned once per archive (doctree-resolved runs once per page)."""
-    cached = domain.__dict__.get("_newsletter_thread_paths")
-    if cached is None or cached[0] is not domain.archive:
-        from .config import newsletter_config
+    """Every post's thread path, planned once per write phase (doctree-resolved runs once per page)."""
+    from .buildcache import build_cache
+    from .config import newsletter_config
 
-        paths = thread_paths(domain.archive.posts.values(), newsletter_config(app).settings)
-        cached = domain.__dict__["_newsletter_thread_paths"] = (domain.archive, paths)
-    return cached[1]
+    memo = build_cache(app.builder, "thread-paths")
+    if "paths" not in memo:
+        memo["paths"] = thread_paths(domain.archive.posts.values(), newsletter_config(app).settings)
+    paths: dict[str, str] = memo["paths"]
+    return paths
 
 
 def setup(app: Sphinx) -> None:
-    app.add_node(comments_section, html=(visit_comments_section, None))
     app.connect("config-inited", config_inited)
     app.connect("doctree-resolved", doctree_resolved)

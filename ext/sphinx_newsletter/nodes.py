@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import unicodedata
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +41,29 @@ _ = get_translation("sphinx_newsletter")
 NO_SEARCH = "no-search"
 #: Indexed, but not the start of a search excerpt (the highlight card).
 NO_EXCERPT = "nl-no-excerpt"
+
+
+class page_markup(nodes.General, nodes.Element):
+    """Markup written whole, every value in it escaped (``node["html"]``): no text for the search index.
+
+    HTML builders only (the share links, the comments section).
+    """
+
+
+def visit_page_markup(self: HTML5Translator, node: page_markup) -> None:
+    self.body.append(node["html"])
+    raise nodes.SkipNode
+
+
+@functools.cache
+def static_version(name: str) -> str:
+    """The content hash of our static file *name*, so a changed file is not served from a stale cache."""
+    return hashlib.sha256((_HERE / "static" / name).read_bytes()).hexdigest()[:10]
+
+
+def script_tag(src: str, name: str) -> str:
+    """The deferred ``<script>`` of our static file *name*, at *src* (the page's relative URL of it)."""
+    return f'<script src="{escape(src, quote=True)}?v={static_version(name)}" defer></script>\n'
 
 
 class external_link(nodes.reference):
@@ -456,6 +481,7 @@ def _add_static(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> None:
+    app.add_node(page_markup, html=(visit_page_markup, None))
     app.add_node(external_link, html=(visit_external_link, depart_external_link))
     app.add_node(card_heading, html=(visit_card_heading, depart_card_heading))
     # The stylesheet of these nodes and of the directives' cards, and the catalog of every label.

@@ -15,39 +15,24 @@ change writes every page again, with the new URLs, without reading a source.
 
 from __future__ import annotations
 
-import hashlib
 from html import escape
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx.locale import get_translation
 from sphinx.util.osutil import relative_uri
 
-from .comments import comments_section
 from .core.share import ShareLink, share_links
 from .domain import get_domain
-from .nodes import NO_SEARCH
+from .nodes import NO_SEARCH, page_markup, script_tag
 from .outputs.site import HTML_BUILDERS, base_url, join_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.writers.html5 import HTML5Translator
 
 _ = get_translation("sphinx_newsletter")
 
 SCRIPT = "newsletter-share.js"
-#: The script's content hash, so a changed script is not served from a stale cache.
-_VERSION = hashlib.sha256((Path(__file__).parent / "static" / SCRIPT).read_bytes()).hexdigest()[:10]
-
-
-class share_section(nodes.General, nodes.Element):
-    """A page's share links, as data (``node["html"]``): no text for the search index."""
-
-
-def visit_share_section(self: HTML5Translator, node: share_section) -> None:
-    self.body.append(node["html"])
-    raise nodes.SkipNode
 
 
 def link_label(link: ShareLink) -> str:
@@ -83,9 +68,7 @@ def section_html(url: str, title: str, *, script: str) -> str:
         f'<nav class="nl-share {NO_SEARCH}" aria-labelledby="nl-share-title">\n'
         f'<p class="nl-share-title" id="nl-share-title">{label}</p>\n'
         f'<ul class="nl-share-links">\n{items}\n</ul>\n'
-        '<p class="nl-share-status" role="status" aria-live="polite"></p>\n'
-        f'<script src="{escape(script, quote=True)}?v={_VERSION}" defer></script>\n'
-        "</nav>\n"
+        '<p class="nl-share-status" role="status" aria-live="polite"></p>\n' + script_tag(script, SCRIPT) + "</nav>\n"
     )
 
 
@@ -112,14 +95,9 @@ def doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None
         return
     page = app.builder.get_target_uri(docname)
     html = section_html(join_url(base, page), title, script=relative_uri(page, f"_static/{SCRIPT}"))
-    section = next(iter(doctree.findall(nodes.section)), doctree)
-    comments = next(iter(section.findall(comments_section)), None)
-    if comments is not None:  # share links before the comments
-        comments.parent.insert(comments.parent.index(comments), share_section(html=html))
-    else:
-        section.append(share_section(html=html))
+    # Before the comments: their handler, connected after this one, appends them next.
+    next(iter(doctree.findall(nodes.section)), doctree).append(page_markup(html=html))
 
 
 def setup(app: Sphinx) -> None:
-    app.add_node(share_section, html=(visit_share_section, None))
     app.connect("doctree-resolved", doctree_resolved)
