@@ -140,7 +140,7 @@ def test_every_real_post_keeps_its_old_url_case_kept(corpus: Path) -> None:
     """The old site embedded Disqus without an identifier: each thread is keyed by /<file slug>/."""
     settings = Settings(timezone="America/Sao_Paulo")
     archive = load_archive(corpus / "_posts", None, settings).archive
-    paths = thread_paths(archive.posts.values(), settings)
+    paths = thread_paths(archive)
     assert len(archive.posts) == 78 and len(paths) == 78
     for post in archive.posts.values():
         assert paths[post.source] == post.slug + "/"
@@ -188,13 +188,26 @@ def test_a_post_without_an_old_url_uses_its_canonical_url(tmp_path: Path) -> Non
     settings = Settings()
     archive = load_archive(tmp_path, None, settings).archive
     post = archive.posts["busca"]
-    assert thread_paths(archive.posts.values(), settings) == {}
+    assert thread_paths(archive) == {}
     thread = thread_for(post, None, base=BASE, canonical=BASE + "arquivo/posts/busca.html")
     assert thread.url == thread.identifier == BASE + "arquivo/posts/busca.html" and not thread.old
 
 
+def test_a_published_post_never_opens_a_drafts_old_thread(tmp_path: Path) -> None:
+    """The draft 2024-01-07-segredo keeps /segredo/ (and its old thread): the later post of that name
+    gets neither the thread nor a redirect, as the loader's error says (one plan: Archive.old_urls)."""
+    from sphinx_newsletter.outputs.redirects import legacy_redirects
+
+    (tmp_path / "2024-01-07-segredo.md").write_text(POST.format(extra="published: false\n"), encoding="utf-8")
+    (tmp_path / "2024-01-14-segredo.md").write_text(POST.format(extra=""), encoding="utf-8")
+    result = load_archive(tmp_path, None, Settings())
+    assert any("segredo" in p.message for p in result.problems)
+    assert thread_paths(result.archive) == {}
+    assert "segredo/" not in legacy_redirects(result.archive)
+
+
 def _by_key(archive, settings) -> dict[str, str]:
-    by_source = thread_paths(archive.posts.values(), settings)
+    by_source = thread_paths(archive)
     return {post.key: by_source[post.source] for post in archive.posts.values() if post.source in by_source}
 
 

@@ -29,7 +29,7 @@ def follow(outdir: Path, old: str) -> tuple[Path, str]:
 
 def test_the_mapping_is_computed_from_the_posts(corpus):
     result = load_archive(corpus / "_posts", corpus / "images", Settings(timezone="America/Sao_Paulo"))
-    mapping = legacy_redirects(result.archive, Settings())
+    mapping = legacy_redirects(result.archive)
     for path in find_post_files(corpus / "_posts"):
         old = split_file_name(path.stem)[1]
         post = next(p for p in result.archive.posts.values() if p.slug == old)

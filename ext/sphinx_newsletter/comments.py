@@ -115,13 +115,12 @@ def doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None
 
 
 def _thread_paths(app: Sphinx, domain: Any) -> dict[str, str]:
-    """Every post's thread path, planned once per write phase (doctree-resolved runs once per page)."""
+    """Every post's thread path, once per write phase (doctree-resolved runs once per page)."""
     from .buildcache import build_cache
-    from .config import newsletter_config
 
     memo = build_cache(app.builder, "thread-paths")
     if "paths" not in memo:
-        memo["paths"] = thread_paths(domain.archive.posts.values(), newsletter_config(app).settings)
+        memo["paths"] = thread_paths(domain.archive)
     paths: dict[str, str] = memo["paths"]
     return paths
 

@@ -31,13 +31,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode, urlsplit
 
 from .model import slugify
-from .oldurls import parse_old_url, plan_old_urls
+from .oldurls import parse_old_url
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-    from .model import Post
-    from .settings import Settings
+    from .model import Archive, Post
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -175,21 +172,21 @@ class Thread:
     old: bool
 
 
-def thread_paths(posts: Iterable[Post], settings: Settings) -> dict[str, str]:
+def thread_paths(archive: Archive) -> dict[str, str]:
     """Post source -> the old-URL path (``2021-SRE-Report/``) its thread lives at, for posts that have one.
 
-    One call per build (it plans every old URL of the archive).
+    From the loader's plan of every old URL (:attr:`.Archive.old_urls`, made
+    with the drafts: a draft's old URL, and its thread, stay the draft's).
     """
-    posts = list(posts)
-    claims, _problems = plan_old_urls(posts, settings)
     owned: dict[str, list[str]] = {}
-    for claim in claims.values():
+    for claim in archive.old_urls.values():
         if claim.source:
             owned.setdefault(claim.source, []).append(claim.old)
-    posts_by_source = {post.source: post for post in posts}
+    posts_by_source = {post.source: post for post in archive.posts.values()}
     paths = {}
     for source, olds in owned.items():
-        found = _thread_path(posts_by_source[source], olds)
+        post = posts_by_source.get(source)  # None: the archive left the post out (and said why)
+        found = _thread_path(post, olds) if post is not None else None
         if found:
             paths[source] = found
     return paths

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 from .frontmatter import read_post
 from .images import ImageChecks
 from .model import Archive, Post, Problem, assign_keys, build_archive
-from .oldurls import check_old_urls
+from .oldurls import keep_claimed, plan_old_urls
 from .paths import display_path
 from .settings import POST_SUFFIXES, Settings
 
@@ -179,16 +179,18 @@ def load_files(
         if not post.published:
             if not settings.show_drafts:
                 skipped[shown] = "not published (published: false)"
-                drafts.append(post)  # its old URL stays its own (check_old_urls); nothing else of it is kept
+                drafts.append(post)  # its old URL stays its own (plan_old_urls); nothing else of it is kept
                 continue
             # A draft shown in a preview never opens a comment thread (a click would create it).
             post = replace(post, published=True, comments=False)
         posts.append(post)
     posts, found = assign_keys(posts)
     problems += found
-    posts, found = check_old_urls(posts, settings, drafts)  # before the archive: one owner per old URL
+    claims, found = plan_old_urls(posts, settings, drafts)  # before the archive: one owner per old URL
+    posts = keep_claimed(posts, claims)
     problems += found
     archive, found = build_archive(posts, max_days=settings.edition_max_days, registry=registry)
+    archive = replace(archive, old_urls=claims)
     problems += found
     return LoadResult(archive=archive, problems=problems, skipped=skipped)
 

@@ -15,10 +15,13 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .dates import FIRST_YEAR, LAST_YEAR
 from .urls import profile_key
+
+if TYPE_CHECKING:
+    from .oldurls import Claim
 
 T = TypeVar("T")
 
@@ -131,6 +134,9 @@ class Archive:
     loose: tuple[str, ...] = ()
     #: A post's :func:`author_key` -> the key of its :class:`Author`.
     author_index: dict[str, str] = field(default_factory=dict)
+    #: Old URL key -> who owns it, planned once by the loader with the drafts
+    #: (:func:`.oldurls.plan_old_urls`): the redirects and the comment threads follow it.
+    old_urls: dict[str, Claim] = field(default_factory=dict)
 
     def edition_of(self, post: Post) -> Edition | None:
         return self.editions.get(post.edition.number) if post.edition else None

@@ -241,6 +241,11 @@ def check_old_urls(
 ) -> tuple[list[Post], list[Problem]]:
     """*posts* with every ``redirect_from`` entry that lost its claim removed, and the errors."""
     claims, problems = plan_old_urls(posts, settings, drafts)
+    return keep_claimed(posts, claims), problems
+
+
+def keep_claimed(posts: list[Post], claims: dict[str, Claim]) -> list[Post]:
+    """*posts* with only the ``redirect_from`` entries they own in *claims*."""
     kept: dict[str, list[str]] = {}
     for claim in claims.values():
         kept.setdefault(claim.source, []).append(claim.old)
@@ -248,7 +253,7 @@ def check_old_urls(
     for post in posts:
         mine = tuple(old for old in post.redirect_from if old in kept.get(post.source, ()))
         result.append(post if mine == post.redirect_from else replace(post, redirect_from=mine))
-    return result, problems
+    return result
 
 
 @dataclass(slots=True)

@@ -4,8 +4,8 @@ The old site served posts at ``/:title/`` (the file name without its date,
 case kept: ``/2021-SRE-Report/``), editions at ``/edicao1/``, month pages at
 ``/marco2022/`` (editions by their date), search at ``/busca/``, the home
 page's pagination at ``/page2/``... and its theme's ``/about/`` and ``/contact/``. Who owns each old URL is decided
-once, by :func:`sphinx_newsletter.core.oldurls.plan_old_urls` (pure, shared with
-``newsletter check`` through the loader); :func:`build_finished` writes one
+once, by :func:`sphinx_newsletter.core.oldurls.plan_old_urls` in the loader (pure,
+shared with ``newsletter check``; kept as ``Archive.old_urls``); :func:`build_finished` writes one
 static page per old URL, at ``<old>/index.html`` under both ``html`` and
 ``dirhtml``, with a meta refresh, a canonical link and a plain link. No
 JavaScript, every value HTML-escaped, every file resolved and required inside
@@ -29,7 +29,7 @@ from sphinx.locale import get_translation
 from sphinx.util import logging
 
 from ..core.files import write_atomic
-from ..core.oldurls import MONTH_SLUGS, SEARCH_SLUG, Claim, parse_old_url, plan_old_urls
+from ..core.oldurls import MONTH_SLUGS, SEARCH_SLUG, Claim, parse_old_url
 from ..core.paths import inside
 
 if TYPE_CHECKING:
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
     from ..core.model import Archive
-    from ..core.settings import Settings
     from .site import Site
 
 __all__ = ["MONTH_SLUGS", "SEARCH_SLUG", "build_finished", "legacy_redirects", "redirect_page"]
@@ -52,18 +51,13 @@ MARKER = "<!-- sphinx-newsletter redirect -->"
 MANIFEST = "newsletter-redirects.json"
 
 
-def legacy_redirects(archive: Archive, settings: Settings) -> dict[str, str]:
+def legacy_redirects(archive: Archive) -> dict[str, str]:
     """Old URL path (``2021-SRE-Report/``) -> docname of the new page.
 
-    Computed from published posts only, by the rule the loader already
-    applied (so no claim here loses: the loader reported those).
+    The loader's plan (:attr:`.Archive.old_urls`, made with the drafts, whose
+    old URLs stay theirs): the claims that lost were reported there.
     """
-    return {claim.old: claim.target for claim in _claims(archive, settings)}
-
-
-def _claims(archive: Archive, settings: Settings) -> list[Claim]:
-    claims, _problems = plan_old_urls(archive.posts.values(), settings)
-    return list(claims.values())
+    return {claim.old: claim.target for claim in archive.old_urls.values()}
 
 
 def redirect_page(*, href: str, canonical: str, title: str, language: str) -> str:
@@ -93,7 +87,7 @@ def build_finished(app: Sphinx, exception: BaseException | None) -> None:
         return
     language = app.config.language or "en"
     written = []
-    for claim in _claims(site.archive, newsletter_config(app).settings):
+    for claim in site.archive.old_urls.values():
         if claim.target not in site.env.all_docs and claim.target not in PAGES:
             continue
         if write_redirect(site, claim, language):
