@@ -331,6 +331,17 @@ def test_summary_strict_and_exit_codes(site) -> None:
     assert main(["--conf-dir", str(root), "check", "posts/nao-existe.md"]) == 2
 
 
+def test_the_site_file_is_checked_as_the_build_reads_it(site) -> None:
+    """posts/site.yml comes through pull requests too: check says what the build will warn about."""
+    root = site({"2024-01-07-a.md": post()})
+    with open(root / "conf.py", "a", encoding="utf-8") as conf:
+        conf.write('newsletter_site_file = "posts/site.yml"\n')
+    (root / "posts" / "site.yml").write_text('title: "Destaques <b>da</b> Newsletter"\n', encoding="utf-8")
+    status, lines = run(root, "--strict")
+    assert status == 1
+    assert any(line.startswith("posts/site.yml:1:1: warning: ") and "'title'" in line for line in lines), lines
+
+
 def test_paths_limit_the_check(site) -> None:
     root = site({"2024-01-07-a.md": post(date="ontem"), "2024-01-07-b.md": post(url="https://example.org/b")})
     _, lines = run(root, "posts/2024-01-07-b.md")

@@ -168,3 +168,34 @@ def test_a_huge_small_file_costs_what_a_card_sized_image_costs(
     assert (record.width, record.height) == (6300, 6300)  # the size readers are told is the source's
     assert [v.width for v in record.variants][-1] == MAX_WIDTH
     assert inputs and max(width for width, _height in inputs) < 2 * MAX_WIDTH, inputs
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+def test_an_image_taller_than_webp_allows_still_gets_copies(fmt):
+    """WebP stops at 16,383 px a side (JPEG at 65,535): a very tall image's copies are JPEG or PNG."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 17000), (9, 90, 200)).save(buffer, fmt)
+    written: dict[str, bytes] = {}
+    found = make_variants(buffer.getvalue(), written.__setitem__)
+    assert found.variants and (found.width, found.height) == (400, 17000)
+    assert [v.width for v in found.variants] == [320, 400]
+    for name, data in written.items():
+        with Image.open(io.BytesIO(data)) as copy:
+            assert copy.format == {"png": "PNG", "jpg": "JPEG", "webp": "WEBP"}[name.rsplit(".", 1)[1]]
+            assert copy.format != "WEBP" or max(copy.size) <= 16383
+
+
+def test_corrupt_exif_prints_nothing(recwarn):
+    """A JPEG whose EXIF can't be read: Pillow's warning about it is not printed (the pixels are fine)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (500, 300), (1, 2, 3)).save(buffer, "JPEG")
+    jpeg = buffer.getvalue()
+    exif = b"Exif\x00\x00MM\x00*\xff\xff\xff\xf0"
+    data = jpeg[:2] + b"\xff\xe1" + (len(exif) + 2).to_bytes(2, "big") + exif + jpeg[2:]
+    found = make_variants(data, lambda name, payload: None)
+    assert (found.width, found.height) == (500, 300)
+    assert [str(w.message) for w in recwarn if "EXIF" in str(w.message)] == []

@@ -122,6 +122,7 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     authors_file = Path(args.authors).resolve() if args.authors else config.authors_file
     registry, problems = load_configured(authors_file, images_dir, config.settings)
     result = load_files(files, images_dir, config.settings, registry=registry)
+    problems += _site_file_problems(config)
     extra, notes = check_archive(result.archive, registry)
     extra += _body_problems(result.archive, config, images_dir, args)
     problems = sorted(problems + result.problems + extra, key=lambda p: (p.path, p.line, p.column, p.code))
@@ -138,6 +139,15 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     emit(out, problems, notes, len(files), Known(split.known, stale, baseline, args.show_known))
     failed = errors > 0 or (args.strict and warnings > 0)
     return 1 if failed else 0
+
+
+def _site_file_problems(config: NewsletterConfig) -> list[Problem]:
+    """The site file's problems, as the build reports them (:mod:`..siteinfo`): pull requests edit it too."""
+    from ..core.paths import display_path
+    from ..core.sitefile import load_site_file
+
+    path = config.site_file
+    return load_site_file(path, display_path(path) if path else "")[1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,11 +171,24 @@ def _pixel_limit(image_module: Any, max_pixels: int) -> Iterator[None]:
     saved = image_module.MAX_IMAGE_PIXELS
     image_module.MAX_IMAGE_PIXELS = max_pixels
     try:
-        with warnings.catch_warnings():
+        with quiet_metadata():
             warnings.simplefilter("ignore", image_module.DecompressionBombWarning)
             yield
     finally:
         image_module.MAX_IMAGE_PIXELS = saved
+
+
+@contextlib.contextmanager
+def quiet_metadata() -> Iterator[None]:
+    """Pillow's warnings about an image's metadata (``Corrupt EXIF data``) silenced until exit.
+
+    They are printed to stderr with no file named. The pixels decode (the
+    images check decoded them); only metadata we can't read is dropped: a
+    corrupt EXIF orientation is no orientation.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
+        yield
 
 
 def image_path(value: str, prefix: str = "/images/") -> tuple[str | None, str]:

@@ -29,6 +29,8 @@ import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .images import quiet_metadata
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -51,6 +53,9 @@ FEW_COLOURS = 256
 #: Changes whenever what is encoded changes: cached variants of another recipe are redone.
 RECIPE = f"v1 {LADDER} {MAX_WIDTH} {NEAR} q{QUALITY} c{FEW_COLOURS}"
 
+#: The longest side WebP and JPEG can encode: a copy of a very tall image is a PNG.
+WEBP_MAX = 16383
+JPEG_MAX = 65535
 #: File suffix and MIME type of each output format.
 SUFFIXES = {"WEBP": "webp", "PNG": "png", "JPEG": "jpg", "GIF": "gif"}
 
@@ -119,6 +124,11 @@ def make_variants(data: bytes, write: Callable[[str, bytes], None]) -> ImageVari
     record names what was written. The original file stands for the widest
     variant when no encoding of it is smaller.
     """
+    with quiet_metadata():
+        return _make_variants(data, write)
+
+
+def _make_variants(data: bytes, write: Callable[[str, bytes], None]) -> ImageVariants:
     from PIL import ExifTags, Image, ImageOps
 
     digest = digest_of(data)
@@ -166,11 +176,15 @@ def _has_alpha(image: Image) -> bool:
 
 def _encodings(image: Image, source_format: str) -> list[tuple[str, bytes]]:
     """(suffix, bytes) of each format worth trying for a copy of a *source_format* image."""
-    found = [("webp", _encode(image, "WEBP", quality=QUALITY, method=4))]
-    if source_format == "JPEG":
+    longest = max(image.size)
+    webp = longest <= WEBP_MAX
+    found = [("webp", _encode(image, "WEBP", quality=QUALITY, method=4))] if webp else []
+    if source_format == "JPEG" and longest <= JPEG_MAX:
         found.append(("jpg", _encode(image.convert("RGB"), "JPEG", quality=QUALITY, optimize=True, progressive=True)))
-    elif source_format in ("PNG", "GIF") and image.getcolors(FEW_COLOURS) is not None:
+    elif webp and source_format in ("PNG", "GIF") and image.getcolors(FEW_COLOURS) is not None:
         found.append(("webp", _encode(image, "WEBP", lossless=True, method=2)))
+    if not found:  # taller than WebP (and JPEG) can be: PNG, which has no such limit
+        found.append(("png", _encode(image, "PNG")))
     return found
 
 
