@@ -79,9 +79,8 @@ def page_title(app: Sphinx, docname: str) -> str | None:
     if post is not None:
         return post.title
     config = domain.nl_config
-    kind, key = (config.layout.page_of(docname) if config else None) or ("", "")
-    editions = domain.archive.editions if domain.archive else {}
-    if kind == "edition" and key.isdigit() and int(key) in editions and docname in app.env.titles:
+    edition = config.layout.edition_at(domain.archive, docname) if config else None
+    if edition is not None and docname in app.env.titles:
         return app.env.titles[docname].astext()
     return None
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .model import Archive, Post
+    from .model import Archive, Edition, Post
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -127,6 +127,13 @@ class Layout:
         """The post whose page *docname* is, if it is in *archive*."""
         key = self.post_key(docname)
         return archive.posts.get(key) if key is not None and archive is not None else None
+
+    def edition_at(self, archive: Archive | None, docname: str) -> Edition | None:
+        """The edition whose page *docname* is, if it is in *archive*."""
+        kind, key = self.page_of(docname) or ("", "")
+        if archive is None or kind != "edition" or not key.isdigit():
+            return None
+        return archive.editions.get(int(key))
 
     def page_of(self, docname: str) -> tuple[str, str] | None:
         """``(kind, key)`` of the generated page *docname*, or ``None``.

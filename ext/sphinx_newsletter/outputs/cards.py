@@ -131,12 +131,11 @@ def cards_config(app: Sphinx) -> CardsConfig | None:
 
 def card_text(site: Site, pagename: str, site_name: str, language: str | None) -> draw.CardText | None:
     """What the card of *pagename* says, or ``None`` for a page without a card (not a post or edition)."""
-    kind, key = site.layout.page_of(pagename) or ("", "")
-    if kind == "post" and key in site.archive.posts:
-        return post_card(site, key, site_name, language)
-    if kind == "edition" and key.isdigit() and int(key) in site.archive.editions:
-        return edition_card(site, int(key), site_name, language)
-    return None
+    post = site.post_at(pagename)
+    if post is not None:
+        return post_card(site, post.key, site_name, language)
+    edition = site.edition_at(pagename)
+    return edition_card(site, edition.number, site_name, language) if edition is not None else None
 
 
 def post_card(site: Site, key: str, site_name: str, language: str | None) -> draw.CardText:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.locale import get_translation
 
+from ..buildcache import build_cache
 from ..events import AFTER_NOTFOUND
 from ..siteinfo import CONTEXT_DESCRIPTION
 from .cards import card_tags, page_card
@@ -171,8 +172,8 @@ def page_image(site: Site, pagename: str) -> PageImage | None:
     candidates: Sequence[tuple[str | None, str]]
     if post is not None:
         candidates = [(post.image, post.highlight_title or post.title)]
-    elif kind == "edition" and key.isdigit() and int(key) in archive.editions:
-        candidates = [(archive.posts[k].image, archive.posts[k].title) for k in archive.editions[int(key)].posts]
+    elif (edition := site.edition_at(pagename)) is not None:
+        candidates = [(archive.posts[k].image, archive.posts[k].title) for k in edition.posts]
     elif kind == "author" and key in archive.authors:
         author = archive.authors[key]
         candidates = [(author.avatar, author.name)]
@@ -180,7 +181,10 @@ def page_image(site: Site, pagename: str) -> PageImage | None:
     elif kind == "post":
         return None
     else:
-        candidates = [(p.image, p.title) for p in archive.posts_newest_first() if p.image][:20]
+        memo = build_cache(site.builder, "newest-images")  # the same for every listing page
+        if "candidates" not in memo:
+            memo["candidates"] = [(p.image, p.title) for p in archive.posts_newest_first() if p.image][:20]
+        candidates = memo["candidates"]
     for relative, alt in candidates:
         url = site.image_url(relative) if relative else None
         if url and relative:
@@ -213,8 +217,7 @@ def page_description(site: Site, pagename: str, limit: int = 300) -> str:
     """The description of an edition's page (its posts' titles) or an author's (bio, or their posts)."""
     archive = site.archive
     kind, key = site.layout.page_of(pagename) or ("", "")
-    if kind == "edition" and key.isdigit() and int(key) in archive.editions:
-        edition = archive.editions[int(key)]
+    if (edition := site.edition_at(pagename)) is not None:
         text = "; ".join(archive.posts[k].title for k in edition.posts if k in archive.posts)
     elif kind == "author" and key in archive.authors:
         author = archive.authors[key]
@@ -237,9 +240,9 @@ def feed_links(site: Site, pagename: str, site_name: str) -> list[str]:
         link("alternate", "application/atom+xml", f"{site_name} (Atom)", site.file_url(layout.atom)),
     ]
     kind, key = layout.page_of(pagename) or ("", "")
-    if kind == "edition" and int(key) in site.archive.editions:
-        title = f"{site_name} · " + _("Edition #%s") % key
-        href = site.file_url(layout.edition_feed(int(key)))
+    if (edition := site.edition_at(pagename)) is not None:
+        title = f"{site_name} · " + _("Edition #%s") % edition.number
+        href = site.file_url(layout.edition_feed(edition.number))
         links.append(link("alternate", "application/atom+xml", title, href))
     elif kind == "author" and key in site.archive.authors:
         title = f"{site_name} · {site.archive.authors[key].name}"

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
     from ..core.layout import Layout
-    from ..core.model import Archive, Post
+    from ..core.model import Archive, Edition, Post
 
 #: Builders whose output has one page per document at a stable URL.
 HTML_BUILDERS = frozenset({"html", "dirhtml"})
@@ -164,6 +164,10 @@ class Site:
     def post_at(self, docname: str) -> Post | None:
         """The post whose page *docname* is."""
         return self.layout.post_at(self.archive, docname)
+
+    def edition_at(self, docname: str) -> Edition | None:
+        """The edition whose page *docname* is."""
+        return self.layout.edition_at(self.archive, docname)
 
     def image_path(self, relative: str) -> str | None:
         """Where Sphinx copied a post image (``_images/x.png``), or ``None`` if no page uses it."""
