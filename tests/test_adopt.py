@@ -54,9 +54,7 @@ def jekyll_site(tmp_path: Path, corpus: Path) -> Path:
 
 
 def newsletter(project: Path, *args: str) -> tuple[int, list[str]]:
-    out = io.StringIO()
-    code = main(["--conf-dir", str(project / "docs"), *args], out=out)
-    return code, out.getvalue().splitlines()
+    return newsletter_at(project / "docs", *args)
 
 
 def build(project: Path) -> subprocess.CompletedProcess[str]:

@@ -149,7 +149,7 @@ def write_pages(out: Path, pages: dict[str, str]) -> int:
     return written
 
 
-def mirror_images(config: NewsletterConfig, target: Path, images: ImageChecks | None = None) -> None:
+def mirror_images(config: NewsletterConfig, target: Path, images: ImageChecks) -> None:
     """Copy usable images (changed ones only) and delete mirrored images that are gone.
 
     Only what :func:`~sphinx_newsletter.core.images.checked_image` accepts is
@@ -159,7 +159,6 @@ def mirror_images(config: NewsletterConfig, target: Path, images: ImageChecks | 
     *images*: this build's :class:`.ImageChecks` for the same folder.
     """
     source = config.images_dir
-    images = images or ImageChecks(source, config.settings)
     wanted: set[Path] = set()
     if source is not None and source.is_dir() and not source.is_symlink():
         for relative in _image_files(source):

@@ -42,6 +42,7 @@ from .core.files import write_atomic
 from .core.paths import inside
 from .core.variants import RECIPE, ImageVariants, VariantCache, make_variants
 from .nodes import card_image
+from .outputs.site import HTML_BUILDERS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -59,8 +60,6 @@ logger = logging.getLogger(__name__)
 #: names its copies after their source files, which all have a suffix: no clash.
 FOLDER = "variants"
 CACHE_FILE = "newsletter-variants.pickle"
-#: Builders whose pages get variants (others show the original image).
-BUILDERS = ("html", "dirhtml")
 
 
 @dataclass(slots=True, kw_only=True)
@@ -77,7 +76,7 @@ class VariantStats:
 def builder_inited(app: Sphinx) -> None:
     """Look every post image up in the cache; start encoding the others beside the build."""
     app.newsletter_variants = {}  # type: ignore[attr-defined]
-    if app.builder.name not in BUILDERS:
+    if app.builder.name not in HTML_BUILDERS:  # others show the original image
         return
     config: NewsletterConfig = app.newsletter_config  # type: ignore[attr-defined]
     load = getattr(app, "newsletter_load", None)

@@ -21,6 +21,7 @@ from sphinx import addnodes
 from sphinx.locale import get_translation
 from sphinx_design.shared import PassthroughTextElement, create_component
 
+from .core.dates import long_date
 from .core.urls import site_name
 
 if TYPE_CHECKING:
@@ -106,20 +107,8 @@ def xref(kind: str, target: str, text: str = "", docname: str = "") -> addnodes.
     return node
 
 
-@functools.lru_cache(maxsize=4096)
-def format_date(value: dt.date, language: str | None) -> str:
-    """A long, localised date: ``7 de novembro de 2022`` / ``November 7, 2022``.
-
-    Cached: a build asks for each date about four times (post, edition, listings),
-    and Babel takes longer to format one than a doctree takes to hold it.
-    """
-    from babel.core import UnknownLocaleError
-    from babel.dates import format_date as babel_format
-
-    try:
-        return babel_format(value, format="long", locale=language or "en")
-    except (UnknownLocaleError, ValueError):
-        return babel_format(value, format="long", locale="en")
+#: A long, localised date (one implementation, shared with the email: :func:`.core.dates.long_date`).
+format_date = long_date
 
 
 def post_count(count: int) -> str:

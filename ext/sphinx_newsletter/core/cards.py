@@ -404,8 +404,7 @@ def load_logo(data: bytes, background: tuple[int, int, int]) -> tuple[ImageModul
     flat.alpha_composite(image)
     quantized = flat.convert("RGB").quantize(colors=LOGO_COLOURS)
     palette = (quantized.getpalette() or [])[: LOGO_COLOURS * 3]
-    indices = quantized.point(lambda v: v + LOGO_FIRST) if quantized.mode == "L" else _shift(quantized)
-    return indices, palette
+    return _shift(quantized), palette  # quantize() gives a "P" image
 
 
 def _shift(quantized: ImageModule.Image) -> ImageModule.Image:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zoneinfo
 
@@ -57,3 +58,19 @@ def zone(name: str) -> dt.tzinfo:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return dt.UTC
+
+
+@functools.lru_cache(maxsize=4096)
+def long_date(value: dt.date, language: str | None) -> str:
+    """A long, localised date: ``7 de novembro de 2022`` / ``November 7, 2022`` (Babel).
+
+    Cached: a build asks for each date about four times (post, edition, listings),
+    and Babel takes longer to format one than a doctree takes to hold it.
+    """
+    from babel.core import UnknownLocaleError
+    from babel.dates import format_date
+
+    try:
+        return str(format_date(value, format="long", locale=language or "en"))
+    except (UnknownLocaleError, ValueError):
+        return str(format_date(value, format="long", locale="en"))

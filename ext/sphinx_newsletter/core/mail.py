@@ -21,7 +21,7 @@ from email.policy import SMTP
 from email.utils import format_datetime, make_msgid, parseaddr
 from typing import TYPE_CHECKING, Any
 
-from .text import clean_text
+from .text import clean_text, shorten
 from .urls import clean_url
 
 if TYPE_CHECKING:
@@ -186,9 +186,7 @@ def one_line(text: str, limit: int = MAX_SUBJECT) -> str:
     """*text* as one header line: no control character or line break, white space folded, at most *limit*."""
     text = _CONTROL.sub(" ", clean_text(text))
     text = re.sub(r"\s+", " ", text).strip()
-    if len(text) > limit:
-        text = text[:limit].rsplit(" ", 1)[0] + "…"
-    return text
+    return shorten(text, limit)
 
 
 def render_subject(template: str, **values: str) -> str:

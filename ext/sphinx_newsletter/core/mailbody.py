@@ -22,7 +22,6 @@ size.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import gettext
 import re
@@ -31,6 +30,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .dates import long_date
 from .mail import render_subject
 from .urls import clean_url
 
@@ -91,17 +91,6 @@ def translator(language: str) -> gettext.NullTranslations:
     return gettext.translation(
         "sphinx_newsletter", localedir=PACKAGE / "locale", languages=[language or "en"], fallback=True
     )
-
-
-def long_date(value: dt.date, language: str) -> str:
-    """``3 de março de 2025`` / ``March 3, 2025``: Babel's long date in *language*."""
-    from babel.core import UnknownLocaleError
-    from babel.dates import format_date
-
-    try:
-        return str(format_date(value, format="long", locale=language or "en"))
-    except (UnknownLocaleError, ValueError):
-        return str(format_date(value, format="long", locale="en"))
 
 
 def render_edition(archive: Archive, edition: Edition, links: EmailLinks, subject_template: str) -> EditionEmail:

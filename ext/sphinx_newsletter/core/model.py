@@ -15,13 +15,10 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from .dates import FIRST_YEAR, LAST_YEAR
 from .urls import profile_key
-
-if TYPE_CHECKING:
-    from .oldurls import Claim
 
 T = TypeVar("T")
 
@@ -123,6 +120,19 @@ class Author:
     registered: bool = False
     bio: str = ""
     avatar: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Claim:
+    """One old URL and the page it leads to."""
+
+    old: str
+    #: Docname of the page the old URL leads to.
+    target: str
+    #: Who owns it, for messages: ``posts/x.md:3`` or ``edition 3``.
+    owner: str
+    #: The post file that claimed it ("" for the site's own old URLs).
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from .browse import month_key, page_months
-from .model import RESERVED_KEYS, Post, Problem, slugify
+from .model import RESERVED_KEYS, Claim, Post, Problem, slugify
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -161,19 +161,6 @@ def read_old_urls(values: Iterable[str], limit: int) -> tuple[tuple[str, ...], l
         else:
             urls.setdefault(url_key(old), old)
     return tuple(urls.values()), problems
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Claim:
-    """One old URL and the page it leads to."""
-
-    old: str
-    #: Docname of the page the old URL leads to.
-    target: str
-    #: Who owns it, for messages: ``posts/x.md:3`` or ``edition 3``.
-    owner: str
-    #: The post file that claimed it ("" for the site's own old URLs).
-    source: str = ""
 
 
 def site_names(settings: Settings) -> dict[str, str]:

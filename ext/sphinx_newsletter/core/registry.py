@@ -39,7 +39,7 @@ from .model import (
     slugify,
 )
 from .paths import display_path
-from .text import clean_text, printable
+from .text import clean_text, printable, shorten
 from .urls import clean_url, profile_key
 from .yamlsafe import YamlProblem, load_mapping, yaml_quote
 
@@ -147,7 +147,7 @@ def _entry(key: str, value: Any, line: int, problem: Any) -> RegisteredAuthor | 
     bio = clean_text(value["bio"]) if isinstance(value.get("bio"), str) else ""
     if len(bio) > MAX_BIO:
         problem(line, "registry-entry", f"author {key!r}: the bio is cut at {MAX_BIO} characters")
-        bio = bio[:MAX_BIO].rsplit(" ", 1)[0] + "…"
+        bio = shorten(bio, MAX_BIO)
     return RegisteredAuthor(
         key=key,
         name=name,

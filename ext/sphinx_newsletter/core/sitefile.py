@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from .files import read_regular_text
 from .model import Problem, recorder
-from .text import clean_text
+from .text import clean_text, shorten
 from .urls import clean_url
 from .yamlsafe import YamlProblem, load_mapping, yaml_quote
 
@@ -136,7 +136,7 @@ def clean_value(key: str, value: object) -> tuple[str, str]:
         return "", "contains '<' or '>': the theme shows it as HTML, so it must be plain text"
     cap = MAX_DESCRIPTION if key == "description" else MAX_TITLE
     if len(text) > cap:
-        return text[:cap].rsplit(" ", 1)[0] + "…", f"is cut at {cap} characters"
+        return shorten(text, cap), f"is cut at {cap} characters"
     return text, ""
 
 

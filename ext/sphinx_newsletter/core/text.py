@@ -121,3 +121,8 @@ def hidden_in_name(name: str) -> str:
     if odd:
         return f"contains control or invisible characters ({code_points(odd)})"
     return ""
+
+
+def shorten(text: str, limit: int) -> str:
+    """*text*, or when longer than *limit* its first *limit* characters cut back to a word, and "…"."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"

@@ -56,8 +56,6 @@ RECIPE = f"v1 {LADDER} {MAX_WIDTH} {NEAR} q{QUALITY} c{FEW_COLOURS}"
 #: The longest side WebP and JPEG can encode: a copy of a very tall image is a PNG.
 WEBP_MAX = 16383
 JPEG_MAX = 65535
-#: File suffix and MIME type of each output format.
-SUFFIXES = {"WEBP": "webp", "PNG": "png", "JPEG": "jpg", "GIF": "gif"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -105,7 +105,8 @@ def restore(app: Sphinx) -> None:
     cache: SettingsCache | None = getattr(app, "_newsletter_settings_cache", None)
     if cache is None:
         return
-    if isinstance(_sphinx_docutils._get_settings, SettingsCache) and _sphinx_docutils._get_settings is cache:
+    current: object = getattr(_sphinx_docutils, "_get_settings", None)
+    if current is cache:
         _sphinx_docutils._get_settings = cache.stock
     app._newsletter_settings_cache = None  # type: ignore[attr-defined]
     app.newsletter_settings_counts = (cache.built, cache.reused)  # type: ignore[attr-defined]
