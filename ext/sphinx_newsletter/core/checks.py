@@ -123,15 +123,11 @@ def check_archive(
     that changed; every problem is returned (and reported) at every call.
     """
     posts = archive.posts.values()
-    if memo is None:
-        problems = duplicate_articles(posts)
-        for post in posts:
-            problems += raw_html(post)
-    else:
-        keys = {post.source: memo(post, "article_key", _article_key_of) for post in posts}
-        problems = duplicate_articles(posts, keys.__getitem__)
-        for post in posts:
-            problems += memo(post, "raw_html", raw_html)
+    run: Memo = memo or (lambda post, _name, compute: compute(post))
+    keys = {post.source: run(post, "article_key", _article_key_of) for post in posts}
+    problems = duplicate_articles(posts, keys.__getitem__)
+    for post in posts:
+        problems += run(post, "raw_html", raw_html)
     return problems, unknown_authors(archive, registry)
 
 
@@ -149,17 +145,17 @@ def article_key(url: str) -> str:
     return urlunsplit(("", host, parts.path.rstrip("/") or "/", query, ""))
 
 
-def duplicate_articles(posts: Iterable[Post], key_of: Callable[[str], str] | None = None) -> list[Problem]:
+def duplicate_articles(posts: Iterable[Post], key_of: Callable[[str], str]) -> list[Problem]:
     """Every post after the first that comments an article already commented.
 
-    *key_of* gives a post's :func:`article_key` by its source (computed here without it).
+    *key_of* gives a post's :func:`article_key` by its source.
     """
     seen: dict[str, Post] = {}
     problems = []
     for post in sorted(posts, key=lambda p: (p.date, p.source)):
         if not post.highlight_url:
             continue
-        key = key_of(post.source) if key_of is not None else article_key(post.highlight_url)
+        key = key_of(post.source)
         first = seen.setdefault(key, post)
         if first is not post:
             problems.append(
