@@ -13,6 +13,7 @@ Playwright they are skipped with the reason; with
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import re
@@ -162,11 +163,11 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def base_url(site: Site) -> Iterator[str]:
-    """Serve the site on 127.0.0.1 (search does not work from file:// everywhere)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(site.outdir)))
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+@contextlib.contextmanager
+def serve(directory: Path, name: str) -> Iterator[str]:
+    """*directory* served on 127.0.0.1 while the block runs; its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -174,6 +175,26 @@ def base_url(site: Site) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def build_copy(root: str, dest: Path, conf: str = "") -> Path:
+    """``tests/roots/test-<root>`` copied into *dest*, *conf* added to its conf.py, built with ``-W``: the output."""
+    src, out = dest / "src", dest / "html"
+    shutil.copytree(TESTS / "roots" / f"test-{root}", src)
+    with (src / "conf.py").open("a", encoding="utf-8") as conf_py:
+        conf_py.write(conf)
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", str(src), str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode:
+        pytest.fail(f"the site build failed ({done.returncode}):\n{done.stderr[-4000:]}", pytrace=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Site) -> Iterator[str]:
+    """Serve the site on 127.0.0.1 (search does not work from file:// everywhere)."""
+    with serve(site.outdir, "site-server") as url:
+        yield url
 
 
 # -- the browser ------------------------------------------------------------

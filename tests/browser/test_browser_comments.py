@@ -8,19 +8,13 @@ tests assert on the request the click makes, not on the widget.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import TESTS, _QuietHandler
+from .conftest import build_copy, serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -43,24 +37,10 @@ SETTINGS = {
 def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """(provider, base URL of the served site) for a build of test-basic with that provider's comments."""
     provider = request.param
-    root = tmp_path_factory.mktemp(f"comments-{provider}")
-    src, out = root / "src", root / "html"
-    shutil.copytree(TESTS / "roots" / "test-basic", src)
-    with (src / "conf.py").open("a", encoding="utf-8") as conf:
-        conf.write(f"html_baseurl = {BASE!r}\nnewsletter_comments = {SETTINGS[provider]!r}\n")
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", str(src), str(out)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode:
-        pytest.fail(f"the site build failed ({done.returncode}):\n{done.stderr[-4000:]}", pytrace=False)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, name=f"comments-{provider}", daemon=True)
-    thread.start()
-    try:
-        yield provider, f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    conf = f"html_baseurl = {BASE!r}\nnewsletter_comments = {SETTINGS[provider]!r}\n"
+    out = build_copy("basic", tmp_path_factory.mktemp(f"comments-{provider}"), conf)
+    with serve(out, f"comments-{provider}") as url:
+        yield provider, url
 
 
 class Visit:

@@ -10,35 +10,25 @@ from __future__ import annotations
 
 import contextlib
 import io
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from emailsite import make_site, post, ten_posts
 from sphinx_newsletter.cli.main import main
 
+from .conftest import serve
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Route
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def email_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     root = tmp_path_factory.mktemp("email-browser")
     outdir = root / "s" / "site" / "_build" / "html"
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(outdir)))
-    thread = threading.Thread(target=server.serve_forever, name="email-images", daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
+    with serve(outdir, "email-images") as base:
         posts = ten_posts()
         # A word longer than a phone's screen, in the title and the headline: it must wrap, not scroll.
         long_word = "Observabilidade" * 12
@@ -49,10 +39,6 @@ def email_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path,
             code = main(["--conf-dir", str(site.confdir), "email", "-o", str(root / "mail")], out=io.StringIO())
         assert code == 0, err.getvalue()
         yield root / "mail" / "edicao-1.html", base
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.mark.parametrize("width", [600, 375])

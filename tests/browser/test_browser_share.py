@@ -7,19 +7,13 @@ and recorded: the share links must cost the reader no request to any network.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import TESTS, _QuietHandler
+from .conftest import build_copy, serve
 from .test_browser_pages import serious
 
 if TYPE_CHECKING:
@@ -32,22 +26,8 @@ EDITION = "arquivo/edicoes/1.html"
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("share")
-    src, out = root / "src", root / "html"
-    shutil.copytree(TESTS / "roots" / "test-site", src)
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", str(src), str(out)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode:
-        pytest.fail(f"the site build failed ({done.returncode}):\n{done.stderr[-4000:]}", pytrace=False)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, name="share", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve(build_copy("site", tmp_path_factory.mktemp("share")), "share") as url:
+        yield url
 
 
 @pytest.fixture
