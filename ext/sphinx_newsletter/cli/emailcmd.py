@@ -47,13 +47,16 @@ class UsageError(Exception):
     """Bad arguments or configuration (``main`` reports it, exit status 2)."""
 
 
-def run_email(args: argparse.Namespace, out: TextIO, *, config: NewsletterConfig, confdir: Path) -> int:
+def run_email(
+    args: argparse.Namespace, out: TextIO, *, config: NewsletterConfig, confdir: Path, raw: dict[str, Any]
+) -> int:
+    """*raw*: conf.py's own values, as ``main`` read them with *config*."""
     from ..core.loader import load_archive
     from ..core.mail import build_message
     from ..core.mailbody import email_problems, render_edition
     from ..core.registry import load_configured
 
-    raw = _raw_config(confdir, config)
+    raw = _site_values(raw, config)
     base = _base_url(str(raw.get("html_baseurl") or ""))
     if not base:
         raise UsageError("html_baseurl is not an http(s) URL in conf.py: every link and image of an email is absolute")
@@ -99,15 +102,11 @@ def sys_err() -> TextIO:
     return sys.stderr
 
 
-def _raw_config(confdir: Path, config: NewsletterConfig) -> dict[str, Any]:
-    """conf.py's own values (``language``, ``html_baseurl``, ``project``), read as Sphinx reads them,
-    with the site file's title and address where conf.py sets none (as the build fills them)."""
-    from sphinx.config import Config
-    from sphinx.util.tags import Tags
-
+def _site_values(raw: dict[str, Any], config: NewsletterConfig) -> dict[str, Any]:
+    """conf.py's own values (``language``, ``html_baseurl``, ``project``), with the site file's
+    title and address where conf.py sets none (as the build fills them)."""
     from ..core.sitefile import filled, load_site_file
 
-    raw = dict(Config.read(confdir, overrides={}, tags=Tags())._raw_config)
     site, _problems = load_site_file(config.site_file, "")  # the build reports the file's problems
     return {**raw, **filled(site, raw)}
 
