@@ -21,6 +21,7 @@ import json
 import os
 import smtplib
 import ssl
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -78,10 +79,10 @@ def run_email(
     problems = email_problems(mail.html, base)
     if problems:
         for problem in problems:
-            print(printable(f"{PROG} email: error: edition #{edition.number}: {problem}"), file=sys_err())
+            print(printable(f"{PROG} email: error: edition #{edition.number}: {problem}"), file=sys.stderr)
         return 1
     for note in mail.notes:
-        print(printable(f"{PROG} email: warning: {note}"), file=sys_err())
+        print(printable(f"{PROG} email: warning: {note}"), file=sys.stderr)
     folder = Path(args.out)
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"edicao-{edition.number}"
@@ -94,12 +95,6 @@ def run_email(
     if not args.send:
         return 0
     return _send(message, recipients, settings, out)
-
-
-def sys_err() -> TextIO:
-    import sys
-
-    return sys.stderr
 
 
 def _site_values(raw: dict[str, Any], config: NewsletterConfig) -> dict[str, Any]:
@@ -219,7 +214,7 @@ def _send(message: EmailMessage, recipients: list[str], settings: EmailSettings,
     except (OSError, smtplib.SMTPException) as exc:
         print(
             printable(f"{PROG} email: error: sent {sent} of {len(recipients)}: {settings.smtp_host}: {exc}"),
-            file=sys_err(),
+            file=sys.stderr,
         )
         return 1
     print(f"sent to {sent} recipient{'s' if sent != 1 else ''} through {settings.smtp_host}", file=out)
