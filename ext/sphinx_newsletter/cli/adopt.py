@@ -53,7 +53,7 @@ from ..core.samples import (
     top_key,
 )
 from ..core.sitefile import format_site_file, from_jekyll_config, load_site_file
-from .importer import ImportReport, bad_name, import_site, referenced_images
+from .importer import ImportReport, _target, bad_name, import_site, referenced_images
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -187,11 +187,10 @@ def _samples(
     *used*: file name -> the post that uses it (a file a staying post uses is kept).
     """
     found = set()
-    real_folder = Path(os.path.realpath(folder))
     for name, expected in sorted(listed.items()):
-        path = inside(real_folder, name)
+        path = _target(folder, name)
         shown = display_path(folder / name, base)
-        if bad_name(name) or path is None or path != real_folder / name:
+        if bad_name(name) or path is None:
             report.kept.append(f"{shown}: the manifest names a file outside {display_path(folder, base)}; ignored")
             continue
         if not kind.named(name) or path in never:
