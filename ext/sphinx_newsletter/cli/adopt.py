@@ -128,8 +128,8 @@ def adopt(
     never = _never_samples(config, manifest_path)
     removed = _samples(manifest.posts, posts_dir, _POST, never, report, base)
     # The maintainer's own posts (every one that stays): a sample image or author they use stays too.
-    own = _posts_after(posts_dir, removed, ImportReport(), config)
-    used = {name: post.source for post in own for name in referenced_images(post)}
+    own = _own_posts(posts_dir, removed, config)
+    used = {name: post.source for post in own.values() for name in referenced_images(post)}
     removed |= _samples(manifest.images, images_dir, _IMAGE, never, report, base, used)
     if not dry_run:
         for path in sorted(removed):
@@ -137,8 +137,8 @@ def adopt(
     report.imported = import_site(
         site, posts_dir, images_dir, config.settings, dry_run=dry_run, base=base, absent=frozenset(removed)
     )
-    posts = _posts_after(posts_dir, removed, report.imported, config)
-    _authors(config, posts, own, manifest.authors, report, dry_run, base)
+    posts = _posts_after(own, report.imported, config)
+    _authors(config, posts, list(own.values()), manifest.authors, report, dry_run, base)
     sample_site = shipped.SITE["site.yml"] if manifest.site.get("site.yml") == shipped.SITE["site.yml"] else ""
     _site_file(site, config, sample_site, report, dry_run, base)
     _name_others(site, report, base)
@@ -211,17 +211,26 @@ def _samples(
     return found
 
 
-def _posts_after(posts_dir: Path, removed: set[Path], imported: ImportReport, config: NewsletterConfig) -> list[Post]:
-    """The posts the folder holds once the import is done (dry run or not)."""
-    settings = config.settings
+def _own_posts(posts_dir: Path, removed: set[Path], config: NewsletterConfig) -> dict[str, Post]:
+    """The posts the folder holds besides the samples, by file name: read once, before the import."""
     posts: dict[str, Post] = {}
     for path in find_post_files(posts_dir, config.images_dir) if posts_dir.is_dir() else []:
-        if Path(os.path.realpath(path)) not in removed and path.name not in imported.texts:
-            post, _ = read_post(path, path.name, settings)
+        if Path(os.path.realpath(path)) not in removed:
+            post, _ = read_post(path, path.name, config.settings)
             if post is not None:
                 posts[path.name] = post
+    return posts
+
+
+def _posts_after(own: dict[str, Post], imported: ImportReport, config: NewsletterConfig) -> list[Post]:
+    """The posts the folder holds once the import is done (dry run or not).
+
+    The import only adds files, each one named in ``imported.texts``, so the
+    others are still the *own* posts read before it.
+    """
+    posts = {name: post for name, post in own.items() if name not in imported.texts}
     for name, text in imported.texts.items():
-        post, _ = parse_post(text, name, settings, stem=Path(name).stem)
+        post, _ = parse_post(text, name, config.settings, stem=Path(name).stem)
         if post is not None:
             posts[name] = post
     return list(posts.values())
