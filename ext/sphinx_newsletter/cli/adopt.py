@@ -52,6 +52,7 @@ from ..core.samples import (
     registry_entries,
     top_key,
 )
+from ..core.sitefile import MAX_BYTES as MAX_SITE_BYTES
 from ..core.sitefile import format_site_file, from_jekyll_config, load_site_file
 from .importer import ImportReport, _target, bad_name, import_site, referenced_images
 
@@ -338,7 +339,7 @@ def _site_file(
     if any(p.severity == "error" for p in problems):
         report.refused.append(f"{shown} cannot be read; not changed")
         return
-    data, _ = read_regular_text(path, 1_000_000)
+    data, _ = read_regular_text(path, MAX_SITE_BYTES)  # load_site_file just refused a larger one
     start = {} if data is not None and digest(data.encode()) == sample_digest else current.values()
     values = {**start, **jekyll.values}
     text = format_site_file(values)
