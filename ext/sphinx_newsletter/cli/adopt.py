@@ -52,8 +52,9 @@ from ..core.samples import (
     registry_entries,
     top_key,
 )
+from ..core.sitefile import MAX_BYTES as MAX_SITE_BYTES
 from ..core.sitefile import format_site_file, from_jekyll_config, load_site_file
-from .importer import ImportReport, bad_name, import_site, referenced_images
+from .importer import ImportReport, _target, bad_name, import_site, referenced_images
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -128,8 +129,8 @@ def adopt(
     never = _never_samples(config, manifest_path)
     removed = _samples(manifest.posts, posts_dir, _POST, never, report, base)
     # The maintainer's own posts (every one that stays): a sample image or author they use stays too.
-    own = _posts_after(posts_dir, removed, ImportReport(), config)
-    used = {name: post.source for post in own for name in referenced_images(post)}
+    own = _own_posts(posts_dir, removed, config)
+    used = {name: post.source for post in own.values() for name in referenced_images(post)}
     removed |= _samples(manifest.images, images_dir, _IMAGE, never, report, base, used)
     if not dry_run:
         for path in sorted(removed):
@@ -137,8 +138,8 @@ def adopt(
     report.imported = import_site(
         site, posts_dir, images_dir, config.settings, dry_run=dry_run, base=base, absent=frozenset(removed)
     )
-    posts = _posts_after(posts_dir, removed, report.imported, config)
-    _authors(config, posts, own, manifest.authors, report, dry_run, base)
+    posts = _posts_after(own, report.imported, config)
+    _authors(config, posts, list(own.values()), manifest.authors, report, dry_run, base)
     sample_site = shipped.SITE["site.yml"] if manifest.site.get("site.yml") == shipped.SITE["site.yml"] else ""
     _site_file(site, config, sample_site, report, dry_run, base)
     _name_others(site, report, base)
@@ -187,11 +188,10 @@ def _samples(
     *used*: file name -> the post that uses it (a file a staying post uses is kept).
     """
     found = set()
-    real_folder = Path(os.path.realpath(folder))
     for name, expected in sorted(listed.items()):
-        path = inside(real_folder, name)
+        path = _target(folder, name)
         shown = display_path(folder / name, base)
-        if bad_name(name) or path is None or path != real_folder / name:
+        if bad_name(name) or path is None:
             report.kept.append(f"{shown}: the manifest names a file outside {display_path(folder, base)}; ignored")
             continue
         if not kind.named(name) or path in never:
@@ -212,17 +212,26 @@ def _samples(
     return found
 
 
-def _posts_after(posts_dir: Path, removed: set[Path], imported: ImportReport, config: NewsletterConfig) -> list[Post]:
-    """The posts the folder holds once the import is done (dry run or not)."""
-    settings = config.settings
+def _own_posts(posts_dir: Path, removed: set[Path], config: NewsletterConfig) -> dict[str, Post]:
+    """The posts the folder holds besides the samples, by file name: read once, before the import."""
     posts: dict[str, Post] = {}
     for path in find_post_files(posts_dir, config.images_dir) if posts_dir.is_dir() else []:
-        if Path(os.path.realpath(path)) not in removed and path.name not in imported.texts:
-            post, _ = read_post(path, path.name, settings)
+        if Path(os.path.realpath(path)) not in removed:
+            post, _ = read_post(path, path.name, config.settings)
             if post is not None:
                 posts[path.name] = post
+    return posts
+
+
+def _posts_after(own: dict[str, Post], imported: ImportReport, config: NewsletterConfig) -> list[Post]:
+    """The posts the folder holds once the import is done (dry run or not).
+
+    The import only adds files, each one named in ``imported.texts``, so the
+    others are still the *own* posts read before it.
+    """
+    posts = {name: post for name, post in own.items() if name not in imported.texts}
     for name, text in imported.texts.items():
-        post, _ = parse_post(text, name, settings, stem=Path(name).stem)
+        post, _ = parse_post(text, name, config.settings, stem=Path(name).stem)
         if post is not None:
             posts[name] = post
     return list(posts.values())
@@ -330,7 +339,7 @@ def _site_file(
     if any(p.severity == "error" for p in problems):
         report.refused.append(f"{shown} cannot be read; not changed")
         return
-    data, _ = read_regular_text(path, 1_000_000)
+    data, _ = read_regular_text(path, MAX_SITE_BYTES)  # load_site_file just refused a larger one
     start = {} if data is not None and digest(data.encode()) == sample_digest else current.values()
     values = {**start, **jekyll.values}
     text = format_site_file(values)

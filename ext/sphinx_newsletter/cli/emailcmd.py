@@ -21,6 +21,7 @@ import json
 import os
 import smtplib
 import ssl
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -47,13 +48,16 @@ class UsageError(Exception):
     """Bad arguments or configuration (``main`` reports it, exit status 2)."""
 
 
-def run_email(args: argparse.Namespace, out: TextIO, *, config: NewsletterConfig, confdir: Path) -> int:
+def run_email(
+    args: argparse.Namespace, out: TextIO, *, config: NewsletterConfig, confdir: Path, raw: dict[str, Any]
+) -> int:
+    """*raw*: conf.py's own values, as ``main`` read them with *config*."""
     from ..core.loader import load_archive
     from ..core.mail import build_message
     from ..core.mailbody import email_problems, render_edition
     from ..core.registry import load_configured
 
-    raw = _raw_config(confdir, config)
+    raw = _site_values(raw, config)
     base = _base_url(str(raw.get("html_baseurl") or ""))
     if not base:
         raise UsageError("html_baseurl is not an http(s) URL in conf.py: every link and image of an email is absolute")
@@ -75,10 +79,10 @@ def run_email(args: argparse.Namespace, out: TextIO, *, config: NewsletterConfig
     problems = email_problems(mail.html, base)
     if problems:
         for problem in problems:
-            print(printable(f"{PROG} email: error: edition #{edition.number}: {problem}"), file=sys_err())
+            print(printable(f"{PROG} email: error: edition #{edition.number}: {problem}"), file=sys.stderr)
         return 1
     for note in mail.notes:
-        print(printable(f"{PROG} email: warning: {note}"), file=sys_err())
+        print(printable(f"{PROG} email: warning: {note}"), file=sys.stderr)
     folder = Path(args.out)
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"edicao-{edition.number}"
@@ -93,21 +97,11 @@ def run_email(args: argparse.Namespace, out: TextIO, *, config: NewsletterConfig
     return _send(message, recipients, settings, out)
 
 
-def sys_err() -> TextIO:
-    import sys
-
-    return sys.stderr
-
-
-def _raw_config(confdir: Path, config: NewsletterConfig) -> dict[str, Any]:
-    """conf.py's own values (``language``, ``html_baseurl``, ``project``), read as Sphinx reads them,
-    with the site file's title and address where conf.py sets none (as the build fills them)."""
-    from sphinx.config import Config
-    from sphinx.util.tags import Tags
-
+def _site_values(raw: dict[str, Any], config: NewsletterConfig) -> dict[str, Any]:
+    """conf.py's own values (``language``, ``html_baseurl``, ``project``), with the site file's
+    title and address where conf.py sets none (as the build fills them)."""
     from ..core.sitefile import filled, load_site_file
 
-    raw = dict(Config.read(confdir, overrides={}, tags=Tags())._raw_config)
     site, _problems = load_site_file(config.site_file, "")  # the build reports the file's problems
     return {**raw, **filled(site, raw)}
 
@@ -220,7 +214,7 @@ def _send(message: EmailMessage, recipients: list[str], settings: EmailSettings,
     except (OSError, smtplib.SMTPException) as exc:
         print(
             printable(f"{PROG} email: error: sent {sent} of {len(recipients)}: {settings.smtp_host}: {exc}"),
-            file=sys_err(),
+            file=sys.stderr,
         )
         return 1
     print(f"sent to {sent} recipient{'s' if sent != 1 else ''} through {settings.smtp_host}", file=out)

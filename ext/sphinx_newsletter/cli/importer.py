@@ -49,6 +49,7 @@ from ..core.images import image_problem
 from ..core.loader import find_post_files
 from ..core.model import Post, Problem, split_file_name
 from ..core.paths import display_path, inside, link_in_project
+from ..core.registry import free_key
 from ..core.settings import POST_SUFFIXES
 from ..core.yamlsafe import Field, YamlProblem, load_mapping, yaml_quote
 
@@ -276,12 +277,10 @@ def _assign_targets(
             taken.add(key)
             source.target = source.path.name
             continue
-        n = 2
-        while f"{key}-{n}" in taken:
-            n += 1
-        taken.add(f"{key}-{n}")
+        new_key = free_key(key, taken)  # key-2, key-3...: key itself is taken
+        taken.add(new_key)
         date, _ = split_file_name(source.path.stem)
-        stem = f"{date.isoformat()}-{key}-{n}" if date else f"{key}-{n}"
+        stem = f"{date.isoformat()}-{new_key}" if date else new_key
         source.target = stem + source.path.suffix
         source.old_url = OLD_URL.format(slug=source.post.slug)
         try:

@@ -24,7 +24,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..core.text import printable
 from .i18n import _, ngettext
@@ -58,6 +58,12 @@ def find_confdir(start: Path) -> Path:
 
 def load_config(confdir: Path) -> NewsletterConfig:
     """The site's validated settings, exactly as the build computes them."""
+    return _read_conf(confdir)[0]
+
+
+def _read_conf(confdir: Path) -> tuple[NewsletterConfig, dict[str, Any]]:
+    """*confdir*/conf.py run once, as Sphinx runs it: the validated settings and conf.py's own values
+    (``html_baseurl``, ``language``, ``myst_enable_extensions``...); a :class:`ConfigError` is a usage error."""
     from sphinx.config import Config
     from sphinx.errors import ConfigError
     from sphinx.util.tags import Tags
@@ -72,14 +78,18 @@ def load_config(confdir: Path) -> NewsletterConfig:
                 raise ConfigError(
                     f"{name} must be {' or '.join(t.__name__ for t in types)}, not {type(config[name]).__name__}"
                 )
-        return read_config(confdir.resolve(), config)
+        return read_config(confdir.resolve(), config), config._raw_config
     except ConfigError as exc:
         raise UsageError(f"{confdir / 'conf.py'}: {exc}") from None
 
 
+def _confdir(args: argparse.Namespace) -> Path:
+    """``--conf-dir``, or the nearest folder with a conf.py (:func:`find_confdir`)."""
+    return Path(args.conf_dir).resolve() if args.conf_dir else find_confdir(Path.cwd())
+
+
 def _config(args: argparse.Namespace) -> NewsletterConfig:
-    confdir = Path(args.conf_dir).resolve() if args.conf_dir else find_confdir(Path.cwd())
-    return load_config(confdir)
+    return _read_conf(_confdir(args))[0]
 
 
 # --- check ------------------------------------------------------------------------------------
@@ -115,7 +125,7 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     from ..core.loader import load_files
     from ..core.registry import load_configured
 
-    config = _config(args)
+    config, raw = _read_conf(_confdir(args))
     if args.update_baseline and args.paths:
         raise UsageError(_("--update-baseline records the whole archive's problems: give no paths"))
     files, images_dir = _check_inputs(args.paths, config, args.images)
@@ -124,7 +134,7 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     result = load_files(files, images_dir, config.settings, registry=registry)
     problems += _site_file_problems(config)
     extra, notes = check_archive(result.archive, registry)
-    extra += _body_problems(result.archive, config, images_dir, args)
+    extra += _body_problems(result.archive, config, images_dir, raw)
     problems = sorted(problems + result.problems + extra, key=lambda p: (p.path, p.line, p.column, p.code))
     if args.update_baseline:
         _update_baseline(config.baseline_file, problems, out)
@@ -204,19 +214,17 @@ def _update_baseline(baseline_file: Path | None, problems: list[Problem], out: T
 
 
 def _body_problems(
-    archive: object, config: NewsletterConfig, images_dir: Path | None, args: argparse.Namespace
+    archive: object, config: NewsletterConfig, images_dir: Path | None, raw: dict[str, Any]
 ) -> list[Problem]:
-    """What the build refuses in post bodies: :func:`.bodyscan.scan_body`, as the build runs it."""
+    """What the build refuses in post bodies: :func:`.bodyscan.scan_body`, as the build runs it.
+
+    *raw*: conf.py's own values (its ``myst_enable_extensions``)."""
     if config.trust_bodies:
         return []
     from myst_parser.config.main import MdParserConfig
-    from sphinx.config import Config
-    from sphinx.util.tags import Tags
 
     from ..bodyscan import post_parser_config, scan_body
 
-    confdir = Path(args.conf_dir).resolve() if args.conf_dir else find_confdir(Path.cwd())
-    raw = Config.read(confdir.resolve(), overrides={}, tags=Tags())._raw_config
     md_config = post_parser_config(MdParserConfig(enable_extensions=set(raw.get("myst_enable_extensions", ()))))
     problems: list[Problem] = []
     for post in archive.posts.values():  # type: ignore[attr-defined]
@@ -529,10 +537,10 @@ def _adopt(args: argparse.Namespace, config: NewsletterConfig, posts_dir: Path, 
 def run_email(args: argparse.Namespace, out: TextIO) -> int:
     from . import emailcmd
 
-    config = _config(args)
-    confdir = Path(args.conf_dir).resolve() if args.conf_dir else find_confdir(Path.cwd())
+    confdir = _confdir(args)
+    config, raw = _read_conf(confdir)
     try:
-        return emailcmd.run_email(args, out, config=config, confdir=confdir)
+        return emailcmd.run_email(args, out, config=config, confdir=confdir, raw=raw)
     except emailcmd.UsageError as exc:
         raise UsageError(str(exc)) from None
 
